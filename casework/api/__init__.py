@@ -1,0 +1,1 @@
+"""HTTP adapters: thin routers over the services."""

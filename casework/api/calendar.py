@@ -1,0 +1,110 @@
+"""`/api/calendar`: the closure days of a year and a public deadline calculator."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from casework.api.deps import get_context, get_language
+from casework.api.errors import responses
+from casework.context import AppContext
+from casework.explain import sentence
+from casework.schemas import as_montreal
+from casework.services.errors import InvalidInput
+from workflows.deadlines import DayUnit, Delay, explain_due
+
+router = APIRouter(prefix="/api/calendar", tags=["calendar"])
+Context = Annotated[AppContext, Depends(get_context)]
+Language = Annotated[str, Depends(get_language)]
+
+
+class ClosureOut(BaseModel):
+    date: date
+    name_fr: str
+    name_en: str
+    source: str
+
+
+class ClosureList(BaseModel):
+    year: int
+    calendar: str
+    calendar_version: str
+    closures: list[ClosureOut]
+
+
+class DueOut(BaseModel):
+    received: datetime
+    received_on: date
+    days: int
+    unit: DayUnit
+    due_on: date
+    calendar_version: str
+    explanation: str
+    closures_skipped: list[ClosureOut]
+
+
+def _check_year(ctx: AppContext, day: date, field: str) -> None:
+    calendar = ctx.calendar
+    if not calendar.first_year <= day.year <= calendar.last_year - 1:
+        raise InvalidInput(
+            "The calendar covers %(first)s to %(last)s.",
+            field=field,
+            first=calendar.first_year,
+            last=calendar.last_year - 1,
+        )
+
+
+@router.get(
+    "/closures",
+    response_model=ClosureList,
+    responses=responses(422),
+    summary="List the closure days of a year (public)",
+)
+def closures(
+    ctx: Context, year: Annotated[int, Query(ge=1900, le=2999, description="The year.")]
+) -> ClosureList:
+    _check_year(ctx, date(year, 1, 1), "year")
+    return ClosureList(
+        year=year,
+        calendar=ctx.calendar.base,
+        calendar_version=ctx.calendar.version,
+        closures=[ClosureOut(**c.as_dict()) for c in ctx.calendar.closures(year)],
+    )
+
+
+@router.get(
+    "/due",
+    response_model=DueOut,
+    responses=responses(422),
+    summary="Compute a due date from a receipt (public deadline calculator)",
+)
+def due(
+    ctx: Context,
+    language: Language,
+    received: Annotated[
+        datetime | date,
+        Query(
+            description="The receipt: a date, or a date and time (with an offset, or else "
+            "Montreal local time)."
+        ),
+    ],
+    days: Annotated[int, Query(ge=0, le=365)] = 10,
+    unit: DayUnit = DayUnit.BUSINESS,
+) -> DueOut:
+    received_at = as_montreal(received)
+    _check_year(ctx, received_at.astimezone(ctx.tz).date(), "received")
+    explanation = explain_due(
+        ctx.calendar, received_at=received_at, delay=Delay(days, unit), tz=ctx.tz
+    )
+    _check_year(ctx, explanation.due_on, "days")
+    return DueOut(
+        received=received_at,
+        received_on=explanation.received_on,
+        days=days,
+        unit=unit,
+        due_on=explanation.due_on,
+        calendar_version=explanation.calendar_version,
+        explanation=sentence(explanation, language),
+        closures_skipped=[ClosureOut(**c.as_dict()) for c in explanation.closures_skipped],
+    )

@@ -1,0 +1,34 @@
+"""`/api/workflow`: the life cycle as data and as a diagram."""
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+
+from casework.api.deps import get_language
+from casework.i18n import gettext
+from workflows import case_flow
+
+router = APIRouter(prefix="/api", tags=["workflow"])
+
+
+class WorkflowOut(BaseModel):
+    states: list[dict[str, str]]
+    triggers: list[dict[str, Any]]
+    diagram: str
+
+
+@router.get("/workflow", response_model=WorkflowOut, summary="Describe the case life cycle")
+def workflow(language: str = Depends(get_language)) -> WorkflowOut:
+    described = case_flow.describe()
+    return WorkflowOut(
+        states=[
+            {"state": s, "label": gettext(case_flow.STATE_LABELS[s], language)}
+            for s in described["states"]
+        ],
+        triggers=[
+            {**t, "label": gettext(case_flow.TRIGGER_LABELS[t["trigger"]], language)}
+            for t in described["triggers"]
+        ],
+        diagram=described["diagram"],
+    )

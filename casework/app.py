@@ -1,0 +1,57 @@
+"""The web application factory (DESIGN §3): nothing is built until `create_app` is called."""
+
+import logging
+import time
+
+from fastapi import FastAPI, Request
+from sqlalchemy import Engine
+
+import casework
+from casework.api import calendar, cases, errors, health, workflow
+from casework.config import Settings
+from casework.context import AppContext, Clock
+
+log = logging.getLogger("casework.http")
+
+
+def create_app(
+    settings: Settings, *, engine: Engine | None = None, clock: Clock | None = None
+) -> FastAPI:
+    """Build the application for these settings (and this engine and clock, when given)."""
+    app = FastAPI(
+        title="casework",
+        version=casework.__version__,
+        description=(
+            "Suivi des plaintes et des demandes adressées à un organisme public du Québec, "
+            "avec leurs délais en jours ouvrables. / Case tracking for complaints and requests "
+            "sent to a Quebec public body, with deadlines in Quebec business days."
+        ),
+    )
+    context = AppContext(settings=settings, engine=engine, clock=clock)
+    app.state.context = context
+    app.state.settings = settings
+    app.state.engine = context.engine
+    errors.install(app)
+
+    @app.middleware("http")
+    async def log_request(request: Request, call_next):
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            log.info("%s %s %s %.1fms", request.method, request.url.path, status, elapsed_ms)
+
+    for module in (health, calendar, cases, workflow):
+        app.include_router(module.router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Build the application from config.toml and the environment (uvicorn's factory)."""
+    from casework.config import load_settings
+
+    return create_app(load_settings())

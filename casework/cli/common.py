@@ -1,0 +1,40 @@
+"""What every command shares: settings, the engine, and errors that stop with status 2."""
+
+import sys
+from functools import cache
+from typing import NoReturn
+
+import typer
+from sqlalchemy import Engine
+
+from casework.config import ConfigError, Settings, load_settings
+from casework.db import make_engine
+from casework.logs import configure_logging
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print one line to stderr and stop with the given status."""
+    typer.echo(f"casework: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@cache
+def settings() -> Settings:
+    """Load and validate the settings once per command; stop with status 2 when invalid."""
+    try:
+        loaded = load_settings()
+    except ConfigError as exc:
+        fail(f"invalid configuration: {exc}")
+    configure_logging(loaded.logging.level)
+    return loaded
+
+
+@cache
+def engine() -> Engine:
+    """Build the engine of the configured database once per command."""
+    return make_engine(settings().database)
+
+
+def is_tty() -> bool:
+    """Tell whether standard output is a terminal."""
+    return sys.stdout.isatty()

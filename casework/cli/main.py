@@ -1,0 +1,103 @@
+"""`casework`: database, server, configuration and demo data commands."""
+
+import json
+
+import typer
+
+import casework
+from casework.cli.common import engine, fail, settings
+from casework.config import masked
+
+app = typer.Typer(
+    name="casework",
+    help="Case tracking for complaints and requests sent to a Quebec public body.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demonstration data.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
+app.add_typer(demo_app, name="demo")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"casework {casework.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Case tracking for complaints and requests sent to a Quebec public body."""
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Apply the schema migrations (harmless when the database is up to date)."""
+    from casework import migrate
+
+    before = migrate.current(engine())
+    migrate.upgrade(engine(), revision)
+    after = migrate.current(engine())
+    if before == after:
+        typer.echo(f"database already at {after}")
+    else:
+        typer.echo(f"database upgraded from {before or 'empty'} to {after}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema revision of the database and whether it is the newest."""
+    from casework import migrate
+
+    current = migrate.current(engine())
+    head = migrate.head()
+    state = "up to date" if current == head else f"behind (newest is {head})"
+    typer.echo(f"{current or 'empty'} ({state})")
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Print the effective settings, secrets masked."""
+    typer.echo(json.dumps(masked(settings()), indent=2, ensure_ascii=False))
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (default: server.host)."),
+    port: int = typer.Option(None, help="Port (default: server.port)."),
+    workers: int = typer.Option(None, help="Worker processes (default: server.workers)."),
+) -> None:
+    """Start the web application."""
+    import uvicorn
+
+    from casework.db import check_database
+
+    current = settings()
+    reason = check_database(engine())
+    if reason:
+        fail(reason, code=1)
+    host = host or current.server.host
+    port = port or current.server.port
+    typer.echo(f"casework is running at http://{host}:{port}/ (Ctrl+C to stop)")
+    uvicorn.run(
+        "casework.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers or current.server.workers,
+        log_config=None,
+        access_log=False,
+    )
+
+
+def main() -> None:
+    """Run the command line."""
+    app()

@@ -1,0 +1,262 @@
+"""Settings: `config.toml` (or the file named by CASEWORK_CONFIG), overridden by the environment.
+
+DESIGN §3: "Settings come from `config.toml`, overridden by environment variables; they are
+validated at start-up, and an invalid value stops the program with a message that names the key."
+Environment variables use the `CASEWORK_` prefix and `__` for nesting
+(`CASEWORK_DATABASE__URL`, `CASEWORK_CALENDAR__TIMEZONE`).
+"""
+
+import os
+from datetime import date, time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from workflows.calendar import BASES
+from workflows.deadlines import CaseKind, DayUnit
+
+CONFIG_ENV = "CASEWORK_CONFIG"
+DEFAULT_CONFIG_FILE = "config.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///var/casework.db"
+    echo: bool = False
+    pool_size: int = Field(default=5, ge=1, le=100)
+    busy_timeout_ms: int = Field(default=5000, ge=0)
+
+    @field_validator("url")
+    @classmethod
+    def _must_be_database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"not a database URL: {value!r}") from None
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError(
+                f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql"
+            )
+        return value
+
+
+class ServerSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    base_url: str = "http://127.0.0.1:8000"
+    workers: int = Field(default=1, ge=1, le=64)
+
+
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class OfficePeriod(_Section):
+    start: time
+    end: time
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> "OfficePeriod":
+        if self.end <= self.start:
+            raise ValueError(f"ends at {self.end:%H:%M}, before it starts at {self.start:%H:%M}")
+        return self
+
+
+class ClosureSettings(_Section):
+    date: date
+    name_fr: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+
+
+class CalendarSettings(_Section):
+    base: str = "quebec-public-service"
+    timezone: str = "America/Toronto"
+    office_hours: list[OfficePeriod] = Field(
+        default_factory=lambda: [
+            OfficePeriod(start=time(8, 30), end=time(12, 0)),
+            OfficePeriod(start=time(13, 30), end=time(16, 30)),
+        ]
+    )
+    closures: list[ClosureSettings] = Field(default_factory=list)
+    removed: list[date] = Field(default_factory=list)
+
+    @field_validator("base")
+    @classmethod
+    def _known_base(cls, value: str) -> str:
+        if value not in BASES:
+            raise ValueError(f"unknown calendar {value!r}; choose one of {', '.join(BASES)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _periods_in_order(self) -> "CalendarSettings":
+        for before, after in zip(self.office_hours, self.office_hours[1:], strict=False):
+            if after.start < before.end:
+                raise ValueError("office_hours periods overlap or are out of order")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class DelaySettings(_Section):
+    days: int = Field(ge=0, le=365)
+    unit: DayUnit = DayUnit.BUSINESS
+
+
+class KindDeadlineSettings(_Section):
+    acknowledgment: DelaySettings = DelaySettings(days=10)
+    answer: DelaySettings = DelaySettings(days=20)
+
+
+class DeadlineSettings(_Section):
+    complaint: KindDeadlineSettings = KindDeadlineSettings()
+    information_request: KindDeadlineSettings = KindDeadlineSettings()
+    media_request: KindDeadlineSettings = KindDeadlineSettings()
+    supplier_complaint: KindDeadlineSettings = KindDeadlineSettings()
+    comment: KindDeadlineSettings = KindDeadlineSettings()
+    at_risk_within: int = Field(default=3, ge=0, le=60)
+
+    def for_kind(self, kind: CaseKind | str) -> KindDeadlineSettings:
+        """Return the deadline policy of one case kind."""
+        return getattr(self, CaseKind(kind).value)
+
+
+class ReminderSettings(_Section):
+    thresholds: list[int] = Field(default_factory=lambda: [3, 1])
+    on_due_day: bool = True
+    overdue_every: int = Field(default=5, ge=1)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _positive(cls, value: list[int]) -> list[int]:
+        if any(n < 1 for n in value):
+            raise ValueError("thresholds are business days before the deadline, at least 1")
+        return sorted(set(value), reverse=True)
+
+
+class SmtpSettings(_Section):
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password: SecretStr | None = None
+    from_address: str = "plaintes@example.qc.ca"
+    reply_to: str | None = None
+    timeout_seconds: float = Field(default=30, gt=0)
+
+
+class SecuritySettings(_Section):
+    secret_key: SecretStr = SecretStr("change-me-in-production")
+
+
+class I18nSettings(_Section):
+    default_language: Literal["fr", "en"] = "fr"
+
+
+class Settings(BaseSettings):
+    """The effective configuration of one casework process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CASEWORK_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        nested_model_default_partial_update=True,
+    )
+
+    database: DatabaseSettings = DatabaseSettings()
+    server: ServerSettings = ServerSettings()
+    logging: LoggingSettings = LoggingSettings()
+    calendar: CalendarSettings = CalendarSettings()
+    deadlines: DeadlineSettings = DeadlineSettings()
+    reminders: ReminderSettings = ReminderSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    security: SecuritySettings = SecuritySettings()
+    i18n: I18nSettings = I18nSettings()
+    data_dir: Path = Path("var")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG_FILE))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_path, deep_merge=True)
+        return (init_settings, env_settings, toml)
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message names the key and the problem."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate the settings; raise ConfigError naming the first bad key."""
+    path = Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG_FILE))
+    if CONFIG_ENV in os.environ and not path.is_file():
+        raise ConfigError(f"{CONFIG_ENV}: no such configuration file: {path}")
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+    except ValueError as exc:  # malformed TOML or an unparsable environment value
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _describe(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"] if not isinstance(part, int)) or "settings"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown setting"
+    more = len(exc.errors()) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    env = "CASEWORK_" + key.upper().replace(".", "__")
+    source = os.environ.get(CONFIG_ENV, DEFAULT_CONFIG_FILE)
+    return f"{key}: {message} (set in {source} or {env}){suffix}"
+
+
+def masked(settings: Settings) -> dict[str, Any]:
+    """Return the effective settings as plain data, with secrets and passwords masked."""
+    data = settings.model_dump(mode="json")
+    url = make_url(settings.database.url)
+    if url.password:
+        data["database"]["url"] = url.render_as_string(hide_password=True)
+    return data

@@ -1,0 +1,106 @@
+"""Engine factory and unit of work.
+
+DESIGN §3: "SQLite is the embedded default (file database, WAL mode, foreign keys on).
+PostgreSQL is the production database ... Only the service layer commits, one unit of work per
+command." Nothing is built at import time: callers pass the settings in.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from casework.config import DatabaseSettings
+
+
+def make_engine(settings: DatabaseSettings) -> Engine:
+    """Build the engine for the configured database, with the SQLite pragmas the design asks for."""
+    url = make_url(settings.url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(settings)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return create_engine(
+        url,
+        echo=settings.echo,
+        pool_size=settings.pool_size,
+        max_overflow=settings.pool_size,
+        pool_pre_ping=True,
+    )
+
+
+def _sqlite_engine(settings: DatabaseSettings) -> Engine:
+    url = make_url(settings.url)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        echo=settings.echo,
+        connect_args={"check_same_thread": False, "timeout": settings.busy_timeout_ms / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy issue BEGIN itself (below) instead of the driver's implicit one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(settings.busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
+        # another writer committed in between; taking the write lock up front makes concurrent
+        # commands wait their turn (busy_timeout) instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Tell whether the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """Open a session whose work is committed at the end, or rolled back whole on error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """Open a session for reading; nothing it does is committed."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+def check_database(engine: Engine) -> str | None:
+    """Return None when the database answers and its schema is migrated, else the reason."""
+    from alembic.runtime.migration import MigrationContext
+
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            revision = MigrationContext.configure(connection).get_current_revision()
+    except Exception as exc:  # any driver error means "not healthy"; the reason is reported
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return f"database unavailable: {exc.__class__.__name__}: {first_line}"
+    if revision is None:
+        return "database schema not migrated: run `casework db upgrade`"
+    return None

@@ -1,0 +1,96 @@
+"""Explain a due date in a sentence, in French or English.
+
+DESIGN §2.3: "Every computed deadline can be explained: the receipt, the calendar and its
+version, the closure days skipped, pauses and extensions."
+"""
+
+from datetime import date
+from itertools import groupby
+
+from babel.dates import format_date
+
+from casework.i18n import LOCALES, format_day, gettext, ngettext, normalize_language
+from workflows.deadlines import DayUnit, Explanation
+
+
+def _join(items: list[str], language: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    last = gettext("and", language)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def closure_days(days: list[date], language: str) -> str:
+    """Say a list of days compactly: `24, 25, 26 et 31 décembre 2025 et 1er et 2 janvier 2026`."""
+    locale = LOCALES[normalize_language(language)]
+    groups = []
+    for (year, _month), members in groupby(days, key=lambda d: (d.year, d.month)):
+        members = list(members)
+        month = format_date(members[0], "MMMM", locale=locale)
+        if language == "fr":
+            numbers = [("1er" if d.day == 1 else str(d.day)) for d in members]
+            groups.append(f"{_join(numbers, language)} {month} {year}")
+        else:
+            numbers = [str(d.day) for d in members]
+            groups.append(f"{month} {_join(numbers, language)}, {year}")
+    return _join(groups, language)
+
+
+def _delay(days: int, unit: DayUnit, language: str) -> str:
+    if unit == DayUnit.BUSINESS:
+        return ngettext("%(n)s business day", "%(n)s business days", days, language)
+    return ngettext("%(n)s calendar day", "%(n)s calendar days", days, language)
+
+
+def sentence(explanation: Explanation, language: str = "fr") -> str:
+    """Explain how a due date was computed, in one sentence."""
+    language = normalize_language(language)
+    e = explanation
+    parts = [
+        gettext(
+            "received %(day)s (day 0, not counted)",
+            language,
+            day=format_day(e.received_on, language, weekday=True),
+        )
+    ]
+    delay = _delay(e.delay.days, e.delay.unit, language)
+    if e.closures_skipped:
+        parts.append(
+            gettext(
+                "%(delay)s, not counting the weekends and the closure days %(days)s",
+                language,
+                delay=delay,
+                days=closure_days([c.day for c in e.closures_skipped], language),
+            )
+        )
+    else:
+        parts.append(gettext("%(delay)s, not counting the weekends", language, delay=delay))
+    if e.rolled_forward_from is not None:
+        parts.append(
+            gettext(
+                "the delay ended on %(day)s, not a business day, so it moves to the next one",
+                language,
+                day=format_day(e.rolled_forward_from, language, weekday=True),
+            )
+        )
+    if e.paused_business_days:
+        parts.append(
+            ngettext(
+                "plus %(n)s business day spent awaiting the requester",
+                "plus %(n)s business days spent awaiting the requester",
+                e.paused_business_days,
+                language,
+            )
+        )
+    for extension in e.extensions:
+        parts.append(
+            gettext(
+                "extended by %(delay)s (%(reason)s)",
+                language,
+                delay=_delay(extension.days, extension.unit, language),
+                reason=extension.reason,
+            )
+        )
+    parts.append(gettext("due %(day)s", language, day=format_day(e.due_on, language, weekday=True)))
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:]

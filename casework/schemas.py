@@ -1,0 +1,196 @@
+"""What the API and the CLI accept and return (the non-table rungs of the SQLModel ladder:
+`CaseBase`, `CaseCreate`, `CaseUpdate`, `CasePublic`). Input is validated here, not by the
+table models."""
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from workflows.case_flow import CaseState, Outcome, Trigger
+from workflows.deadlines import MONTREAL, CaseKind
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    LETTER = "letter"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    WEB_FORM = "web_form"
+
+
+WRITTEN_CHANNELS = frozenset({Channel.EMAIL, Channel.LETTER, Channel.WEB_FORM})
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+PREFIXES: dict[CaseKind, str] = {
+    CaseKind.COMPLAINT: "PLT",
+    CaseKind.INFORMATION_REQUEST: "REN",
+    CaseKind.MEDIA_REQUEST: "MED",
+    CaseKind.SUPPLIER_COMPLAINT: "FRN",
+    CaseKind.COMMENT: "COM",
+}
+
+
+def _no_control_characters(value: str) -> str:
+    cleaned = "".join(ch for ch in value if ch in "\n\t" or ch.isprintable())
+    return cleaned.strip()
+
+
+def _one_line(value: str) -> str:
+    return " ".join(_no_control_characters(value).split())
+
+
+Text = Annotated[str, AfterValidator(_no_control_characters)]
+Line = Annotated[str, AfterValidator(_one_line)]
+
+
+def as_montreal(value: datetime | date) -> datetime:
+    """Read a receipt time: a date or a naive datetime means Montreal local time."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(0, 0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=MONTREAL)
+    return value
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class RequesterCreate(_Input):
+    name: Line = Field(min_length=1, max_length=200)
+    email: EmailStr | None = Field(default=None, max_length=320)
+    phone: Line | None = Field(default=None, max_length=40)
+    postal_address: Text | None = Field(default=None, max_length=500)
+    language: str = Field(default="fr", pattern="^(fr|en)$")
+
+
+class RequesterPublic(BaseModel):
+    name: str | None
+    email: str | None
+    phone: str | None
+    postal_address: str | None
+    language: str
+    redacted: bool = False
+
+
+class CaseBase(_Input):
+    kind: CaseKind
+    channel: Channel
+    subject: Line = Field(min_length=1, max_length=300)
+    description: Text = Field(default="", max_length=20000)
+    priority: Priority = Priority.NORMAL
+    facts_known_on: date | None = None
+
+
+class CaseCreate(CaseBase):
+    received_at: datetime | date = Field(
+        description="When the request was received: ISO 8601 with an offset; a date or a time "
+        "without offset is Montreal local time."
+    )
+    requester: RequesterCreate | None = None
+    assignee_id: int | None = Field(default=None, ge=1)
+
+    @field_validator("received_at", mode="after")
+    @classmethod
+    def _aware(cls, value: datetime | date) -> datetime:
+        return as_montreal(value)
+
+
+class CaseUpdate(_Input):
+    version: int = Field(ge=1)
+    subject: Line | None = Field(default=None, min_length=1, max_length=300)
+    priority: Priority | None = None
+    assignee_id: int | None = Field(default=None, ge=1)
+    unassign: bool = Field(default=False, description="Remove the assignee.")
+
+
+class TransitionIn(_Input):
+    trigger: Trigger
+    version: int = Field(ge=1)
+    comment: Text | None = Field(default=None, max_length=5000)
+    answer_summary: Text | None = Field(default=None, max_length=20000)
+    protecteur_file_number: Line | None = Field(default=None, max_length=64)
+    escalated_on: date | None = None
+    protecteur_reply_due_on: date | None = None
+    outcome: Outcome | None = None
+    reason: Text | None = Field(default=None, max_length=5000)
+
+
+class ExtensionIn(_Input):
+    version: int = Field(ge=1)
+    days: int = Field(ge=1, le=120)
+    reason: Text = Field(min_length=1, max_length=5000)
+
+
+class NoteIn(_Input):
+    text: Text = Field(min_length=1, max_length=20000)
+
+
+class DeadlineState(BaseModel):
+    name: str
+    due_on: date
+    state: str
+    business_days: int
+
+
+class CasePublic(BaseModel):
+    reference: str
+    kind: CaseKind
+    channel: Channel
+    subject: str
+    description: str
+    priority: Priority
+    status: CaseState
+    received_at: datetime
+    received_on: date = Field(description="The day of receipt in Montreal (day 0).")
+    facts_known_on: date | None
+    assignee_id: int | None
+    requester: RequesterPublic | None
+    ack_due_on: date | None
+    answer_due_on: date
+    protecteur_reply_due_on: date | None
+    next_due_on: date | None
+    overdue: bool
+    deadline: DeadlineState | None
+    calendar_version: str
+    acknowledged_at: datetime | None
+    answered_at: datetime | None
+    closed_at: datetime | None
+    answer_summary: str | None
+    outcome: Outcome | None
+    protecteur_file_number: str | None
+    escalated_on: date | None
+    paused_on: date | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    allowed_triggers: list[Trigger]
+    warnings: list[str] = Field(default_factory=list)
+
+
+class CaseList(BaseModel):
+    items: list[CasePublic]
+    total: int
+    limit: int
+    offset: int
+
+
+class EventPublic(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    kind: str
+    trigger: str | None
+    from_state: str | None
+    to_state: str | None
+    reason: str | None
+    data: dict[str, Any]

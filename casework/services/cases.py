@@ -1,0 +1,421 @@
+"""Case commands: open, fire a transition, assign and edit, note, extend; and the case queries.
+
+DESIGN §2.1–2.3. Each command is one unit of work: the case, its events and what follows from
+them are written together or not at all. Time comes from the context's clock so that every rule
+can be checked on a chosen day.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session
+
+from casework.context import Actor, AppContext
+from casework.db import read_session, unit_of_work
+from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
+from casework.repositories import cases as repo
+from casework.repositories.cases import CaseFilters
+from casework.schemas import PREFIXES, WRITTEN_CHANNELS, CaseCreate, CaseUpdate, TransitionIn
+from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowed, VersionConflict
+from workflows import case_flow
+from workflows.case_clock import next_deadline
+from workflows.deadlines import (
+    DayUnit,
+    Explanation,
+    Extension,
+    Pause,
+    answer_due,
+    explain_due,
+    receipt_date,
+)
+
+
+@dataclass
+class CaseView:
+    """A case with what its readers need beside it (its requester; warnings of the command)."""
+
+    case: Case
+    requester: Requester | None
+    warnings: tuple[case_flow.Message, ...] = ()
+
+
+@dataclass
+class DeadlineView:
+    name: str
+    due_on: date
+    explanation: Explanation
+
+
+def _check_assignee(session: Session, assignee_id: int | None) -> None:
+    from casework.models import User
+
+    if assignee_id is None:
+        return
+    user = session.get(User, assignee_id)
+    if user is None or not user.is_active:
+        raise InvalidInput("No active user has the id %(id)s.", field="assignee_id", id=assignee_id)
+
+
+def _refresh_clock(case: Case) -> None:
+    running = next_deadline(
+        status=case.status,
+        ack_due_on=case.ack_due_on,
+        answer_due_on=case.answer_due_on,
+        protecteur_reply_due_on=case.protecteur_reply_due_on,
+    )
+    case.next_due_on = running.due_on if running else None
+    case.next_deadline = running.name.value if running else None
+
+
+def _event(case: Case, *, actor: Actor, at: datetime, kind: str, **fields) -> CaseEvent:
+    return CaseEvent(case_id=case.id, at=at, actor=actor.label, kind=kind, **fields)
+
+
+def open_case(ctx: AppContext, *, actor: Actor, data: CaseCreate) -> CaseView:
+    """Register a case: give it its reference, compute its deadlines, record its first event."""
+    now = ctx.now()
+    received_at = data.received_at
+    if received_at > now:
+        raise InvalidInput("The receipt time is in the future.", field="received_at")
+    policy = ctx.policy(data.kind)
+    calendar = ctx.calendar
+    received_on = receipt_date(received_at, ctx.tz)
+    written = data.channel in WRITTEN_CHANNELS
+    with unit_of_work(ctx.engine) as session:
+        _check_assignee(session, data.assignee_id)
+        requester = None
+        if data.requester is not None:
+            requester = Requester(**data.requester.model_dump())
+            session.add(requester)
+            session.flush()
+        sequence = repo.next_sequence(session, kind=data.kind.value, year=received_on.year)
+        case = Case(
+            reference=f"{PREFIXES[data.kind]}-{received_on.year}-{sequence:05d}",
+            kind=data.kind.value,
+            channel=data.channel.value,
+            subject=data.subject,
+            description=data.description,
+            priority=data.priority.value,
+            status=case_flow.CaseState.RECEIVED.value,
+            received_at=received_at.astimezone(UTC),
+            requester_id=requester.id if requester else None,
+            assignee_id=data.assignee_id,
+            facts_known_on=data.facts_known_on,
+            ack_due_on=explain_due(
+                calendar, received_at=received_at, delay=policy.acknowledgment, tz=ctx.tz
+            ).due_on
+            if written
+            else None,
+            answer_due_on=answer_due(
+                calendar, received_at=received_at, delay=policy.answer, tz=ctx.tz
+            ),
+            calendar_version=calendar.version,
+            created_at=now,
+            updated_at=now,
+        )
+        _refresh_clock(case)
+        repo.insert_case(session, case)
+        repo.add_event(
+            session,
+            _event(
+                case,
+                actor=actor,
+                at=now,
+                kind="created",
+                to_state=case.status,
+                data={
+                    "ack_due_on": case.ack_due_on.isoformat() if case.ack_due_on else None,
+                    "answer_due_on": case.answer_due_on.isoformat(),
+                    "calendar_version": case.calendar_version,
+                    "channel": case.channel,
+                },
+            ),
+        )
+    return CaseView(case=case, requester=requester)
+
+
+def _locked(session: Session, reference: str, version: int | None = None) -> Case:
+    case = repo.get_by_reference(session, reference, for_update=True)
+    if case is None:
+        raise NotFound("No case has the reference %(reference)s.", reference=reference)
+    if version is not None and case.version != version:
+        raise VersionConflict(current_version=case.version, given_version=version)
+    return case
+
+
+def _touch(case: Case, now: datetime) -> None:
+    case.version += 1
+    case.updated_at = now
+
+
+def _recompute_answer_due(ctx: AppContext, session: Session, case: Case) -> date:
+    policy = ctx.policy(case.kind)
+    return answer_due(
+        ctx.calendar,
+        received_at=case.received_at,
+        delay=policy.answer,
+        pauses=[Pause(p.start, p.end) for p in repo.pauses(session, case.id)],
+        extensions=[
+            Extension(days=e.days, reason=e.reason, unit=DayUnit(e.unit))
+            for e in repo.extensions(session, case.id)
+        ],
+        tz=ctx.tz,
+    )
+
+
+def fire(ctx: AppContext, *, actor: Actor, reference: str, request: TransitionIn) -> CaseView:
+    """Move a case through its life cycle; a refused transition changes nothing."""
+    now = ctx.now()
+    today = ctx.today()
+    with unit_of_work(ctx.engine) as session:
+        case = _locked(session, reference, request.version)
+        source = case.status
+        try:
+            result = case_flow.fire(
+                case,
+                case_flow.TransitionRequest(
+                    trigger=request.trigger.value,
+                    today=today,
+                    answer_summary=request.answer_summary,
+                    comment=request.comment,
+                    protecteur_file_number=request.protecteur_file_number,
+                    escalated_on=request.escalated_on,
+                    protecteur_reply_due_on=request.protecteur_reply_due_on,
+                    facts_known_on=case.facts_known_on,
+                    outcome=request.outcome.value if request.outcome else None,
+                    reason=request.reason,
+                ),
+            )
+        except case_flow.TransitionRefused as refused:
+            raise TransitionNotAllowed(
+                msgid=refused.message.msgid,
+                params=dict(refused.message.params),
+                field=refused.message.field,
+                allowed=[str(t) for t in refused.allowed],
+            ) from None
+        data = _apply(ctx, session, case, request, now=now, today=today)
+        _refresh_clock(case)
+        _touch(case, now)
+        repo.add_event(
+            session,
+            _event(
+                case,
+                actor=actor,
+                at=now,
+                kind="transition",
+                trigger=result.trigger.value,
+                from_state=source,
+                to_state=case.status,
+                reason=request.reason or request.comment,
+                data={**data, "warnings": [w.msgid % dict(w.params) for w in result.warnings]},
+            ),
+        )
+        requester = repo.get_requester(session, case.requester_id)
+    return CaseView(case=case, requester=requester, warnings=result.warnings)
+
+
+def _apply(
+    ctx: AppContext, session: Session, case: Case, request: TransitionIn, *, now, today
+) -> dict:
+    """Record what a successful transition carries; return what its event should keep."""
+    trigger = request.trigger
+    T = case_flow.Trigger
+    if trigger == T.ACKNOWLEDGE:
+        case.acknowledged_at = now
+        return {"answer_due_on": case.answer_due_on.isoformat()}
+    if trigger == T.ANSWER:
+        case.answered_at = now
+        case.answer_summary = request.answer_summary
+        return {"answer_summary": request.answer_summary}
+    if trigger == T.REQUEST_INFORMATION:
+        case.paused_on = today
+        session.add(CasePause(case_id=case.id, start=today))
+        return {"paused_on": today.isoformat()}
+    if trigger == T.RESUME:
+        pause = repo.open_pause(session, case.id)
+        before = case.answer_due_on
+        if pause is not None:
+            pause.end = today
+            session.flush()
+            case.paused_business_days += ctx.calendar.business_days_between(pause.start, today)
+        case.paused_on = None
+        case.answer_due_on = _recompute_answer_due(ctx, session, case)
+        return {
+            "answer_due_on_before": before.isoformat(),
+            "answer_due_on": case.answer_due_on.isoformat(),
+        }
+    if trigger == T.ESCALATE:
+        case.protecteur_file_number = request.protecteur_file_number
+        case.escalated_on = request.escalated_on
+        case.protecteur_reply_due_on = request.protecteur_reply_due_on
+        return {
+            "protecteur_file_number": request.protecteur_file_number,
+            "escalated_on": request.escalated_on.isoformat() if request.escalated_on else None,
+            "protecteur_reply_due_on": request.protecteur_reply_due_on.isoformat()
+            if request.protecteur_reply_due_on
+            else None,
+        }
+    if trigger == T.CLOSE:
+        case.closed_at = now
+        case.outcome = request.outcome.value if request.outcome else None
+        return {"outcome": case.outcome}
+    if trigger == T.REOPEN:
+        case.closed_at = None
+        case.outcome = None
+        return {}
+    return {}  # pragma: no cover - every trigger is handled above
+
+
+def update(ctx: AppContext, *, actor: Actor, reference: str, changes: CaseUpdate) -> CaseView:
+    """Assign, reassign or unassign a case, or edit its subject or priority."""
+    now = ctx.now()
+    with unit_of_work(ctx.engine) as session:
+        case = _locked(session, reference, changes.version)
+        changed = False
+        if changes.unassign or (
+            changes.assignee_id is not None and changes.assignee_id != case.assignee_id
+        ):
+            new_assignee = None if changes.unassign else changes.assignee_id
+            _check_assignee(session, new_assignee)
+            repo.add_event(
+                session,
+                _event(
+                    case,
+                    actor=actor,
+                    at=now,
+                    kind="assignment",
+                    data={"from": case.assignee_id, "to": new_assignee},
+                ),
+            )
+            case.assignee_id = new_assignee
+            changed = True
+        edits = {}
+        for field in ("subject", "priority"):
+            value = getattr(changes, field)
+            if value is not None and value != getattr(case, field):
+                edits[field] = {"from": getattr(case, field), "to": str(value)}
+                setattr(case, field, str(value))
+        if edits:
+            repo.add_event(session, _event(case, actor=actor, at=now, kind="edit", data=edits))
+            changed = True
+        if changed:
+            _touch(case, now)
+        requester = repo.get_requester(session, case.requester_id)
+    return CaseView(case=case, requester=requester)
+
+
+def add_note(ctx: AppContext, *, actor: Actor, reference: str, text: str) -> CaseEvent:
+    """Add a note to a case's trail (a note does not change the case's version)."""
+    now = ctx.now()
+    with unit_of_work(ctx.engine) as session:
+        case = _locked(session, reference)
+        event = repo.add_event(session, _event(case, actor=actor, at=now, kind="note", reason=text))
+        session.flush()
+    return event
+
+
+def extend(
+    ctx: AppContext, *, actor: Actor, reference: str, version: int, days: int, reason: str
+) -> CaseView:
+    """Extend the answer delay by a number of business days, with the reason the requester is
+    told."""
+    now = ctx.now()
+    with unit_of_work(ctx.engine) as session:
+        case = _locked(session, reference, version)
+        if case.status not in {"received", "acknowledged", "awaiting_requester"}:
+            raise InvalidInput(
+                "Only the answer delay of a case not yet answered can be extended.",
+                field="days",
+            )
+        before = case.answer_due_on
+        session.add(CaseExtension(case_id=case.id, days=days, reason=reason, created_at=now))
+        session.flush()
+        case.answer_due_on = _recompute_answer_due(ctx, session, case)
+        _refresh_clock(case)
+        _touch(case, now)
+        repo.add_event(
+            session,
+            _event(
+                case,
+                actor=actor,
+                at=now,
+                kind="deadline_changed",
+                reason=reason,
+                data={
+                    "deadline": "answer",
+                    "extension_days": days,
+                    "from": before.isoformat(),
+                    "to": case.answer_due_on.isoformat(),
+                },
+            ),
+        )
+        requester = repo.get_requester(session, case.requester_id)
+    return CaseView(case=case, requester=requester)
+
+
+def get(ctx: AppContext, *, reference: str) -> CaseView:
+    """Return one case with its requester."""
+    with read_session(ctx.engine) as session:
+        case = repo.get_by_reference(session, reference)
+        if case is None:
+            raise NotFound("No case has the reference %(reference)s.", reference=reference)
+        return CaseView(case=case, requester=repo.get_requester(session, case.requester_id))
+
+
+def search(
+    ctx: AppContext, *, filters: CaseFilters, limit: int = 50, offset: int = 0, by_due=False
+) -> tuple[list[CaseView], int]:
+    """Return one page of cases matching the filters, and the number matching in all."""
+    with read_session(ctx.engine) as session:
+        items, total = repo.search(
+            session, filters=filters, limit=limit, offset=offset, by_due=by_due
+        )
+        requesters = repo.requesters_by_id(
+            session, {c.requester_id for c in items if c.requester_id}
+        )
+        return [CaseView(case=c, requester=requesters.get(c.requester_id)) for c in items], total
+
+
+def events(ctx: AppContext, *, reference: str) -> list[CaseEvent]:
+    """Return the audit trail of a case, oldest first."""
+    with read_session(ctx.engine) as session:
+        case = repo.get_by_reference(session, reference)
+        if case is None:
+            raise NotFound("No case has the reference %(reference)s.", reference=reference)
+        return repo.events(session, case.id)
+
+
+def deadlines(ctx: AppContext, *, reference: str) -> list[DeadlineView]:
+    """Return each deadline of a case with how it was computed."""
+    with read_session(ctx.engine) as session:
+        case = repo.get_by_reference(session, reference)
+        if case is None:
+            raise NotFound("No case has the reference %(reference)s.", reference=reference)
+        policy = ctx.policy(case.kind)
+        views = []
+        if case.ack_due_on is not None:
+            views.append(
+                DeadlineView(
+                    "acknowledgment",
+                    case.ack_due_on,
+                    explain_due(
+                        ctx.calendar,
+                        received_at=case.received_at,
+                        delay=policy.acknowledgment,
+                        tz=ctx.tz,
+                    ),
+                )
+            )
+        explanation = explain_due(
+            ctx.calendar,
+            received_at=case.received_at,
+            delay=policy.answer,
+            pauses=[Pause(p.start, p.end) for p in repo.pauses(session, case.id)],
+            extensions=[
+                Extension(days=e.days, reason=e.reason, unit=DayUnit(e.unit))
+                for e in repo.extensions(session, case.id)
+            ],
+            tz=ctx.tz,
+        )
+        views.append(DeadlineView("answer", case.answer_due_on, explanation))
+        return views

@@ -1,0 +1,57 @@
+"""Errors a service command raises; adapters turn them into HTTP statuses or exit codes.
+
+Each carries an untranslated message (an English gettext id with named placeholders) so that the
+adapter can say it in the user's language.
+"""
+
+from collections.abc import Mapping
+
+from casework.i18n import gettext
+
+
+class ServiceError(Exception):
+    """A refused command; nothing it started was written."""
+
+    code = "error"
+
+    def __init__(self, msgid: str, *, field: str | None = None, **params: object) -> None:
+        super().__init__(msgid % params if params else msgid)
+        self.msgid = msgid
+        self.params: Mapping[str, object] = params
+        self.field = field
+
+    def message(self, language: str) -> str:
+        """Say what went wrong in the given language."""
+        return gettext(self.msgid, language, **self.params)
+
+
+class NotFound(ServiceError):
+    code = "not_found"
+
+
+class InvalidInput(ServiceError):
+    code = "invalid"
+
+
+class VersionConflict(ServiceError):
+    code = "version_conflict"
+
+    def __init__(self, *, current_version: int, given_version: int) -> None:
+        super().__init__(
+            "The case was changed by someone else (version %(current)s, not %(given)s): "
+            "reload it and try again.",
+            current=current_version,
+            given=given_version,
+        )
+        self.current_version = current_version
+
+
+class TransitionNotAllowed(ServiceError):
+    """A transition refused by the life cycle rules (workflows.case_flow): not allowed from the
+    current state, or missing what it needs (then `field` names it)."""
+
+    code = "transition_not_allowed"
+
+    def __init__(self, *, msgid: str, params, field, allowed) -> None:
+        super().__init__(msgid, field=field, **params)
+        self.allowed = list(allowed)

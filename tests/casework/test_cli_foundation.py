@@ -1,0 +1,110 @@
+"""The command line: version, help, configuration checks and the database commands."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def casework(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
+    """Run the real `casework` command in a child process."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "casework", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_version_and_help_answer():
+    assert casework("--version").stdout.startswith("casework ")
+    help_text = casework("--help").stdout
+    for command in ("db", "serve", "config", "demo"):
+        assert command in help_text
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "key"),
+    [
+        ("CASEWORK_DATABASE__URL", "not a url at all", "database.url"),
+        ("CASEWORK_DATABASE__URL", "mysql://root@localhost/x", "database.url"),
+        ("CASEWORK_CALENDAR__TIMEZONE", "Mars/Olympus_Mons", "calendar.timezone"),
+        ("CASEWORK_CALENDAR__BASE", "ontario", "calendar.base"),
+        (
+            "CASEWORK_CALENDAR__OFFICE_HOURS",
+            '[{"start": "16:30", "end": "08:30"}]',
+            "calendar.office_hours",
+        ),
+        ("CASEWORK_LOGGING__LEVEL", "CHATTY", "logging.level"),
+        ("CASEWORK_SERVER__PORT", "99999", "server.port"),
+        ("CASEWORK_REMINDERS__THRESHOLDS", "[0]", "reminders.thresholds"),
+    ],
+)
+def test_invalid_setting_stops_with_status_2_naming_the_key(tmp_path, variable, value, key):
+    result = casework("config", "show", env={variable: value}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert key in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_invalid_value_in_the_configuration_file_names_the_key(tmp_path):
+    config = tmp_path / "casework.toml"
+    config.write_text('[calendar]\noffice_hours = [{start = "12:00", end = "09:00"}]\n')
+    result = casework("config", "show", env={"CASEWORK_CONFIG": str(config)}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "calendar.office_hours" in result.stderr
+    assert "before it starts" in result.stderr
+
+
+def test_unknown_key_in_the_configuration_file_is_refused(tmp_path):
+    config = tmp_path / "casework.toml"
+    config.write_text("[database]\nulr = 'sqlite:///x.db'\n")
+    result = casework("config", "show", env={"CASEWORK_CONFIG": str(config)}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "database.ulr" in result.stderr
+
+
+def test_missing_configuration_file_is_named(tmp_path):
+    result = casework("config", "show", env={"CASEWORK_CONFIG": str(tmp_path / "nope.toml")})
+    assert result.returncode == 2
+    assert "nope.toml" in result.stderr
+
+
+def test_config_show_masks_secrets_and_applies_environment(tmp_path):
+    result = casework(
+        "config",
+        "show",
+        env={
+            "CASEWORK_DATABASE__URL": "postgresql+psycopg://casework:hunter2@db.example/casework",
+            "CASEWORK_SMTP__PASSWORD": "mail-secret",
+            "CASEWORK_SECURITY__SECRET_KEY": "cookie-secret",
+            "CASEWORK_CALENDAR__TIMEZONE": "America/Montreal",
+        },
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    for secret in ("hunter2", "mail-secret", "cookie-secret"):
+        assert secret not in result.stdout
+    shown = json.loads(result.stdout)
+    assert shown["calendar"]["timezone"] == "America/Montreal"
+    assert shown["database"]["url"].startswith("postgresql+psycopg://casework:***@db.example")
+
+
+def test_db_upgrade_twice_then_current_is_up_to_date(tmp_path):
+    env = {"CASEWORK_DATABASE__URL": f"sqlite:///{tmp_path}/cw.db"}
+    first = casework("db", "upgrade", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "upgraded from empty" in first.stdout
+    second = casework("db", "upgrade", env=env, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "already at" in second.stdout
+    current = casework("db", "current", env=env, cwd=tmp_path)
+    assert "up to date" in current.stdout

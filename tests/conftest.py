@@ -1,0 +1,97 @@
+"""Shared fixtures: an isolated, migrated database per test on SQLite, and on PostgreSQL when
+CASEWORK_TEST_DATABASE_URL names a server."""
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from casework import migrate
+from casework.config import DatabaseSettings, Settings
+from casework.db import make_engine
+from casework.models import metadata
+
+PG_ENV = "CASEWORK_TEST_DATABASE_URL"
+
+
+def require(component: str, how: str) -> None:
+    """Skip a test whose component is missing, or fail it where everything must run (CI)."""
+    message = f"{component} is not available: {how}"
+    if os.environ.get("CASEWORK_TEST_REQUIRE_ALL"):
+        pytest.fail(message + " (CASEWORK_TEST_REQUIRE_ALL is set: nothing may skip)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """Migrate one SQLite file per run; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "casework.db"
+    engine = make_engine(DatabaseSettings(url=f"sqlite:///{path}"))
+    migrate.upgrade(engine)
+    engine.dispose()  # closing the last connection folds the WAL back into the file
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgresql_url() -> Iterator[str]:
+    """Create a database of this run's own on the test server, migrated once; drop it after."""
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        require("PostgreSQL", f"set {PG_ENV}=postgresql+psycopg://user@host:port/database")
+    name = f"casework_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        require("PostgreSQL", f"cannot create a database on {PG_ENV}: {exc}")
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(DatabaseSettings(url=url))
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_postgresql(engine: Engine) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def database_url(request, tmp_path) -> str:
+    """The URL of an empty, migrated database of this test's own, on each database."""
+    if request.param == "sqlite":
+        path = tmp_path / "casework.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgresql_url")
+    engine = make_engine(DatabaseSettings(url=url))
+    _empty_postgresql(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def settings(database_url, tmp_path) -> Settings:
+    """Settings for a test: its own database and data folder, the defaults otherwise."""
+    return Settings(
+        database=DatabaseSettings(url=database_url),
+        data_dir=tmp_path / "var",
+    )
+
+
+@pytest.fixture
+def engine(settings) -> Iterator[Engine]:
+    """The engine of this test's database."""
+    engine = make_engine(settings.database)
+    yield engine
+    engine.dispose()
