@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint format bench setup clean
+.PHONY: run test lint format bench setup clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ format: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.deadlines
+
+# Extract the translatable messages and merge them into the French and English catalogs.
+messages: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 -k _ --no-location \
+		--sort-output --project casework -o casework/locales/messages.pot .
+	$(BIN)/pybabel update -i casework/locales/messages.pot -d casework/locales -D messages \
+		--no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

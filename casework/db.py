@@ -87,6 +87,8 @@ def read_session(engine: Engine) -> Iterator[Session]:
         try:
             yield session
         finally:
+            # Detach what was read first, so that the rollback does not expire it.
+            session.expunge_all()
             session.rollback()
 
 

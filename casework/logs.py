@@ -23,6 +23,8 @@ def configure_logging(level: str) -> None:
                 "uvicorn": {"level": level, "propagate": True, "handlers": []},
                 "uvicorn.error": {"level": level, "propagate": True, "handlers": []},
                 "sqlalchemy.engine": {"level": "WARNING"},
+                "alembic": {"level": "WARNING"},
+                "transitions": {"level": "WARNING"},
             },
         }
     )

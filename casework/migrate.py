@@ -21,7 +21,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Apply the migrations up to `revision`; a database already there is left as it is."""
     config = alembic_config(engine)
     # A plain connection: SQLite's BEGIN IMMEDIATE hook is for sessions, DDL manages its own.
@@ -33,12 +33,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def current(engine: Engine) -> str | None:
     """Return the revision the database is at, or None when it was never migrated."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return ",".join(sorted(heads)) or None
 
 
 def head() -> str:
-    """Return the newest revision the code knows."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """Return the newest revision the code knows (several heads are joined with a comma)."""
+    return ",".join(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
 
 
 def autogenerate(engine: Engine, message: str) -> None:

@@ -5,14 +5,19 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from casework import migrate
+from casework.app import create_app
 from casework.config import DatabaseSettings, Settings
+from casework.context import AppContext, FixedClock
 from casework.db import make_engine
 from casework.models import metadata
 
@@ -95,3 +100,31 @@ def engine(settings) -> Iterator[Engine]:
     engine = make_engine(settings.database)
     yield engine
     engine.dispose()
+
+
+MONTREAL = ZoneInfo("America/Toronto")
+
+
+def montreal(*args: int) -> datetime:
+    """An aware Montreal time: montreal(2026, 11, 23, 10, 0)."""
+    return datetime(*args, tzinfo=MONTREAL)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A clock stopped on Monday 23 November 2026 at 10:00 in Montreal; tests move it."""
+    return FixedClock(montreal(2026, 11, 23, 10, 0))
+
+
+@pytest.fixture
+def ctx(settings, engine, clock) -> AppContext:
+    """The application context on this test's database and clock."""
+    return AppContext(settings=settings, engine=engine, clock=clock)
+
+
+@pytest.fixture
+def client(ctx) -> Iterator[TestClient]:
+    """An API client on this test's application."""
+    app = create_app(ctx.settings, engine=ctx.engine, clock=ctx.clock)
+    with TestClient(app) as test_client:
+        yield test_client

@@ -10,6 +10,7 @@ from casework.api.deps import get_context, get_language
 from casework.api.errors import responses
 from casework.context import AppContext
 from casework.explain import sentence
+from casework.i18n import N_
 from casework.schemas import as_montreal
 from casework.services.errors import InvalidInput
 from workflows.deadlines import DayUnit, Delay, explain_due
@@ -48,7 +49,7 @@ def _check_year(ctx: AppContext, day: date, field: str) -> None:
     calendar = ctx.calendar
     if not calendar.first_year <= day.year <= calendar.last_year - 1:
         raise InvalidInput(
-            "The calendar covers %(first)s to %(last)s.",
+            N_("The calendar covers %(first)s to %(last)s."),
             field=field,
             first=calendar.first_year,
             last=calendar.last_year - 1,

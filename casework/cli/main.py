@@ -5,6 +5,8 @@ import json
 import typer
 
 import casework
+from casework.cli import calendar as calendar_cli
+from casework.cli import cases as cases_cli
 from casework.cli.common import engine, fail, settings
 from casework.config import masked
 
@@ -21,6 +23,9 @@ demo_app = typer.Typer(help="Demonstration data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 app.add_typer(demo_app, name="demo")
+app.add_typer(calendar_cli.app, name="calendar")
+app.add_typer(cases_cli.app, name="case")
+app.add_typer(cases_cli.workflow_app, name="workflow")
 
 
 def _version(value: bool) -> None:
@@ -39,7 +44,7 @@ def root(
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+def db_upgrade(revision: str = typer.Argument("heads", help="Target revision.")) -> None:
     """Apply the schema migrations (harmless when the database is up to date)."""
     from casework import migrate
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from casework.context import Actor, AppContext
 from casework.db import read_session, unit_of_work
+from casework.i18n import N_
 from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
 from casework.repositories import cases as repo
 from casework.repositories.cases import CaseFilters
@@ -53,7 +54,9 @@ def _check_assignee(session: Session, assignee_id: int | None) -> None:
         return
     user = session.get(User, assignee_id)
     if user is None or not user.is_active:
-        raise InvalidInput("No active user has the id %(id)s.", field="assignee_id", id=assignee_id)
+        raise InvalidInput(
+            N_("No active user has the id %(id)s."), field="assignee_id", id=assignee_id
+        )
 
 
 def _refresh_clock(case: Case) -> None:
@@ -76,7 +79,7 @@ def open_case(ctx: AppContext, *, actor: Actor, data: CaseCreate) -> CaseView:
     now = ctx.now()
     received_at = data.received_at
     if received_at > now:
-        raise InvalidInput("The receipt time is in the future.", field="received_at")
+        raise InvalidInput(N_("The receipt time is in the future."), field="received_at")
     policy = ctx.policy(data.kind)
     calendar = ctx.calendar
     received_on = receipt_date(received_at, ctx.tz)
@@ -134,10 +137,15 @@ def open_case(ctx: AppContext, *, actor: Actor, data: CaseCreate) -> CaseView:
     return CaseView(case=case, requester=requester)
 
 
-def _locked(session: Session, reference: str, version: int | None = None) -> Case:
-    case = repo.get_by_reference(session, reference, for_update=True)
+def _found(session: Session, reference: str, *, for_update: bool = False) -> Case:
+    case = repo.get_by_reference(session, reference, for_update=for_update)
     if case is None:
-        raise NotFound("No case has the reference %(reference)s.", reference=reference)
+        raise NotFound(N_("No case has the reference %(reference)s."), reference=reference)
+    return case
+
+
+def _locked(session: Session, reference: str, version: int | None = None) -> Case:
+    case = _found(session, reference, for_update=True)
     if version is not None and case.version != version:
         raise VersionConflict(current_version=case.version, given_version=version)
     return case
@@ -324,7 +332,7 @@ def extend(
         case = _locked(session, reference, version)
         if case.status not in {"received", "acknowledged", "awaiting_requester"}:
             raise InvalidInput(
-                "Only the answer delay of a case not yet answered can be extended.",
+                N_("Only the answer delay of a case not yet answered can be extended."),
                 field="days",
             )
         before = case.answer_due_on
@@ -356,9 +364,7 @@ def extend(
 def get(ctx: AppContext, *, reference: str) -> CaseView:
     """Return one case with its requester."""
     with read_session(ctx.engine) as session:
-        case = repo.get_by_reference(session, reference)
-        if case is None:
-            raise NotFound("No case has the reference %(reference)s.", reference=reference)
+        case = _found(session, reference)
         return CaseView(case=case, requester=repo.get_requester(session, case.requester_id))
 
 
@@ -379,18 +385,14 @@ def search(
 def events(ctx: AppContext, *, reference: str) -> list[CaseEvent]:
     """Return the audit trail of a case, oldest first."""
     with read_session(ctx.engine) as session:
-        case = repo.get_by_reference(session, reference)
-        if case is None:
-            raise NotFound("No case has the reference %(reference)s.", reference=reference)
+        case = _found(session, reference)
         return repo.events(session, case.id)
 
 
 def deadlines(ctx: AppContext, *, reference: str) -> list[DeadlineView]:
     """Return each deadline of a case with how it was computed."""
     with read_session(ctx.engine) as session:
-        case = repo.get_by_reference(session, reference)
-        if case is None:
-            raise NotFound("No case has the reference %(reference)s.", reference=reference)
+        case = _found(session, reference)
         policy = ctx.policy(case.kind)
         views = []
         if case.ack_due_on is not None:

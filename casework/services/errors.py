@@ -6,7 +6,7 @@ adapter can say it in the user's language.
 
 from collections.abc import Mapping
 
-from casework.i18n import gettext
+from casework.i18n import N_, gettext
 
 
 class ServiceError(Exception):
@@ -38,8 +38,10 @@ class VersionConflict(ServiceError):
 
     def __init__(self, *, current_version: int, given_version: int) -> None:
         super().__init__(
-            "The case was changed by someone else (version %(current)s, not %(given)s): "
-            "reload it and try again.",
+            N_(
+                "The case was changed by someone else (version %(current)s, not %(given)s): "
+                "reload it and try again."
+            ),
             current=current_version,
             given=given_version,
         )

@@ -1,0 +1,102 @@
+"""`casework calendar`: closure days, due dates and their explanation, from the terminal.
+
+The output of `closures` and `due` is a contract (scripts and acceptance checks read it): one
+line per closure `YYYY-MM-DD<TAB>French name`, one due date `YYYY-MM-DD` per receipt.
+"""
+
+import json
+from datetime import date, datetime
+
+import typer
+
+from casework.cli.common import fail, settings
+from casework.context import build_calendar
+from casework.explain import sentence
+from casework.schemas import as_montreal
+from workflows.deadlines import DayUnit, Delay, explain_due
+
+app = typer.Typer(help="The business calendar and the deadline calculator.", no_args_is_help=True)
+
+
+def parse_received(value: str) -> datetime:
+    """Read a receipt: an ISO date, a datetime with an offset, or a naive Montreal datetime."""
+    text = value.strip()
+    try:
+        parsed: date | datetime = (
+            date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        )
+    except ValueError:
+        fail(
+            f"invalid receipt {value!r}: expected YYYY-MM-DD, YYYY-MM-DDTHH:MM "
+            "(Montreal time) or YYYY-MM-DDTHH:MM±HH:MM"
+        )
+    return as_montreal(parsed)
+
+
+def _calendar():
+    return build_calendar(settings())
+
+
+@app.command("closures")
+def closures(
+    year: int = typer.Argument(..., help="The year, e.g. 2026."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON objects."),
+) -> None:
+    """List the closure days of a year: `YYYY-MM-DD<TAB>name`, in date order."""
+    calendar = _calendar()
+    if not calendar.first_year <= year < calendar.last_year:
+        last = calendar.last_year - 1
+        fail(f"invalid year {year}: the calendar covers {calendar.first_year}–{last}")
+    days = calendar.closures(year)
+    if as_json:
+        typer.echo(json.dumps([c.as_dict() for c in days], ensure_ascii=False, indent=2))
+        return
+    for closure in days:
+        typer.echo(f"{closure.day.isoformat()}\t{closure.name_fr}")
+
+
+def _explain(received: str, days: int, calendar_days: bool):
+    calendar = _calendar()
+    received_at = parse_received(received)
+    unit = DayUnit.CALENDAR if calendar_days else DayUnit.BUSINESS
+    try:
+        return explain_due(
+            calendar, received_at=received_at, delay=Delay(days, unit), tz=settings().calendar.zone
+        )
+    except ValueError as exc:
+        fail(f"invalid receipt {received!r}: {exc}")
+
+
+@app.command("due")
+def due(
+    received: list[str] = typer.Argument(..., help="Receipts (date or datetime), one or more."),
+    days: int = typer.Option(None, "--days", min=0, max=365, help="Delay (default: 10)."),
+    calendar_days: bool = typer.Option(False, "--calendar-days", help="Count calendar days."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON objects."),
+) -> None:
+    """Print the due date of each receipt, one `YYYY-MM-DD` per line, in the order given."""
+    days = settings().deadlines.complaint.acknowledgment.days if days is None else days
+    explanations = [_explain(value, days, calendar_days) for value in received]
+    if as_json:
+        rows = [
+            {"received": value, **e.as_dict()}
+            for value, e in zip(received, explanations, strict=True)
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for explanation in explanations:
+        typer.echo(explanation.due_on.isoformat())
+
+
+@app.command("explain")
+def explain(
+    received: str = typer.Argument(..., help="The receipt (date or datetime)."),
+    days: int = typer.Option(None, "--days", min=0, max=365, help="Delay (default: 10)."),
+    calendar_days: bool = typer.Option(False, "--calendar-days", help="Count calendar days."),
+    lang: str = typer.Option("fr", "--lang", help="fr or en."),
+) -> None:
+    """Explain how the due date of a receipt is computed, in a sentence."""
+    if lang not in ("fr", "en"):
+        fail(f"invalid language {lang!r}: choose fr or en")
+    days = settings().deadlines.complaint.acknowledgment.days if days is None else days
+    typer.echo(sentence(_explain(received, days, calendar_days), lang))

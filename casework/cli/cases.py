@@ -1,0 +1,196 @@
+"""`casework case`: register, list, read and move cases from the terminal, over the services."""
+
+import json
+
+import typer
+
+from casework.cli.common import fail, settings
+from casework.context import Actor, AppContext
+from casework.i18n import format_day, gettext
+from casework.presenters import case_public
+from casework.repositories.cases import CaseFilters
+from casework.schemas import CaseCreate, TransitionIn
+from casework.services import cases as service
+from casework.services.errors import ServiceError
+from workflows.case_flow import STATE_LABELS
+
+app = typer.Typer(help="Cases.", no_args_is_help=True)
+
+
+def _context() -> AppContext:
+    return AppContext(settings=settings())
+
+
+def _actor() -> Actor:
+    import getpass
+
+    return Actor(label=f"cli:{getpass.getuser()}")
+
+
+def _run(command, language: str = "fr"):
+    try:
+        return command()
+    except ServiceError as exc:
+        fail(exc.message(language))
+
+
+def _validated(model, data: dict, language: str = "fr"):
+    from pydantic import ValidationError
+
+    from casework.api.errors import validation_problem
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        fail(validation_problem(exc.errors(), language).detail)
+
+
+@app.command("new")
+def new(
+    kind: str = typer.Option(
+        "complaint",
+        help="complaint, information_request, media_request, supplier_complaint or comment.",
+    ),
+    channel: str = typer.Option("letter", help="email, letter, phone, in_person or web_form."),
+    subject: str = typer.Option(..., help="Subject."),
+    received: str = typer.Option(..., help="Receipt: date or datetime (Montreal time)."),
+    description: str = typer.Option("", help="Description."),
+    requester: str = typer.Option(None, help="Requester's name."),
+    email: str = typer.Option(None, help="Requester's email."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Register a case and print its reference and deadlines."""
+    data = {
+        "kind": kind,
+        "channel": channel,
+        "subject": subject,
+        "description": description,
+        "received_at": received,
+    }
+    if requester:
+        data["requester"] = {"name": requester, "email": email}
+    created = _validated(CaseCreate, data)
+    ctx = _context()
+    view = _run(lambda: service.open_case(ctx, actor=_actor(), data=created))
+    public = case_public(ctx, view)
+    if as_json:
+        typer.echo(public.model_dump_json(indent=2))
+        return
+    ack = format_day(public.ack_due_on) if public.ack_due_on else "—"
+    typer.echo(
+        f"{public.reference}\taccusé de réception: {ack}\tréponse: "
+        f"{format_day(public.answer_due_on)}"
+    )
+
+
+@app.command("list")
+def list_(
+    status: list[str] = typer.Option(None, help="Status (repeatable)."),
+    overdue: bool = typer.Option(False, help="Only overdue cases."),
+    q: str = typer.Option(None, help="Text in the subject or description."),
+    limit: int = typer.Option(50, min=1, max=1000),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List cases, newest first (or by due date with --overdue)."""
+    ctx = _context()
+    filters = CaseFilters(
+        status=tuple(status or ()), overdue_on=ctx.today() if overdue else None, text=q
+    )
+    views, total = service.search(ctx, filters=filters, limit=limit)
+    items = [case_public(ctx, v) for v in views]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"items": [json.loads(i.model_dump_json()) for i in items], "total": total},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for item in items:
+        due = format_day(item.next_due_on) if item.next_due_on else "—"
+        late = " EN RETARD" if item.overdue else ""
+        label = gettext(STATE_LABELS[item.status], "fr")
+        typer.echo(f"{item.reference}\t{label}\t{due}{late}\t{item.subject}")
+    typer.echo(f"({len(items)} sur {total})")
+
+
+@app.command("show")
+def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show a case, its deadlines and its trail."""
+    ctx = _context()
+    view = _run(lambda: service.get(ctx, reference=reference))
+    public = case_public(ctx, view)
+    if as_json:
+        typer.echo(public.model_dump_json(indent=2))
+        return
+    from casework.explain import sentence
+
+    typer.echo(f"{public.reference} — {public.subject}")
+    typer.echo(f"État : {gettext(STATE_LABELS[public.status], 'fr')}  (version {public.version})")
+    for deadline in service.deadlines(ctx, reference=reference):
+        typer.echo(f"- {deadline.name}: {sentence(deadline.explanation, 'fr')}")
+    for event in service.events(ctx, reference=reference):
+        moment = event.at.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
+        move = f"{event.from_state or ''}→{event.to_state}" if event.to_state else ""
+        typer.echo(
+            f"  {moment}  {event.actor}  {event.kind} {event.trigger or ''} {move} "
+            f"{event.reason or ''}".rstrip()
+        )
+
+
+@app.command("fire")
+def fire(
+    reference: str,
+    trigger: str,
+    version: int = typer.Option(None, help="Expected version (default: the current one)."),
+    comment: str = typer.Option(None),
+    answer_summary: str = typer.Option(None, "--answer-summary"),
+    file_number: str = typer.Option(None, "--file-number", help="Protecteur du citoyen file."),
+    escalated_on: str = typer.Option(None, "--escalated-on"),
+    reply_due_on: str = typer.Option(None, "--reply-due-on"),
+    outcome: str = typer.Option(None),
+    reason: str = typer.Option(None),
+) -> None:
+    """Fire a transition (acknowledge, answer, request_information, resume, escalate, close,
+    reopen)."""
+    ctx = _context()
+    if version is None:
+        version = _run(lambda: service.get(ctx, reference=reference)).case.version
+    request = _validated(
+        TransitionIn,
+        {
+            key: value
+            for key, value in {
+                "trigger": trigger,
+                "version": version,
+                "comment": comment,
+                "answer_summary": answer_summary,
+                "protecteur_file_number": file_number,
+                "escalated_on": escalated_on,
+                "protecteur_reply_due_on": reply_due_on,
+                "outcome": outcome,
+                "reason": reason,
+            }.items()
+            if value is not None
+        },
+    )
+    view = _run(lambda: service.fire(ctx, actor=_actor(), reference=reference, request=request))
+    public = case_public(ctx, view)
+    typer.echo(
+        f"{public.reference}\t{gettext(STATE_LABELS[public.status], 'fr')}\t"
+        f"version {public.version}"
+    )
+    for warning in public.warnings:
+        typer.echo(f"Avertissement : {warning}", err=True)
+
+
+workflow_app = typer.Typer(help="The case life cycle.", no_args_is_help=True)
+
+
+@workflow_app.command("diagram")
+def diagram() -> None:
+    """Print the life cycle as a Mermaid diagram."""
+    from workflows.case_flow import mermaid_diagram
+
+    typer.echo(mermaid_diagram())
