@@ -74,6 +74,21 @@ def config_show() -> None:
     typer.echo(json.dumps(masked(settings()), indent=2, ensure_ascii=False))
 
 
+@demo_app.command("load")
+def demo_load() -> None:
+    """Load demonstration users and cases (once; loading again changes nothing)."""
+    from casework import demo
+    from casework.context import AppContext
+
+    made, users = demo.load(AppContext(settings=settings(), engine=engine()))
+    if not made:
+        typer.echo("demo data already loaded")
+        return
+    typer.echo(f"{made} demo cases loaded")
+    for user in users:
+        typer.echo(f"  {user.role.value:<11} {user.username:<13} password: {user.password}")
+
+
 @app.command("serve")
 def serve(
     host: str = typer.Option(None, help="Address to listen on (default: server.host)."),
