@@ -29,6 +29,7 @@ from pydantic_settings import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
 from workflows.calendar import BASES
 from workflows.deadlines import CaseKind, DayUnit
 
@@ -126,6 +127,22 @@ class CalendarSettings(_Section):
         for before, after in zip(self.office_hours, self.office_hours[1:], strict=False):
             if after.start < before.end:
                 raise ValueError("office_hours periods overlap or are out of order")
+        return self
+
+    @model_validator(mode="after")
+    def _closures_make_a_calendar(self) -> "CalendarSettings":
+        # A removed day that is no closure, or two closures on one day, is a mistake in the
+        # yearly notice: say so at start-up rather than when a deadline is computed.
+        from workflows.calendar import BusinessCalendar, Closure, ClosureSource
+
+        BusinessCalendar(
+            base=self.base,
+            added=[
+                Closure(c.date, c.name_fr, c.name_en, ClosureSource.ORGANIZATION)
+                for c in self.closures
+            ],
+            removed=self.removed,
+        )
         return self
 
     @property

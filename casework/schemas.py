@@ -11,6 +11,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, fie
 from workflows.case_flow import CaseState, Outcome, Trigger
 from workflows.deadlines import MONTREAL, CaseKind
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
+
 
 class Channel(StrEnum):
     EMAIL = "email"
@@ -97,7 +99,7 @@ class CaseCreate(CaseBase):
         "without offset is Montreal local time."
     )
     requester: RequesterCreate | None = None
-    assignee_id: int | None = Field(default=None, ge=1)
+    assignee_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     @field_validator("received_at", mode="after")
     @classmethod
@@ -109,7 +111,7 @@ class CaseUpdate(_Input):
     version: int = Field(ge=1)
     subject: Line | None = Field(default=None, min_length=1, max_length=300)
     priority: Priority | None = None
-    assignee_id: int | None = Field(default=None, ge=1)
+    assignee_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     unassign: bool = Field(default=False, description="Remove the assignee.")
 
 

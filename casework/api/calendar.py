@@ -10,9 +10,8 @@ from casework.api.deps import get_context, get_language
 from casework.api.errors import responses
 from casework.context import AppContext
 from casework.explain import sentence
-from casework.i18n import N_
 from casework.schemas import as_montreal
-from casework.services.errors import InvalidInput
+from casework.services.calendar import ensure_covered
 from workflows.deadlines import DayUnit, Delay, explain_due
 
 router = APIRouter(prefix="/api/calendar", tags=["calendar"])
@@ -45,17 +44,6 @@ class DueOut(BaseModel):
     closures_skipped: list[ClosureOut]
 
 
-def _check_year(ctx: AppContext, day: date, field: str) -> None:
-    calendar = ctx.calendar
-    if not calendar.first_year <= day.year <= calendar.last_year - 1:
-        raise InvalidInput(
-            N_("The calendar covers %(first)s to %(last)s."),
-            field=field,
-            first=calendar.first_year,
-            last=calendar.last_year - 1,
-        )
-
-
 @router.get(
     "/closures",
     response_model=ClosureList,
@@ -63,9 +51,9 @@ def _check_year(ctx: AppContext, day: date, field: str) -> None:
     summary="List the closure days of a year (public)",
 )
 def closures(
-    ctx: Context, year: Annotated[int, Query(ge=1900, le=2999, description="The year.")]
+    ctx: Context, year: Annotated[int, Query(ge=2000, le=2100, description="The year.")]
 ) -> ClosureList:
-    _check_year(ctx, date(year, 1, 1), "year")
+    ensure_covered(ctx, date(year, 1, 1), field="year")
     return ClosureList(
         year=year,
         calendar=ctx.calendar.base,
@@ -94,11 +82,11 @@ def due(
     unit: DayUnit = DayUnit.BUSINESS,
 ) -> DueOut:
     received_at = as_montreal(received)
-    _check_year(ctx, received_at.astimezone(ctx.tz).date(), "received")
+    ensure_covered(ctx, received_at.astimezone(ctx.tz).date(), field="received")
     explanation = explain_due(
         ctx.calendar, received_at=received_at, delay=Delay(days, unit), tz=ctx.tz
     )
-    _check_year(ctx, explanation.due_on, "days")
+    ensure_covered(ctx, explanation.due_on, field="days")
     return DueOut(
         received=received_at,
         received_on=explanation.received_on,

@@ -12,6 +12,7 @@ from casework.context import Actor, AppContext
 from casework.presenters import case_public, event_public
 from casework.repositories.cases import CaseFilters
 from casework.schemas import (
+    MAX_ID,
     CaseCreate,
     CaseList,
     CasePublic,
@@ -28,6 +29,7 @@ from workflows.deadlines import CaseKind
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 TEXT_HELP = "Text in the subject, description or reference."
+ASSIGNEE_HELP = "The assignee's user id."
 Context = Annotated[AppContext, Depends(get_context)]
 Language = Annotated[str, Depends(get_language)]
 CurrentActor = Annotated[Actor, Depends(get_actor)]
@@ -55,7 +57,9 @@ def list_cases(
     status: Annotated[list[CaseState] | None, Query()] = None,
     kind: Annotated[list[CaseKind] | None, Query()] = None,
     channel: Annotated[list[Channel] | None, Query()] = None,
-    assignee: Annotated[int | None, Query(ge=1, description="Assignee's user id.")] = None,
+    assignee: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Assignee's user id.")
+    ] = None,
     unassigned: bool = False,
     received_from: date | None = None,
     received_to: date | None = Query(default=None, description="Inclusive."),

@@ -17,6 +17,7 @@ from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
 from casework.repositories import cases as repo
 from casework.repositories.cases import CaseFilters
 from casework.schemas import PREFIXES, WRITTEN_CHANNELS, CaseCreate, CaseUpdate, TransitionIn
+from casework.services.calendar import ensure_covered
 from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowed, VersionConflict
 from workflows import case_flow
 from workflows.case_clock import next_deadline
@@ -83,6 +84,7 @@ def open_case(ctx: AppContext, *, actor: Actor, data: CaseCreate) -> CaseView:
     policy = ctx.policy(data.kind)
     calendar = ctx.calendar
     received_on = receipt_date(received_at, ctx.tz)
+    ensure_covered(ctx, received_on, field="received_at")
     written = data.channel in WRITTEN_CHANNELS
     with unit_of_work(ctx.engine) as session:
         _check_assignee(session, data.assignee_id)
