@@ -68,6 +68,29 @@ def db_current() -> None:
     typer.echo(f"{current or 'empty'} ({state})")
 
 
+@db_app.command("backup")
+def db_backup(target: str = typer.Argument(..., help="The backup file to write.")) -> None:
+    """Copy the SQLite database safely while casework runs (PostgreSQL: use pg_dump)."""
+    import sqlite3
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings().database.url)
+    if url.get_backend_name() != "sqlite":
+        fail("db backup copies SQLite databases; for PostgreSQL use pg_dump (docs/deployment.md)")
+    destination = Path(target)
+    if destination.exists():
+        fail(f"{destination} exists already: choose a new file")
+    source = sqlite3.connect(url.database)
+    try:
+        with sqlite3.connect(destination) as copy:
+            source.backup(copy)
+    finally:
+        source.close()
+    typer.echo(f"database copied to {destination}")
+
+
 @config_app.command("show")
 def config_show() -> None:
     """Print the effective settings, secrets masked."""

@@ -108,3 +108,16 @@ def test_db_upgrade_twice_then_current_is_up_to_date(tmp_path):
     assert "already at" in second.stdout
     current = casework("db", "current", env=env, cwd=tmp_path)
     assert "up to date" in current.stdout
+
+
+def test_db_backup_copies_the_sqlite_database_and_never_overwrites(tmp_path):
+    env = {"CASEWORK_DATABASE__URL": f"sqlite:///{tmp_path}/cw.db"}
+    assert casework("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    backup = tmp_path / "copy.db"
+    result = casework("db", "backup", str(backup), env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    restored = {"CASEWORK_DATABASE__URL": f"sqlite:///{backup}"}
+    assert "up to date" in casework("db", "current", env=restored, cwd=tmp_path).stdout
+    again = casework("db", "backup", str(backup), env=env, cwd=tmp_path)
+    assert again.returncode == 2
+    assert "exists already" in again.stderr
