@@ -11,11 +11,20 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from workflows.i18n_markers import N_
+
 
 class DeadlineName(StrEnum):
     ACKNOWLEDGMENT = "acknowledgment"
     ANSWER = "answer"
     PROTECTEUR_REPLY = "protecteur_reply"
+
+
+DEADLINE_LABELS = {
+    DeadlineName.ACKNOWLEDGMENT: N_("Acknowledgment of receipt"),
+    DeadlineName.ANSWER: N_("Answer"),
+    DeadlineName.PROTECTEUR_REPLY: N_("Reply to the Protecteur du citoyen"),
+}
 
 
 @dataclass(frozen=True, slots=True)

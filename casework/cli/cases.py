@@ -12,9 +12,19 @@ from casework.repositories.cases import CaseFilters
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases as service
 from casework.services.errors import ServiceError
+from workflows.case_clock import DEADLINE_LABELS
 from workflows.case_flow import STATE_LABELS
 
 app = typer.Typer(help="Cases.", no_args_is_help=True)
+
+
+def _language() -> str:
+    return settings().i18n.default_language
+
+
+def _(message: str, **params: object) -> str:
+    """Translate a message into the configured language."""
+    return gettext(message, _language(), **params)
 
 
 def _context() -> AppContext:
@@ -27,14 +37,14 @@ def _actor() -> Actor:
     return Actor(label=f"cli:{getpass.getuser()}")
 
 
-def _run(command, language: str = "fr"):
+def _run(command):
     try:
         return command()
     except ServiceError as exc:
-        fail(exc.message(language))
+        fail(exc.message(_language()))
 
 
-def _validated(model, data: dict, language: str = "fr"):
+def _validated(model, data: dict):
     from pydantic import ValidationError
 
     from casework.api.errors import validation_problem
@@ -42,7 +52,7 @@ def _validated(model, data: dict, language: str = "fr"):
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        fail(validation_problem(exc.errors(), language).detail)
+        fail(validation_problem(exc.errors(), _language()).detail)
 
 
 @app.command("new")
@@ -76,10 +86,11 @@ def new(
     if as_json:
         typer.echo(public.model_dump_json(indent=2))
         return
-    ack = format_day(public.ack_due_on) if public.ack_due_on else "—"
+    ack = format_day(public.ack_due_on, _language()) if public.ack_due_on else "—"
     typer.echo(
-        f"{public.reference}\taccusé de réception: {ack}\tréponse: "
-        f"{format_day(public.answer_due_on)}"
+        f"{public.reference}\t{_(DEADLINE_LABELS['acknowledgment'])}: {ack}\t"
+        f"{_(DEADLINE_LABELS['answer'])}: "
+        f"{format_day(public.answer_due_on, _language())}"
     )
 
 
@@ -108,11 +119,11 @@ def list_(
         )
         return
     for item in items:
-        due = format_day(item.next_due_on) if item.next_due_on else "—"
-        late = " EN RETARD" if item.overdue else ""
-        label = gettext(STATE_LABELS[item.status], "fr")
+        due = format_day(item.next_due_on, _language()) if item.next_due_on else "—"
+        late = f" {_('OVERDUE')}" if item.overdue else ""
+        label = _(STATE_LABELS[item.status])
         typer.echo(f"{item.reference}\t{label}\t{due}{late}\t{item.subject}")
-    typer.echo(f"({len(items)} sur {total})")
+    typer.echo(_("(%(shown)s of %(total)s)", shown=len(items), total=total))
 
 
 @app.command("show")
@@ -127,9 +138,11 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     from casework.explain import sentence
 
     typer.echo(f"{public.reference} — {public.subject}")
-    typer.echo(f"État : {gettext(STATE_LABELS[public.status], 'fr')}  (version {public.version})")
+    typer.echo(
+        _("Status: %(status)s", status=_(STATE_LABELS[public.status])) + f" (v{public.version})"
+    )
     for deadline in service.deadlines(ctx, reference=reference):
-        typer.echo(f"- {deadline.name}: {sentence(deadline.explanation, 'fr')}")
+        typer.echo(f"- {_(deadline.name)}: {sentence(deadline.explanation, _language())}")
     for event in service.events(ctx, reference=reference):
         moment = event.at.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
         move = f"{event.from_state or ''}→{event.to_state}" if event.to_state else ""
@@ -177,12 +190,9 @@ def fire(
     )
     view = _run(lambda: service.fire(ctx, actor=_actor(), reference=reference, request=request))
     public = case_public(ctx, view)
-    typer.echo(
-        f"{public.reference}\t{gettext(STATE_LABELS[public.status], 'fr')}\t"
-        f"version {public.version}"
-    )
+    typer.echo(f"{public.reference}\t{_(STATE_LABELS[public.status])}\tversion {public.version}")
     for warning in public.warnings:
-        typer.echo(f"Avertissement : {warning}", err=True)
+        typer.echo(_("Warning: %(warning)s", warning=warning), err=True)
 
 
 workflow_app = typer.Typer(help="The case life cycle.", no_args_is_help=True)
