@@ -89,7 +89,7 @@ def case_public(
         created_at=case.created_at,
         updated_at=case.updated_at,
         allowed_triggers=list(case_flow.allowed_triggers(case.status)),
-        warnings=[gettext(w.msgid, language, **dict(w.params)) for w in view.warnings],
+        warnings=[w.render(lambda msgid: gettext(msgid, language)) for w in view.warnings],
     )
 
 

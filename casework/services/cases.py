@@ -27,6 +27,7 @@ from workflows.deadlines import (
     Extension,
     Pause,
     answer_due,
+    due_date,
     explain_due,
     receipt_date,
 )
@@ -90,9 +91,7 @@ def open_case(ctx: AppContext, *, actor: Actor, data: CaseCreate) -> CaseView:
         _check_assignee(session, data.assignee_id)
         requester = None
         if data.requester is not None:
-            requester = Requester(**data.requester.model_dump())
-            session.add(requester)
-            session.flush()
+            requester = repo.insert_row(session, Requester(**data.requester.model_dump()))
         sequence = repo.next_sequence(session, kind=data.kind.value, year=received_on.year)
         case = Case(
             reference=f"{PREFIXES[data.kind]}-{received_on.year}-{sequence:05d}",
@@ -106,9 +105,9 @@ def open_case(ctx: AppContext, *, actor: Actor, data: CaseCreate) -> CaseView:
             requester_id=requester.id if requester else None,
             assignee_id=data.assignee_id,
             facts_known_on=data.facts_known_on,
-            ack_due_on=explain_due(
+            ack_due_on=due_date(
                 calendar, received_at=received_at, delay=policy.acknowledgment, tz=ctx.tz
-            ).due_on
+            )
             if written
             else None,
             answer_due_on=answer_due(
@@ -119,8 +118,8 @@ def open_case(ctx: AppContext, *, actor: Actor, data: CaseCreate) -> CaseView:
             updated_at=now,
         )
         _refresh_clock(case)
-        repo.insert_case(session, case)
-        repo.add_event(
+        repo.insert_row(session, case)
+        repo.insert_row(
             session,
             _event(
                 case,
@@ -198,10 +197,7 @@ def fire(ctx: AppContext, *, actor: Actor, reference: str, request: TransitionIn
             )
         except case_flow.TransitionRefused as refused:
             raise TransitionNotAllowed(
-                msgid=refused.message.msgid,
-                params=dict(refused.message.params),
-                field=refused.message.field,
-                allowed=[str(t) for t in refused.allowed],
+                reason=refused.message, allowed=[str(t) for t in refused.allowed]
             ) from None
         data = _apply(ctx, session, case, request, now=now, today=today)
         _refresh_clock(case)
@@ -217,7 +213,7 @@ def fire(ctx: AppContext, *, actor: Actor, reference: str, request: TransitionIn
                 from_state=source,
                 to_state=case.status,
                 reason=request.reason or request.comment,
-                data={**data, "warnings": [w.msgid % dict(w.params) for w in result.warnings]},
+                data={**data, "warnings": [w.render() for w in result.warnings]},
             ),
         )
         requester = repo.get_requester(session, case.requester_id)

@@ -54,6 +54,45 @@ class TransitionNotAllowed(ServiceError):
 
     code = "transition_not_allowed"
 
-    def __init__(self, *, msgid: str, params, field, allowed) -> None:
-        super().__init__(msgid, field=field, **params)
+    def __init__(self, *, reason, allowed) -> None:
+        super().__init__(reason.msgid, field=reason.field, **reason.params)
+        self.reason = reason
         self.allowed = list(allowed)
+
+    def message(self, language: str) -> str:
+        """Say why, with states and triggers named in the given language."""
+        return self.reason.render(lambda msgid: gettext(msgid, language))
+
+
+class NotAuthenticated(ServiceError):
+    """No valid credentials: no API key or session, or an unknown, revoked or expired one."""
+
+    code = "not_authenticated"
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_("Sign in, or send an API key in the X-API-Key header, to use this service.")
+        )
+
+
+class Forbidden(ServiceError):
+    """The credentials are valid but their role does not allow the command."""
+
+    code = "forbidden"
+
+    def __init__(self, msgid: str | None = None, **params: object) -> None:
+        super().__init__(msgid or N_("Your role does not allow this action."), **params)
+
+
+class CsrfRejected(Forbidden):
+    """A form or a cookie-authenticated request without the token of its session."""
+
+    code = "csrf_failed"
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_(
+                "This form has expired or did not come from casework: reload the page and try "
+                "again."
+            )
+        )
