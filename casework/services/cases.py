@@ -157,12 +157,11 @@ def _touch(case: Case, now: datetime) -> None:
     case.updated_at = now
 
 
-def _recompute_answer_due(ctx: AppContext, session: Session, case: Case) -> date:
-    policy = ctx.policy(case.kind)
-    return answer_due(
+def _answer_explanation(ctx: AppContext, session: Session, case: Case) -> Explanation:
+    return explain_due(
         ctx.calendar,
         received_at=case.received_at,
-        delay=policy.answer,
+        delay=ctx.policy(case.kind).answer,
         pauses=[Pause(p.start, p.end) for p in repo.pauses(session, case.id)],
         extensions=[
             Extension(days=e.days, reason=e.reason, unit=DayUnit(e.unit))
@@ -170,6 +169,10 @@ def _recompute_answer_due(ctx: AppContext, session: Session, case: Case) -> date
         ],
         tz=ctx.tz,
     )
+
+
+def _recompute_answer_due(ctx: AppContext, session: Session, case: Case) -> date:
+    return _answer_explanation(ctx, session, case).due_on
 
 
 def fire(ctx: AppContext, *, actor: Actor, reference: str, request: TransitionIn) -> CaseView:
@@ -406,16 +409,6 @@ def deadlines(ctx: AppContext, *, reference: str) -> list[DeadlineView]:
                     ),
                 )
             )
-        explanation = explain_due(
-            ctx.calendar,
-            received_at=case.received_at,
-            delay=policy.answer,
-            pauses=[Pause(p.start, p.end) for p in repo.pauses(session, case.id)],
-            extensions=[
-                Extension(days=e.days, reason=e.reason, unit=DayUnit(e.unit))
-                for e in repo.extensions(session, case.id)
-            ],
-            tz=ctx.tz,
-        )
+        explanation = _answer_explanation(ctx, session, case)
         views.append(DeadlineView("answer", case.answer_due_on, explanation))
         return views
