@@ -4,12 +4,25 @@ import logging
 import time
 
 from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 import casework
-from casework.api import calendar, cases, errors, health, workflow
-from casework.config import Settings
+from casework import web
+from casework.api import (
+    access_log,
+    auth,
+    calendar,
+    cases,
+    errors,
+    health,
+    notifications,
+    workflow,
+)
+from casework.config import DEFAULT_SECRET_KEY, Settings
 from casework.context import AppContext, Clock
+from casework.security import authn, headers
+from casework.templating import STATIC
 
 log = logging.getLogger("casework.http")
 
@@ -32,6 +45,15 @@ def create_app(
     app.state.settings = settings
     app.state.engine = context.engine
     errors.install(app)
+    if settings.security.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
+        logging.getLogger("casework.security").warning(
+            "security.secret_key is the default: set CASEWORK_SECURITY__SECRET_KEY to a long "
+            "random value before real use (it signs the session cookies)"
+        )
+    # The last middleware added runs first: the request log sees the final answer, the headers
+    # reach every answer, authentication runs closest to the routes.
+    authn.install(app)
+    headers.install(app)
 
     @app.middleware("http")
     async def log_request(request: Request, call_next):
@@ -45,8 +67,10 @@ def create_app(
             elapsed_ms = (time.perf_counter() - started) * 1000
             log.info("%s %s %s %.1fms", request.method, request.url.path, status, elapsed_ms)
 
-    for module in (health, calendar, cases, workflow):
+    for module in (health, calendar, cases, access_log, workflow, auth, notifications):
         app.include_router(module.router)
+    app.include_router(web.router)  # the pages (casework.web), out of the OpenAPI document
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 

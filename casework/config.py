@@ -197,8 +197,30 @@ class SmtpSettings(_Section):
     timeout_seconds: float = Field(default=30, gt=0)
 
 
+DEFAULT_SECRET_KEY = "change-me-in-production"
+
+
 class SecuritySettings(_Section):
-    secret_key: SecretStr = SecretStr("change-me-in-production")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    # Sessions of the web pages: closed after this long without a request, and in any case after
+    # session_max_hours from the login.
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_max_hours: int = Field(default=10, ge=1, le=7 * 24)
+    # Failed logins: each one waits a little; this many in a row lock the account for a while.
+    failed_login_delay_seconds: float = Field(default=1.0, ge=0, le=30)
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    password_min_length: int = Field(default=12, ge=8, le=128)
+    # Argon2id cost (argon2-cffi's RFC 9106 low-memory profile by default).
+    argon2_time_cost: int = Field(default=3, ge=1, le=20)
+    argon2_memory_kib: int = Field(default=65536, ge=8, le=4 * 1024 * 1024)
+    argon2_parallelism: int = Field(default=4, ge=1, le=64)
+
+    @model_validator(mode="after")
+    def _enough_memory_for_the_lanes(self) -> "SecuritySettings":
+        if self.argon2_memory_kib < 8 * self.argon2_parallelism:
+            raise ValueError("argon2_memory_kib must be at least 8 times argon2_parallelism")
+        return self
 
 
 class I18nSettings(_Section):

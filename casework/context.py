@@ -3,35 +3,95 @@
 Built once per process by the adapters (web app, CLI, scheduler), never at import time.
 """
 
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session
 
 from casework.config import Settings
 from casework.db import make_engine
-from workflows.calendar import BusinessCalendar, Closure, ClosureSource
+from workflows.calendar import BusinessCalendar, Closure, ClosureSource, base_closures
 from workflows.deadlines import Delay, KindPolicy
 
 
-def build_calendar(settings: Settings) -> BusinessCalendar:
-    """Build the business calendar of the configured base and the body's own closures."""
+@dataclass(frozen=True)
+class ClosureChange:
+    """One decision about one day made in casework (casework.models.calendar): `add` closes it,
+    `remove` opens it."""
+
+    day: date
+    action: str
+    name_fr: str = ""
+    name_en: str = ""
+
+
+def build_calendar(settings: Settings, changes: Iterable[ClosureChange] = ()) -> BusinessCalendar:
+    """Build the business calendar of the configured base and the body's own closures, then
+    apply the closure changes decided in casework, in order (the latest about a day wins)."""
     config = settings.calendar
-    return BusinessCalendar(
-        base=config.base,
-        added=[
-            Closure(
-                day=closure.date,
-                name_fr=closure.name_fr,
-                name_en=closure.name_en,
+    added = {
+        closure.date: Closure(
+            day=closure.date,
+            name_fr=closure.name_fr,
+            name_en=closure.name_en,
+            source=ClosureSource.ORGANIZATION,
+        )
+        for closure in config.closures
+    }
+    removed = set(config.removed)
+    for change in changes:
+        if change.action == "add":
+            added[change.day] = Closure(
+                day=change.day,
+                name_fr=change.name_fr,
+                name_en=change.name_en,
                 source=ClosureSource.ORGANIZATION,
             )
-            for closure in config.closures
-        ],
-        removed=config.removed,
-    )
+            removed.discard(change.day)
+        else:
+            added.pop(change.day, None)
+            if any(c.day == change.day for c in base_closures(config.base, change.day.year)):
+                removed.add(change.day)
+    return BusinessCalendar(base=config.base, added=added.values(), removed=removed)
+
+
+def closure_changes(engine: Engine) -> list[ClosureChange]:
+    """Read the closure changes decided in casework, oldest first (none before the table
+    exists: a database not yet migrated)."""
+    from casework.repositories import closures as closures_repo
+
+    try:
+        with Session(engine) as session:
+            return closures_repo.changes(session)
+    except (OperationalError, ProgrammingError):
+        return []
+
+
+# Calendars built in this process, by configuration and closure changes: a calendar is immutable
+# once built and its tables cost about 0.1 s, so every context of the process shares it.
+_CALENDARS: dict[tuple[str, tuple[ClosureChange, ...]], BusinessCalendar] = {}
+_CALENDARS_KEPT = 16
+
+
+def shared_calendar(settings: Settings, changes: Iterable[ClosureChange] = ()) -> BusinessCalendar:
+    """Return the calendar of these settings and changes, built once per process."""
+    key = (settings.calendar.model_dump_json(), tuple(changes))
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        if len(_CALENDARS) >= _CALENDARS_KEPT:
+            _CALENDARS.clear()
+        calendar = _CALENDARS[key] = build_calendar(settings, key[1])
+    return calendar
+
+
+# How long a process trusts its calendar before checking whether another process changed the
+# closures (one cheap query); the process that makes a change rebuilds its own at once.
+CALENDAR_RECHECK_SECONDS = 30.0
 
 
 @dataclass
@@ -41,6 +101,7 @@ class Actor:
     label: str
     user_id: int | None = None
     role: str | None = None
+    api_key_id: int | None = None
 
     @classmethod
     def system(cls) -> "Actor":
@@ -59,9 +120,32 @@ class AppContext:
         if self.clock is None:
             self.clock = SystemClock()
 
-    @cached_property
+    @property
     def calendar(self) -> BusinessCalendar:
-        return build_calendar(self.settings)
+        """Return the business calendar: the configuration's, with the closures decided in
+        casework; rebuilt when they change."""
+        cached = self.__dict__.get("_calendar")
+        checked = self.__dict__.get("_calendar_checked", 0.0)
+        moment = time.monotonic()
+        if cached is None or moment - checked >= CALENDAR_RECHECK_SECONDS:
+            changes = closure_changes(self.engine)
+            if cached is None or changes != self.__dict__.get("_calendar_changes"):
+                cached = shared_calendar(self.settings, changes)
+                self.__dict__["_calendar"] = cached
+                self.__dict__["_calendar_changes"] = changes
+            self.__dict__["_calendar_checked"] = moment
+        return cached
+
+    def with_calendar(self, calendar: BusinessCalendar) -> "AppContext":
+        """Return a context like this one whose calendar is `calendar` (to recompute deadlines
+        with a calendar about to be adopted)."""
+        other = AppContext(settings=self.settings, engine=self.engine, clock=self.clock)
+        other.__dict__.update(_calendar=calendar, _calendar_checked=float("inf"))
+        return other
+
+    def invalidate_calendar(self) -> None:
+        """Forget the calendar: the next use reads the closures again."""
+        self.__dict__.pop("_calendar", None)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -14,6 +14,7 @@ from casework.context import Actor, AppContext, FixedClock
 from casework.models import Case, User
 from casework.models.users import Role
 from casework.schemas import CaseCreate, TransitionIn
+from casework.security.passwords import hash_password
 from casework.services import cases as service
 
 SUBJECTS = [
@@ -186,6 +187,10 @@ def _ensure_users(ctx: AppContext) -> dict[str, int]:
                 )
                 session.add(user)
                 session.flush()
+            if user.password_hash is None:
+                # Demo logins only: real accounts get their password through the users service,
+                # which also enforces the minimum length.
+                user.password_hash = hash_password(ctx.settings.security, demo.password)
             ids[demo.username] = user.id
         session.commit()
     return ids

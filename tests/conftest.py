@@ -16,12 +16,21 @@ from sqlalchemy.engine import make_url
 
 from casework import migrate
 from casework.app import create_app
-from casework.config import DatabaseSettings, Settings
+from casework.config import DatabaseSettings, SecuritySettings, Settings
 from casework.context import AppContext, FixedClock
 from casework.db import make_engine
 from casework.models import metadata
 
 PG_ENV = "CASEWORK_TEST_DATABASE_URL"
+# Cheap password hashes and no wait after a failed login, so that tests stay fast; tests of the
+# wait set their own.
+TEST_SECURITY = SecuritySettings(
+    secret_key="test-secret-key-not-for-production",
+    argon2_time_cost=1,
+    argon2_memory_kib=64,
+    argon2_parallelism=1,
+    failed_login_delay_seconds=0,
+)
 
 
 def require(component: str, how: str) -> None:
@@ -91,6 +100,7 @@ def settings(database_url, tmp_path) -> Settings:
     return Settings(
         database=DatabaseSettings(url=database_url),
         data_dir=tmp_path / "var",
+        security=TEST_SECURITY,
     )
 
 
@@ -123,8 +133,26 @@ def ctx(settings, engine, clock) -> AppContext:
 
 
 @pytest.fixture
-def client(ctx) -> Iterator[TestClient]:
-    """An API client on this test's application."""
+def officer_key(ctx) -> str:
+    """The secret of an API key with the complaints officer's role."""
+    from casework.context import Actor
+    from casework.services import apikeys
+
+    return apikeys.create(ctx, actor=Actor("test"), name="tests-officer", role="officer")[1]
+
+
+@pytest.fixture
+def anonymous_client(ctx) -> Iterator[TestClient]:
+    """A client on this test's application that sends no credentials."""
     app = create_app(ctx.settings, engine=ctx.engine, clock=ctx.clock)
     with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def client(ctx, officer_key) -> Iterator[TestClient]:
+    """An API client on this test's application, authenticated as a complaints officer (an API
+    key)."""
+    app = create_app(ctx.settings, engine=ctx.engine, clock=ctx.clock)
+    with TestClient(app, headers={"X-API-Key": officer_key}) as test_client:
         yield test_client

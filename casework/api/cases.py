@@ -1,11 +1,17 @@
-"""`/api/cases`: register, find, read, change and move cases through their life cycle."""
+"""`/api/cases`: register, find, read, change and move cases through their life cycle.
+
+Every operation needs an authenticated caller and a permission of the policy table
+(casework.security.policy). A permission an agent holds on the cases assigned to them only is
+checked here against the case. DESIGN §2.5: the requester is shown only to those the policy lets
+see it (`show_requester`), and every answer that shows it leaves one access-log entry per case.
+"""
 
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
-from casework.api.deps import get_actor, get_context, get_language
+from casework.api.deps import get_context, get_language
 from casework.api.errors import responses
 from casework.api.explain import DeadlineOut, deadline_out
 from casework.context import Actor, AppContext
@@ -23,16 +29,73 @@ from casework.schemas import (
     NoteIn,
     TransitionIn,
 )
+from casework.security import policy
+from casework.security.authn import authenticated, require
+from casework.services import access_log
 from casework.services import cases as service
+from casework.services.cases import CaseView
+from casework.services.errors import Forbidden
 from workflows.case_flow import CaseState
 from workflows.deadlines import CaseKind
 
-router = APIRouter(prefix="/api/cases", tags=["cases"])
+router = APIRouter(
+    prefix="/api/cases",
+    tags=["cases"],
+    dependencies=[Depends(authenticated)],
+    responses=responses(401, 403),
+)
 TEXT_HELP = "Text in the subject, description or reference."
 ASSIGNEE_HELP = "The assignee's user id."
 Context = Annotated[AppContext, Depends(get_context)]
 Language = Annotated[str, Depends(get_language)]
-CurrentActor = Annotated[Actor, Depends(get_actor)]
+CurrentActor = Annotated[Actor, Depends(authenticated)]
+# A reference as typed in a URL: letters, digits and dashes (never a control character, which
+# PostgreSQL refuses in text).
+Reference = Annotated[
+    str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$", description="PLT-2026-00042")
+]
+
+
+def _searchable(q: str | None) -> str | None:
+    """Return the text to search for, without control characters; None when nothing is left."""
+    if q is None:
+        return None
+    text = "".join(ch for ch in q if ch.isprintable()).strip()
+    return text or None
+
+
+def _authorize(ctx: AppContext, actor: Actor, reference: str, *permissions: str) -> None:
+    """Refuse unless the actor holds each permission, on this case when only on its own."""
+    view = None
+    for permission in permissions:
+        if policy.can(actor, permission):
+            continue
+        if policy.needs_the_case(actor, permission):
+            view = view or service.get(ctx, reference=reference)
+            if policy.can(actor, permission, view.case):
+                continue
+        raise Forbidden()
+
+
+def _present(
+    ctx: AppContext,
+    actor: Actor,
+    views: list[CaseView],
+    *,
+    language: str,
+    what: str,
+    today: date | None = None,
+) -> list[CasePublic]:
+    """Present cases as the actor may see them, and log each requester shown (one insert)."""
+    shown = []
+    items = []
+    for view in views:
+        visible = policy.can_see_requester(actor, view.case)
+        items.append(case_public(ctx, view, language=language, today=today, show_requester=visible))
+        if visible and view.requester is not None:
+            shown.append(view.case.id)
+    access_log.record(ctx, actor=actor, case_ids=shown, interface="api", what=what)
+    return items
 
 
 @router.post(
@@ -43,17 +106,22 @@ CurrentActor = Annotated[Actor, Depends(get_actor)]
     summary="Register a case (letter, email, call, visit, web form)",
 )
 def create_case(
-    data: CaseCreate, response: Response, ctx: Context, language: Language, actor: CurrentActor
+    data: CaseCreate,
+    response: Response,
+    ctx: Context,
+    language: Language,
+    actor: Annotated[Actor, Depends(require("case.create"))],
 ) -> CasePublic:
     view = service.open_case(ctx, actor=actor, data=data)
     response.headers["Location"] = f"/api/cases/{view.case.reference}"
-    return case_public(ctx, view, language=language)
+    return _present(ctx, actor, [view], language=language, what="create")[0]
 
 
 @router.get("", response_model=CaseList, responses=responses(422), summary="Find cases")
 def list_cases(
     ctx: Context,
     language: Language,
+    actor: Annotated[Actor, Depends(require("case.read"))],
     status: Annotated[list[CaseState] | None, Query()] = None,
     kind: Annotated[list[CaseKind] | None, Query()] = None,
     channel: Annotated[list[Channel] | None, Query()] = None,
@@ -94,13 +162,13 @@ def list_cases(
         )
         if at_risk
         else None,
-        text=q.strip() if q and q.strip() else None,
+        text=_searchable(q),
     )
     views, total = service.search(
         ctx, filters=filters, limit=limit, offset=offset, by_due=sort == "due"
     )
     return CaseList(
-        items=[case_public(ctx, v, language=language, today=today) for v in views],
+        items=_present(ctx, actor, views, language=language, what="list", today=today),
         total=total,
         limit=limit,
         offset=offset,
@@ -108,10 +176,16 @@ def list_cases(
 
 
 @router.get(
-    "/{reference}", response_model=CasePublic, responses=responses(404), summary="Read a case"
+    "/{reference}", response_model=CasePublic, responses=responses(404, 422), summary="Read a case"
 )
-def read_case(reference: str, ctx: Context, language: Language) -> CasePublic:
-    return case_public(ctx, service.get(ctx, reference=reference), language=language)
+def read_case(
+    reference: Reference,
+    ctx: Context,
+    language: Language,
+    actor: Annotated[Actor, Depends(require("case.read"))],
+) -> CasePublic:
+    view = service.get(ctx, reference=reference)
+    return _present(ctx, actor, [view], language=language, what="read")[0]
 
 
 @router.patch(
@@ -121,10 +195,16 @@ def read_case(reference: str, ctx: Context, language: Language) -> CasePublic:
     summary="Assign a case, or change its subject or priority",
 )
 def update_case(
-    reference: str, changes: CaseUpdate, ctx: Context, language: Language, actor: CurrentActor
+    reference: Reference, changes: CaseUpdate, ctx: Context, language: Language, actor: CurrentActor
 ) -> CasePublic:
+    needed = []
+    if changes.assignee_id is not None or changes.unassign:
+        needed.append("case.assign")
+    if changes.subject is not None or changes.priority is not None or not needed:
+        needed.append("case.update")
+    _authorize(ctx, actor, reference, *needed)
     view = service.update(ctx, actor=actor, reference=reference, changes=changes)
-    return case_public(ctx, view, language=language)
+    return _present(ctx, actor, [view], language=language, what="update")[0]
 
 
 @router.post(
@@ -134,10 +214,15 @@ def update_case(
     summary="Fire a life-cycle transition (acknowledge, answer, escalate, close...)",
 )
 def fire_transition(
-    reference: str, request: TransitionIn, ctx: Context, language: Language, actor: CurrentActor
+    reference: Reference,
+    request: TransitionIn,
+    ctx: Context,
+    language: Language,
+    actor: CurrentActor,
 ) -> CasePublic:
+    _authorize(ctx, actor, reference, f"case.fire.{request.trigger.value}")
     view = service.fire(ctx, actor=actor, reference=reference, request=request)
-    return case_public(ctx, view, language=language)
+    return _present(ctx, actor, [view], language=language, what="transition")[0]
 
 
 @router.post(
@@ -147,7 +232,11 @@ def fire_transition(
     summary="Extend the answer delay, with a reason",
 )
 def extend_case(
-    reference: str, data: ExtensionIn, ctx: Context, language: Language, actor: CurrentActor
+    reference: Reference,
+    data: ExtensionIn,
+    ctx: Context,
+    language: Language,
+    actor: Annotated[Actor, Depends(require("case.extend"))],
 ) -> CasePublic:
     view = service.extend(
         ctx,
@@ -157,7 +246,7 @@ def extend_case(
         days=data.days,
         reason=data.reason,
     )
-    return case_public(ctx, view, language=language)
+    return _present(ctx, actor, [view], language=language, what="extension")[0]
 
 
 @router.post(
@@ -167,27 +256,35 @@ def extend_case(
     responses=responses(404, 422),
     summary="Add a note to the case's trail",
 )
-def add_note(reference: str, data: NoteIn, ctx: Context, actor: CurrentActor) -> EventPublic:
+def add_note(reference: Reference, data: NoteIn, ctx: Context, actor: CurrentActor) -> EventPublic:
+    _authorize(ctx, actor, reference, "case.note")
     return event_public(service.add_note(ctx, actor=actor, reference=reference, text=data.text))
 
 
 @router.get(
     "/{reference}/events",
     response_model=list[EventPublic],
-    responses=responses(404),
+    responses=responses(404, 422),
     summary="Read the audit trail of a case",
 )
-def list_events(reference: str, ctx: Context) -> list[EventPublic]:
+def list_events(
+    reference: Reference, ctx: Context, _: Annotated[Actor, Depends(require("case.history"))]
+) -> list[EventPublic]:
     return [event_public(e) for e in service.events(ctx, reference=reference)]
 
 
 @router.get(
     "/{reference}/deadlines",
     response_model=list[DeadlineOut],
-    responses=responses(404),
+    responses=responses(404, 422),
     summary="Read each deadline of a case with its explanation",
 )
-def list_deadlines(reference: str, ctx: Context, language: Language) -> list[DeadlineOut]:
+def list_deadlines(
+    reference: Reference,
+    ctx: Context,
+    language: Language,
+    _: Annotated[Actor, Depends(require("case.read"))],
+) -> list[DeadlineOut]:
     today = ctx.today()
     return [
         deadline_out(ctx, d.name, d.explanation, language=language, today=today)

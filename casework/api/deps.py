@@ -1,9 +1,10 @@
 """Dependencies shared by the routers: the application context, the language, the actor."""
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from casework.context import Actor, AppContext
 from casework.i18n import negotiate
+from casework.security.authn import authenticated
 
 
 def get_context(request: Request) -> AppContext:
@@ -16,7 +17,8 @@ def get_language(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"))
 
 
-def get_actor(request: Request) -> Actor:
-    """Return who makes the request."""
-    actor = getattr(request.state, "actor", None)
-    return actor if actor is not None else Actor(label="api")
+def get_actor(actor: Actor = Depends(authenticated)) -> Actor:
+    """Return who makes the request: the user or API key that authenticated it
+    (casework.security.authn); refuse with 401 when nobody did. Routes that use it are documented
+    in OpenAPI as needing an API key or a session."""
+    return actor

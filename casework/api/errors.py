@@ -14,7 +14,9 @@ from pydantic import BaseModel
 
 from casework.i18n import N_, gettext, negotiate
 from casework.services.errors import (
+    Forbidden,
     InvalidInput,
+    NotAuthenticated,
     NotFound,
     ServiceError,
     TransitionNotAllowed,
@@ -129,7 +131,14 @@ def validation_problem(errors: list[dict[str, Any]], language: str) -> Problem:
     )
 
 
-STATUS = {NotFound: 404, VersionConflict: 409, TransitionNotAllowed: 409, InvalidInput: 422}
+STATUS = {
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    VersionConflict: 409,
+    TransitionNotAllowed: 409,
+    InvalidInput: 422,
+}
 
 
 def problem_response(exc: ServiceError, language: str) -> JSONResponse:
@@ -140,7 +149,8 @@ def problem_response(exc: ServiceError, language: str) -> JSONResponse:
         body.allowed = exc.allowed
     if isinstance(exc, VersionConflict):
         body.current_version = exc.current_version
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
+    headers = {"WWW-Authenticate": 'APIKey header="X-API-Key"'} if status == 401 else None
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -159,8 +169,9 @@ def install(app: FastAPI) -> None:
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """Document the error answers of an operation in OpenAPI."""
     descriptions = {
-        401: "Not authenticated.",
-        403: "Not allowed.",
+        401: "Not authenticated: no API key or session, or one that is unknown, revoked or "
+        "expired.",
+        403: "Not allowed: the role does not permit this action, or a CSRF token is missing.",
         404: "No such case.",
         409: "Refused: the transition is not allowed now, or the version is stale.",
         422: "The request is not valid; each bad field is named.",

@@ -6,10 +6,17 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from casework.api.deps import get_language
+from casework.api.errors import responses
 from casework.i18n import gettext
+from casework.security.authn import require
 from workflows import case_flow
 
-router = APIRouter(prefix="/api", tags=["workflow"])
+router = APIRouter(
+    prefix="/api",
+    tags=["workflow"],
+    dependencies=[Depends(require("workflow.read"))],
+    responses=responses(401, 403),
+)
 
 
 class WorkflowOut(BaseModel):

@@ -37,6 +37,19 @@ def _actor() -> Actor:
     return Actor(label=f"cli:{getpass.getuser()}")
 
 
+def _log_access(ctx: AppContext, views, what: str) -> None:
+    """Record in the access log each requester about to be printed (DESIGN §2.5)."""
+    from casework.services import access_log
+
+    access_log.record(
+        ctx,
+        actor=_actor(),
+        case_ids=[v.case.id for v in views if v.requester is not None],
+        interface="cli",
+        what=what,
+    )
+
+
 def _run(command):
     try:
         return command()
@@ -84,6 +97,7 @@ def new(
     view = _run(lambda: service.open_case(ctx, actor=_actor(), data=created))
     public = case_public(ctx, view)
     if as_json:
+        _log_access(ctx, [view], "create")
         typer.echo(public.model_dump_json(indent=2))
         return
     ack = format_day(public.ack_due_on, _language()) if public.ack_due_on else "—"
@@ -110,6 +124,7 @@ def list_(
     views, total = service.search(ctx, filters=filters, limit=limit)
     items = [case_public(ctx, v) for v in views]
     if as_json:
+        _log_access(ctx, views, "list")
         typer.echo(
             json.dumps(
                 {"items": [json.loads(i.model_dump_json()) for i in items], "total": total},
@@ -133,6 +148,7 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     view = _run(lambda: service.get(ctx, reference=reference))
     public = case_public(ctx, view)
     if as_json:
+        _log_access(ctx, [view], "read")
         typer.echo(public.model_dump_json(indent=2))
         return
     from casework.explain import sentence

@@ -5,8 +5,12 @@ import json
 import typer
 
 import casework
+from casework.cli import apikeys as apikeys_cli
 from casework.cli import calendar as calendar_cli
 from casework.cli import cases as cases_cli
+from casework.cli import outbox as outbox_cli
+from casework.cli import scheduler as scheduler_cli
+from casework.cli import users as users_cli
 from casework.cli.common import engine, fail, settings
 from casework.config import masked
 
@@ -26,6 +30,10 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(calendar_cli.app, name="calendar")
 app.add_typer(cases_cli.app, name="case")
 app.add_typer(cases_cli.workflow_app, name="workflow")
+app.add_typer(users_cli.app, name="users")
+app.add_typer(apikeys_cli.app, name="apikeys")
+app.add_typer(outbox_cli.app, name="outbox")
+app.command("scheduler")(scheduler_cli.scheduler)
 
 
 def _version(value: bool) -> None:
@@ -104,11 +112,8 @@ def demo_load() -> None:
     from casework.context import AppContext
 
     made, users = demo.load(AppContext(settings=settings(), engine=engine()))
-    if not made:
-        typer.echo("demo data already loaded")
-        return
-    typer.echo(f"{made} demo cases loaded")
-    for user in users:
+    typer.echo(f"{made} demo cases loaded" if made else "demo data already loaded")
+    for user in users or demo.DEMO_USERS:
         typer.echo(f"  {user.role.value:<11} {user.username:<13} password: {user.password}")
 
 
@@ -130,6 +135,7 @@ def serve(
     host = host or current.server.host
     port = port or current.server.port
     typer.echo(f"casework is running at http://{host}:{port}/ (Ctrl+C to stop)")
+    typer.echo("  open it in a browser and sign in (`casework demo load` lists the demo logins)")
     uvicorn.run(
         "casework.app:app_from_environment",
         factory=True,

@@ -1,6 +1,8 @@
 """The tables. Importing this package registers them on `SQLModel.metadata`."""
 
+from casework.models.access import AccessLogEntry, ApiKey
 from casework.models.base import metadata
+from casework.models.calendar import CalendarClosure
 from casework.models.cases import (
     Case,
     CaseEvent,
@@ -9,15 +11,30 @@ from casework.models.cases import (
     ReferenceCounter,
     Requester,
 )
+from casework.models.notifications import (
+    MessageChannel,
+    MessageStatus,
+    Notification,
+    OutboxMessage,
+    SchedulerClaim,
+)
 from casework.models.users import User
 
 __all__ = [
+    "AccessLogEntry",
+    "ApiKey",
+    "CalendarClosure",
     "Case",
     "CaseEvent",
     "CaseExtension",
     "CasePause",
+    "MessageChannel",
+    "MessageStatus",
+    "Notification",
+    "OutboxMessage",
     "ReferenceCounter",
     "Requester",
+    "SchedulerClaim",
     "User",
     "metadata",
 ]

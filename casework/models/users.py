@@ -1,12 +1,21 @@
-"""Staff accounts (DESIGN §1: agent, officer, supervisor, administrator)."""
+"""Staff accounts (DESIGN §1: agent, officer, supervisor, administrator).
 
+DESIGN §2.5 and docs/security.md: passwords are kept only as Argon2id hashes; repeated failed
+logins lock an account for a while; `session_generation` changes when every open session of the
+account must end (logout, new password, disabled account).
+"""
+
+import re
 from datetime import datetime
 from enum import StrEnum
 
+from pydantic import field_validator
 from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
 from casework.models.types import UTCDateTime
+
+USERNAME_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"
 
 
 class Role(StrEnum):
@@ -33,6 +42,21 @@ class User(UserBase, table=True):
     is_active: bool = True
     password_hash: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    last_login_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    session_generation: int = 0
+
+
+class UserCreate(UserBase):
+    password: str = Field(min_length=1, max_length=1024, repr=False)
+
+    @field_validator("username")
+    @classmethod
+    def _login_name(cls, value: str) -> str:
+        if not re.fullmatch(USERNAME_PATTERN, value):
+            raise ValueError("not a login name")
+        return value
 
 
 class UserPublic(UserBase):

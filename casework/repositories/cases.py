@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy import Select, and_, case, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel
@@ -144,14 +144,27 @@ def _escape_like(text: str) -> str:
 
 
 def search(
-    session: Session, *, filters: CaseFilters, limit: int, offset: int, by_due: bool = False
+    session: Session,
+    *,
+    filters: CaseFilters,
+    limit: int,
+    offset: int,
+    by_due: bool = False,
+    triage: bool = False,
 ) -> tuple[list[Case], int]:
     """Return one page of the matching cases and how many match in all.
 
     The order is stable: by due date then id when asked (queues), else newest receipt first.
+    With `triage`, new cases nobody is assigned to come first, then by due date (the officers'
+    triage queue).
     """
     query = _filtered(select(Case), filters)
-    if by_due or filters.overdue_on is not None or filters.due_before is not None:
+    if triage:
+        untriaged = and_(Case.status == "received", Case.assignee_id.is_(None))
+        query = query.order_by(
+            case((untriaged, 0), else_=1), Case.next_due_on.asc().nulls_last(), Case.id
+        )
+    elif by_due or filters.overdue_on is not None or filters.due_before is not None:
         query = query.order_by(Case.next_due_on.asc().nulls_last(), Case.id)
     else:
         query = query.order_by(Case.received_at.desc(), Case.id.desc())

@@ -17,6 +17,7 @@ from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
 from casework.repositories import cases as repo
 from casework.repositories.cases import CaseFilters
 from casework.schemas import PREFIXES, WRITTEN_CHANNELS, CaseCreate, CaseUpdate, TransitionIn
+from casework.services import notices
 from casework.services.calendar import ensure_covered
 from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowed, VersionConflict
 from workflows import case_flow
@@ -175,6 +176,56 @@ def _recompute_answer_due(ctx: AppContext, session: Session, case: Case) -> date
     return _answer_explanation(ctx, session, case).due_on
 
 
+def recompute_deadlines(
+    ctx: AppContext, session: Session, case: Case, *, actor: Actor, now: datetime
+) -> list[dict]:
+    """Recompute the acknowledgment and answer deadlines of an open case with the current
+    calendar (DESIGN §2.3: "When the calendar changes, open deadlines are recomputed and every
+    change is recorded as an event"); return the changes, each also recorded as an event."""
+    changes = []
+    if case.status == "received" and case.ack_due_on is not None:
+        ack = explain_due(
+            ctx.calendar,
+            received_at=case.received_at,
+            delay=ctx.policy(case.kind).acknowledgment,
+            tz=ctx.tz,
+        ).due_on
+        if ack != case.ack_due_on:
+            changes.append({"deadline": "acknowledgment", "from": case.ack_due_on, "to": ack})
+            case.ack_due_on = ack
+    if case.status in {"received", "acknowledged", "awaiting_requester"}:
+        answer = _recompute_answer_due(ctx, session, case)
+        if answer != case.answer_due_on:
+            changes.append({"deadline": "answer", "from": case.answer_due_on, "to": answer})
+            case.answer_due_on = answer
+    previous_version = case.calendar_version
+    case.calendar_version = ctx.calendar.version
+    if changes:
+        _refresh_clock(case)
+        _touch(case, now)
+    for change in changes:
+        change.update(
+            {
+                "from": change["from"].isoformat(),
+                "to": change["to"].isoformat(),
+                "calendar_version_from": previous_version,
+                "calendar_version": case.calendar_version,
+            }
+        )
+        repo.add_event(
+            session,
+            _event(
+                case,
+                actor=actor,
+                at=now,
+                kind="deadline_changed",
+                reason="calendar changed",
+                data=dict(change),
+            ),
+        )
+    return changes
+
+
 def fire(ctx: AppContext, *, actor: Actor, reference: str, request: TransitionIn) -> CaseView:
     """Move a case through its life cycle; a refused transition changes nothing."""
     now = ctx.now()
@@ -231,7 +282,12 @@ def _apply(
     T = case_flow.Trigger
     if trigger == T.ACKNOWLEDGE:
         case.acknowledged_at = now
-        return {"answer_due_on": case.answer_due_on.isoformat()}
+        # The letter stays with the event (to print it for a postal reply); it is emailed when
+        # the requester has an address.
+        return {
+            "answer_due_on": case.answer_due_on.isoformat(),
+            **notices.on_acknowledged(ctx, session, case, now=now, today=today),
+        }
     if trigger == T.ANSWER:
         case.answered_at = now
         case.answer_summary = request.answer_summary
@@ -258,6 +314,7 @@ def _apply(
         case.escalated_on = request.escalated_on
         case.protecteur_reply_due_on = request.protecteur_reply_due_on
         return {
+            "notified": notices.on_escalated(ctx, session, case, now=now),
             "protecteur_file_number": request.protecteur_file_number,
             "escalated_on": request.escalated_on.isoformat() if request.escalated_on else None,
             "protecteur_reply_due_on": request.protecteur_reply_due_on.isoformat()
@@ -355,6 +412,16 @@ def extend(
                     "extension_days": days,
                     "from": before.isoformat(),
                     "to": case.answer_due_on.isoformat(),
+                    # The requester is told (DESIGN §2.3); the notice stays with the event.
+                    **notices.on_extended(
+                        ctx,
+                        session,
+                        case,
+                        previous_due_on=before,
+                        reason=reason,
+                        now=now,
+                        today=ctx.today(),
+                    ),
                 },
             ),
         )
@@ -370,12 +437,19 @@ def get(ctx: AppContext, *, reference: str) -> CaseView:
 
 
 def search(
-    ctx: AppContext, *, filters: CaseFilters, limit: int = 50, offset: int = 0, by_due=False
+    ctx: AppContext,
+    *,
+    filters: CaseFilters,
+    limit: int = 50,
+    offset: int = 0,
+    by_due=False,
+    triage=False,
 ) -> tuple[list[CaseView], int]:
-    """Return one page of cases matching the filters, and the number matching in all."""
+    """Return one page of cases matching the filters, and the number matching in all (with
+    `triage`: new unassigned cases first, then by due date)."""
     with read_session(ctx.engine) as session:
         items, total = repo.search(
-            session, filters=filters, limit=limit, offset=offset, by_due=by_due
+            session, filters=filters, limit=limit, offset=offset, by_due=by_due, triage=triage
         )
         requesters = repo.requesters_by_id(
             session, {c.requester_id for c in items if c.requester_id}

@@ -69,9 +69,9 @@ class NotAuthenticated(ServiceError):
 
     code = "not_authenticated"
 
-    def __init__(self) -> None:
+    def __init__(self, msgid: str | None = None) -> None:
         super().__init__(
-            N_("Sign in, or send an API key in the X-API-Key header, to use this service.")
+            msgid or N_("Sign in, or send an API key in the X-API-Key header, to use this service.")
         )
 
 

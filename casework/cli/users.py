@@ -1,0 +1,149 @@
+"""`casework users`: staff accounts from the terminal (the first administrator is made here).
+
+Passwords are typed at a hidden prompt (twice), or read from standard input with
+`--password-stdin`; never from the command line, where other users of the machine could read
+them.
+"""
+
+import getpass
+import json
+import sys
+
+import typer
+
+from casework.cli.common import engine, fail, settings
+from casework.context import Actor, AppContext
+from casework.models.users import Role
+from casework.services import users as service
+from casework.services.errors import ServiceError
+
+app = typer.Typer(
+    help="Staff accounts: add, list, disable, set a password or a role.", no_args_is_help=True
+)
+
+ROLES_HELP = "agent, officer (responsable des plaintes), supervisor or admin."
+
+
+def context() -> AppContext:
+    """Build the context of one command."""
+    return AppContext(settings=settings(), engine=engine())
+
+
+def actor() -> Actor:
+    """Name who runs the command in the logs: the operating-system account."""
+    return Actor(label=f"cli:{getpass.getuser()}")
+
+
+def run(command):
+    """Run a service command; stop with its message (in French) when it is refused."""
+    try:
+        return command()
+    except ServiceError as exc:
+        fail(exc.message("fr"))
+
+
+def read_password(from_stdin: bool) -> str:
+    """Read a new password: one line of standard input, or a hidden prompt typed twice."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        password = line.rstrip("\r\n")
+        if not password:
+            fail("no password on standard input")
+        return password
+    return typer.prompt(
+        "Mot de passe / Password",
+        hide_input=True,
+        confirmation_prompt="Confirmez / Confirm",
+    )
+
+
+@app.command("add")
+def add(
+    username: str = typer.Argument(..., help="Login name: lowercase letters, digits, . _ -"),
+    full_name: str = typer.Option(..., "--full-name", help="The person's name."),
+    role: str = typer.Option(Role.AGENT.value, help=ROLES_HELP),
+    email: str = typer.Option(None, help="Where reminders are sent."),
+    language: str = typer.Option("fr", help="fr or en."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input."
+    ),
+) -> None:
+    """Create an account (`--role admin` for the first administrator)."""
+    password = read_password(password_stdin)
+    user = run(
+        lambda: service.add(
+            context(),
+            actor=actor(),
+            username=username,
+            full_name=full_name,
+            role=role,
+            email=email,
+            language=language,
+            password=password,
+        )
+    )
+    typer.echo(f"compte {user.username} créé ({user.role})")
+
+
+@app.command("list")
+def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON objects.")) -> None:
+    """List the accounts: username, role, state, name."""
+    ctx = context()
+    users = service.list_users(ctx)
+    now = ctx.now()
+    rows = [
+        {
+            "username": u.username,
+            "full_name": u.full_name,
+            "role": u.role,
+            "active": u.is_active,
+            "locked": u.locked_until is not None and u.locked_until > now,
+            "email": u.email,
+            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
+        }
+        for u in users
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        state = "actif" if row["active"] else "désactivé"
+        if row["locked"]:
+            state += ", bloqué"
+        typer.echo(f"{row['username']}\t{row['role']}\t{state}\t{row['full_name']}")
+
+
+@app.command("disable")
+def disable(username: str) -> None:
+    """Disable an account: it can no longer sign in, its sessions end, its history stays."""
+    user = run(lambda: service.disable(context(), actor=actor(), username=username))
+    typer.echo(f"compte {user.username} désactivé")
+
+
+@app.command("enable")
+def enable(username: str) -> None:
+    """Enable a disabled account again (and lift a lock after failed logins)."""
+    user = run(lambda: service.enable(context(), actor=actor(), username=username))
+    typer.echo(f"compte {user.username} réactivé")
+
+
+@app.command("set-password")
+def set_password(
+    username: str,
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input."
+    ),
+) -> None:
+    """Give an account a new password; its open sessions end."""
+    password = read_password(password_stdin)
+    user = run(
+        lambda: service.set_password(context(), actor=actor(), username=username, password=password)
+    )
+    typer.echo(f"mot de passe de {user.username} changé")
+
+
+@app.command("set-role")
+def set_role(username: str, role: str = typer.Argument(..., help=ROLES_HELP)) -> None:
+    """Change the role of an account."""
+    user = run(lambda: service.set_role(context(), actor=actor(), username=username, role=role))
+    typer.echo(f"{user.username} a maintenant le rôle {user.role}")

@@ -1,0 +1,68 @@
+"""Queries on the closure days decided in casework, and on the open deadlines they move (the only
+place that builds them)."""
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from casework.context import ClosureChange
+from casework.models import CalendarClosure, Case, CaseExtension, CasePause
+
+# The states whose acknowledgment or answer clock can still run or restart (workflows.case_clock).
+OPEN_DEADLINE_STATES = ("received", "acknowledged", "awaiting_requester")
+
+
+def changes(session: Session) -> list[ClosureChange]:
+    """Return every closure decision, oldest first."""
+    rows = session.execute(select(CalendarClosure).order_by(CalendarClosure.id)).scalars()
+    return [ClosureChange(r.day, r.action, r.name_fr, r.name_en) for r in rows]
+
+
+def history(session: Session) -> list[CalendarClosure]:
+    """Return every closure decision with who made it, newest first."""
+    query = select(CalendarClosure).order_by(CalendarClosure.id.desc())
+    return list(session.execute(query).scalars())
+
+
+def add_change(session: Session, row: CalendarClosure) -> CalendarClosure:
+    """Append one closure decision."""
+    session.add(row)
+    session.flush()
+    return row
+
+
+def cases_with_open_deadlines(session: Session, *, for_update: bool = False) -> list[Case]:
+    """Return the cases whose acknowledgment or answer deadline still runs or can restart."""
+    query = select(Case).where(Case.status.in_(OPEN_DEADLINE_STATES)).order_by(Case.id)
+    if for_update:
+        query = query.with_for_update()
+    return list(session.execute(query).scalars())
+
+
+def pauses_of_open_cases(session: Session) -> dict[int, list[CasePause]]:
+    """Return the pauses of the cases with open deadlines, by case, oldest first."""
+    query = (
+        select(CasePause)
+        .join(Case, Case.id == CasePause.case_id)
+        .where(Case.status.in_(OPEN_DEADLINE_STATES))
+        .order_by(CasePause.start, CasePause.id)
+    )
+    grouped: dict[int, list[CasePause]] = defaultdict(list)
+    for pause in session.execute(query).scalars():
+        grouped[pause.case_id].append(pause)
+    return grouped
+
+
+def extensions_of_open_cases(session: Session) -> dict[int, list[CaseExtension]]:
+    """Return the extensions of the cases with open deadlines, by case, oldest first."""
+    query = (
+        select(CaseExtension)
+        .join(Case, Case.id == CaseExtension.case_id)
+        .where(Case.status.in_(OPEN_DEADLINE_STATES))
+        .order_by(CaseExtension.created_at, CaseExtension.id)
+    )
+    grouped: dict[int, list[CaseExtension]] = defaultdict(list)
+    for extension in session.execute(query).scalars():
+        grouped[extension.case_id].append(extension)
+    return grouped

@@ -1,0 +1,180 @@
+"""The scheduler process (`casework scheduler`): reminders, delivery, digest, recomputation.
+
+DESIGN §3: "The scheduler is its own process (`casework scheduler`), never started inside each
+web worker. Each periodic run claims its slot in the database, so two scheduler processes never
+do the same work twice." DESIGN §5: "use [APScheduler] 3.x [...] run one scheduler process with
+an in-memory job store, make each run claim its slot with `INSERT ... ON CONFLICT DO NOTHING`,
+and make the work itself idempotent. Default `misfire_grace_time` is 1 s and late runs are
+dropped with only a warning: set it in minutes."
+
+Jobs, in the configured time zone (America/Toronto):
+
+    calendar  at start, then hourly   recompute open deadlines when the calendar changed
+    sweep     at start, then every 15 min   enqueue the reminders and overdue alerts now due
+    deliver   every minute            deliver the outbox (office hours, business days only)
+    digest    08:30 Monday to Friday  the supervisors' digest (business days only; also at a
+                                      start after 08:30 on a business day, once per day)
+    prune     03:00 daily             forget run claims older than 30 days
+
+The jobs are thin adapters over the services (casework.services.reminders and .outbox); each
+claims its slot in the database (delivery claims each message instead), so running two
+scheduler processes, on one machine or several with PostgreSQL, does each piece of work once.
+"""
+
+import logging
+import os
+import signal
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from casework.context import AppContext
+from casework.services import outbox as outbox_service
+from casework.services import reminders
+from notifications.delivery import DeliveryReport
+
+log = logging.getLogger("casework.scheduler")
+
+DIGEST_AT = time(8, 30)
+MISFIRE_GRACE_SECONDS = 10 * 60
+
+
+def worker_name() -> str:
+    """Name this process in claims and logs: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class OnceReport:
+    calendar: reminders.RecomputeReport
+    sweep: reminders.SweepReport
+    digest: reminders.DigestReport | None
+    delivery: DeliveryReport
+
+
+def run_once(ctx: AppContext, *, worker: str, digest: bool = False) -> OnceReport:
+    """Apply a calendar change, run one sweep (and the digest when asked), then one delivery
+    pass: what cron runs every few minutes instead of the long-running process."""
+    calendar = reminders.apply_calendar_change(ctx, worker=worker)
+    sweep = reminders.sweep(ctx, worker=worker)
+    digest_report = reminders.send_digest(ctx, worker=worker) if digest else None
+    delivery = outbox_service.deliver(ctx, worker=worker)
+    return OnceReport(calendar=calendar, sweep=sweep, digest=digest_report, delivery=delivery)
+
+
+def _logged(name: str, job: Callable[[], object]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            result = job()
+        except Exception:
+            # Logged, and the next run tries again: one failed run does not stop the scheduler.
+            log.exception("%s failed", name)
+            return
+        log.debug("%s: %s", name, result)
+
+    run.__name__ = name
+    return run
+
+
+def build(ctx: AppContext, *, worker: str):
+    """Build the scheduler (not started) with its jobs and an in-memory job store."""
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.memory import MemoryJobStore
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    tz = ctx.tz
+    scheduler = BlockingScheduler(
+        timezone=tz,
+        jobstores={"default": MemoryJobStore()},
+        executors={"default": ThreadPoolExecutor(max_workers=3)},
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+        },
+    )
+
+    def jobs(name: str, fn: Callable[[], object], trigger) -> None:
+        scheduler.add_job(_logged(name, fn), trigger, id=name, name=name, replace_existing=True)
+
+    jobs(
+        "calendar",
+        lambda: reminders.apply_calendar_change(ctx, worker=worker),
+        IntervalTrigger(hours=1, timezone=tz),
+    )
+    jobs(
+        "sweep",
+        lambda: _log_sweep(reminders.sweep(ctx, worker=worker)),
+        CronTrigger(minute="*/15", timezone=tz),
+    )
+    jobs(
+        "deliver",
+        lambda: _log_delivery(outbox_service.deliver(ctx, worker=worker)),
+        CronTrigger(minute="*", timezone=tz),
+    )
+    jobs(
+        "digest",
+        lambda: _log_digest(reminders.send_digest(ctx, worker=worker)),
+        CronTrigger(
+            day_of_week="mon-fri", hour=DIGEST_AT.hour, minute=DIGEST_AT.minute, timezone=tz
+        ),
+    )
+    jobs("prune", lambda: reminders.prune_claims(ctx), CronTrigger(hour=3, minute=0, timezone=tz))
+    return scheduler
+
+
+def _log_sweep(report: reminders.SweepReport) -> reminders.SweepReport:
+    if report.enqueued:
+        log.info(
+            "sweep %s: %s reminder(s) due, %s message(s) enqueued",
+            report.slot,
+            report.reminders,
+            report.enqueued,
+        )
+    return report
+
+
+def _log_delivery(report: DeliveryReport) -> DeliveryReport:
+    if report.sent or report.retrying or report.failed:
+        log.info(
+            "delivery: %s sent, %s to retry, %s failed", report.sent, report.retrying, report.failed
+        )
+    return report
+
+
+def _log_digest(report: reminders.DigestReport) -> reminders.DigestReport:
+    if report.enqueued:
+        log.info(
+            "digest of %s: %s overdue, %s at risk, %s message(s) enqueued",
+            report.day,
+            report.overdue,
+            report.at_risk,
+            report.enqueued,
+        )
+    return report
+
+
+def run_forever(ctx: AppContext, *, worker: str) -> None:
+    """Catch up at start (calendar, sweep, a digest not yet sent today), then run the jobs until
+    SIGTERM or Ctrl+C; a job in progress finishes first."""
+    scheduler = build(ctx, worker=worker)
+    _logged("calendar", lambda: reminders.apply_calendar_change(ctx, worker=worker))()
+    _logged("sweep", lambda: _log_sweep(reminders.sweep(ctx, worker=worker)))()
+    local = datetime.now(ctx.tz)
+    if local.time() >= DIGEST_AT:
+        _logged("digest", lambda: _log_digest(reminders.send_digest(ctx, worker=worker)))()
+
+    def stop(signum, _frame) -> None:
+        log.info("signal %s: stopping once the running jobs finish", signum)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    log.info("scheduler %s started (time zone %s)", worker, ctx.tz.key)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=True)
+    log.info("scheduler %s stopped", worker)

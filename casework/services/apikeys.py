@@ -1,0 +1,102 @@
+"""API keys for integrations (DESIGN §1: "create cases and read status over the REST API with an
+API key").
+
+A key is shown once, when it is created; only its SHA-256 is stored (a key is 256 random bits, so
+a fast hash resists guessing; people's passwords get Argon2id). Revoking a key keeps its row, so
+the events and the access log still say whose it was. The time of last use is recorded, at most
+once a minute per key so that reading does not turn every request into a write.
+"""
+
+import hashlib
+import logging
+import re
+import secrets
+from datetime import timedelta
+
+from casework.context import Actor, AppContext
+from casework.db import read_session, unit_of_work
+from casework.i18n import N_
+from casework.models import ApiKey
+from casework.repositories import apikeys as repo
+from casework.security.policy import INTEGRATION, KEY_ROLES
+from casework.services.errors import InvalidInput, NotFound
+
+log = logging.getLogger("casework.security")
+
+KEY_PREFIX = "cwk_"
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def hash_key(key: str) -> str:
+    """Return the stored form of a key."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def create(
+    ctx: AppContext, *, actor: Actor, name: str, role: str = INTEGRATION
+) -> tuple[ApiKey, str]:
+    """Create a key; return it with its secret, which is never shown again."""
+    if not NAME_PATTERN.match(name):
+        raise InvalidInput(
+            N_("A key name is 1 to 64 lowercase letters, digits, dots, dashes or underscores."),
+            field="name",
+        )
+    if role not in KEY_ROLES:
+        raise InvalidInput(
+            N_("This value is not one of: %(expected)s."),
+            field="role",
+            expected=", ".join(KEY_ROLES),
+        )
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    with unit_of_work(ctx.engine) as session:
+        if repo.key_by_name(session, name) is not None:
+            raise InvalidInput(N_("A key is already named %(name)s."), field="name", name=name)
+        key = repo.insert_key(
+            session,
+            ApiKey(
+                name=name,
+                role=role,
+                key_hash=hash_key(secret),
+                prefix=secret[: len(KEY_PREFIX) + 6],
+                created_at=ctx.now(),
+                created_by=actor.label,
+            ),
+        )
+    log.info("API key %s (%s) created by %s", name, role, actor.label)
+    return key, secret
+
+
+def revoke(ctx: AppContext, *, actor: Actor, name: str) -> ApiKey:
+    """Revoke a key for good; revoking it again changes nothing."""
+    with unit_of_work(ctx.engine) as session:
+        key = repo.key_by_name(session, name, for_update=True)
+        if key is None:
+            raise NotFound(N_("No API key is named %(name)s."), name=name)
+        if key.revoked_at is None:
+            key.revoked_at = ctx.now()
+            log.info("API key %s revoked by %s", name, actor.label)
+    return key
+
+
+def list_keys(ctx: AppContext) -> list[ApiKey]:
+    """Return every key, revoked ones included."""
+    with read_session(ctx.engine) as session:
+        return repo.all_keys(session)
+
+
+def authenticate(ctx: AppContext, *, key: str) -> ApiKey | None:
+    """Return the live key with this secret, recording its use; None for an unknown or revoked
+    key."""
+    if not key.startswith(KEY_PREFIX) or len(key) > 200:
+        return None
+    with read_session(ctx.engine) as session:
+        found = repo.key_by_hash(session, hash_key(key))
+    if found is None or found.revoked_at is not None:
+        return None
+    now = ctx.now()
+    if found.last_used_at is None or found.last_used_at < now - TOUCH_EVERY:
+        with unit_of_work(ctx.engine) as session:
+            repo.touch_key(session, found.id, now=now, not_since=now - TOUCH_EVERY)
+        found.last_used_at = now
+    return found

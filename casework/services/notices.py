@@ -1,0 +1,315 @@
+"""What the case commands tell people, and who is told: the acknowledgment of receipt, the
+extension notice, the escalation notice, and the staff who receive reminders.
+
+DESIGN §2.3: "The acknowledgment of receipt [...] states the delay for the answer"; "the person
+is told of any extension". DESIGN §2.4: "the assignee, or the complaints officers when nobody is
+assigned, get a reminder; supervisors get overdue alerts and a daily digest." The service
+declaration requires the acknowledgment to state the answer delay, as a date and as a number of
+days.
+
+These functions run inside the unit of work of the command that causes them: the messages are
+enqueued in the outbox in the same transaction (DESIGN §3), and delivered later.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import quote
+
+from sqlmodel import Session
+
+from casework.config import Settings
+from casework.context import AppContext
+from casework.i18n import N_, gettext, ngettext, normalize_language
+from casework.models import Case, MessageChannel, Requester
+from casework.repositories import reminders as reminders_repo
+from casework.repositories.reminders import Recipient
+from notifications import outbox
+from notifications.outbox import NewMessage
+from notifications.render import Rendered, render
+from workflows.case_clock import DeadlineName
+from workflows.case_flow import STATE_LABELS
+from workflows.deadlines import DayUnit, receipt_date
+
+REQUEST_NOUNS = {
+    "complaint": N_("your complaint"),
+    "information_request": N_("your request for information"),
+    "media_request": N_("your request"),
+    "supplier_complaint": N_("your complaint"),
+    "comment": N_("your comment"),
+}
+# The deadlines as they read inside a sentence ("the deadline for the answer").
+DEADLINE_IN_SENTENCE = {
+    DeadlineName.ACKNOWLEDGMENT: N_("the acknowledgment of receipt"),
+    DeadlineName.ANSWER: N_("the answer"),
+    DeadlineName.PROTECTEUR_REPLY: N_("the reply to the Protecteur du citoyen"),
+}
+
+
+def case_link(settings: Settings, reference: str) -> str:
+    """Return the address of a case's page, for links in messages."""
+    return f"{settings.server.base_url.rstrip('/')}/cases/{quote(reference)}"
+
+
+def delay_text(days: int, unit: DayUnit | str, language: str) -> str:
+    """Say a delay in words: `20 jours ouvrables`, `1 business day`, `30 jours civils`."""
+    if DayUnit(unit) is DayUnit.BUSINESS:
+        return ngettext("%(n)s business day", "%(n)s business days", days, language)
+    return ngettext("%(n)s calendar day", "%(n)s calendar days", days, language)
+
+
+def case_facts(settings: Settings, case, language: str) -> dict:
+    """Return what every message shows of a case (a Case row or a sweep row)."""
+    return {
+        "reference": case.reference,
+        "subject": case.subject,
+        "link": case_link(settings, case.reference),
+    }
+
+
+def status_label(status: str, language: str) -> str:
+    """Return the translated name of a case state."""
+    return gettext(STATE_LABELS[status], language)
+
+
+# -- who receives what ---------------------------------------------------------------------
+
+
+@dataclass
+class Staff:
+    """The active staff, loaded once per command, and who among them receives what."""
+
+    by_id: dict[int, Recipient]
+
+    @classmethod
+    def load(cls, session: Session) -> "Staff":
+        return cls(reminders_repo.active_recipients(session))
+
+    def with_role(self, role: str) -> list[Recipient]:
+        return sorted((r for r in self.by_id.values() if r.role == role), key=lambda r: r.user_id)
+
+    def name_of(self, user_id: int | None) -> str | None:
+        user = self.by_id.get(user_id) if user_id is not None else None
+        return user.name if user else None
+
+    def for_case(self, assignee_id: int | None) -> list[tuple[Recipient, str]]:
+        """Return who is reminded of a case and why: its assignee, or else the complaints
+        officers; when there is no active officer either, the supervisors and administrators,
+        so that a reminder always reaches someone."""
+        assignee = self.by_id.get(assignee_id) if assignee_id is not None else None
+        if assignee is not None:
+            return [(assignee, "assignee")]
+        officers = self.with_role("officer")
+        if officers:
+            return [(officer, "queue") for officer in officers]
+        return [(r, "fallback") for r in self.with_role("supervisor") + self.with_role("admin")]
+
+    def for_overdue(self, assignee_id: int | None) -> list[tuple[Recipient, str]]:
+        """Return who is alerted of an overdue case: those reminded of it, and the
+        supervisors."""
+        chosen = self.for_case(assignee_id)
+        seen = {recipient.user_id for recipient, _ in chosen}
+        for supervisor in self.with_role("supervisor"):
+            if supervisor.user_id not in seen:
+                chosen.append((supervisor, "supervisor"))
+                seen.add(supervisor.user_id)
+        return chosen
+
+
+def channels_of(recipient: Recipient) -> list[MessageChannel]:
+    """Return how a staff member is told: by email when their account has an address, and
+    always in their casework inbox."""
+    if recipient.email:
+        return [MessageChannel.EMAIL, MessageChannel.INAPP]
+    return [MessageChannel.INAPP]
+
+
+def staff_messages(
+    recipient: Recipient,
+    *,
+    kind: str,
+    case_id: int | None,
+    link: str | None,
+    rendered: Rendered | None = None,
+    context: dict | None = None,
+    key: str | None = None,
+) -> list[NewMessage]:
+    """Return the messages of one staff member: an email when they have an address, and always
+    one in their casework inbox; rendered, or with the context to render them from at delivery.
+    With `key`, each message gets `<key>:<channel>:<user id>`."""
+    return [
+        NewMessage(
+            kind=kind,
+            channel=channel.value,
+            language=normalize_language(recipient.language),
+            subject=rendered.subject if rendered else None,
+            text_body=rendered.text if rendered else None,
+            html_body=rendered.html if rendered and channel is MessageChannel.EMAIL else None,
+            context=context,
+            recipient=recipient.email if channel is MessageChannel.EMAIL else None,
+            user_id=recipient.user_id,
+            case_id=case_id,
+            link=link,
+            dedup_key=f"{key}:{channel.value}:{recipient.user_id}" if key else None,
+        )
+        for channel in channels_of(recipient)
+    ]
+
+
+# -- letters to the requester --------------------------------------------------------------
+
+
+def _requester_language(ctx: AppContext, requester: Requester | None) -> str:
+    return normalize_language(
+        requester.language if requester else ctx.settings.i18n.default_language
+    )
+
+
+def acknowledgment_letter(
+    ctx: AppContext, case: Case, requester: Requester | None, *, today: date
+) -> tuple[str, Rendered]:
+    """Write the acknowledgment of receipt: it states the answer delay as a date and as a number
+    of days counted from the day of receipt. Return its language and its text."""
+    language = _requester_language(ctx, requester)
+    received_on = receipt_date(case.received_at, ctx.tz)
+    unit = ctx.policy(case.kind).answer.unit
+    if unit is DayUnit.BUSINESS:
+        days = ctx.calendar.business_days_between(received_on, case.answer_due_on)
+    else:
+        days = (case.answer_due_on - received_on).days
+    rendered = render(
+        "acknowledgment",
+        language,
+        letter_date=today,
+        requester_name=requester.name if requester else None,
+        postal_address=requester.postal_address if requester else None,
+        request_noun=gettext(REQUEST_NOUNS[case.kind], language),
+        case=case_facts(ctx.settings, case, language),
+        received_on=received_on,
+        answer_due_on=case.answer_due_on,
+        answer_delay=delay_text(days, unit, language),
+    )
+    return language, rendered
+
+
+def _to_requester(
+    session: Session,
+    requester: Requester | None,
+    *,
+    kind: str,
+    language: str,
+    rendered: Rendered,
+    case: Case,
+    now: datetime,
+) -> bool:
+    if requester is None or not requester.email:
+        return False
+    outbox.enqueue(
+        session,
+        message=NewMessage(
+            kind=kind,
+            channel=MessageChannel.EMAIL.value,
+            language=language,
+            subject=rendered.subject,
+            text_body=rendered.text,
+            html_body=rendered.html,
+            recipient=requester.email,
+            case_id=case.id,
+        ),
+        now=now,
+    )
+    return True
+
+
+def on_acknowledged(
+    ctx: AppContext, session: Session, case: Case, *, now: datetime, today: date
+) -> dict:
+    """Enqueue the acknowledgment email when the requester has an address; return what the
+    transition's event keeps: the letter itself (to print it for a postal reply) and whether it
+    was emailed."""
+    requester = session.get(Requester, case.requester_id) if case.requester_id else None
+    language, letter = acknowledgment_letter(ctx, case, requester, today=today)
+    emailed = _to_requester(
+        session,
+        requester,
+        kind="acknowledgment",
+        language=language,
+        rendered=letter,
+        case=case,
+        now=now,
+    )
+    return {"letter": {"language": language, **letter.as_dict()}, "emailed": emailed}
+
+
+def on_extended(
+    ctx: AppContext,
+    session: Session,
+    case: Case,
+    *,
+    previous_due_on: date,
+    reason: str,
+    now: datetime,
+    today: date,
+) -> dict:
+    """Tell the requester of an extension of the answer delay (by email when they have an
+    address); return what the event keeps: the letter and whether it was emailed."""
+    requester = session.get(Requester, case.requester_id) if case.requester_id else None
+    language = _requester_language(ctx, requester)
+    letter = render(
+        "extension_notice",
+        language,
+        letter_date=today,
+        requester_name=requester.name if requester else None,
+        request_noun=gettext(REQUEST_NOUNS[case.kind], language),
+        case=case_facts(ctx.settings, case, language),
+        received_on=receipt_date(case.received_at, ctx.tz),
+        answer_due_on=case.answer_due_on,
+        previous_due_on=previous_due_on,
+        reason=reason,
+    )
+    emailed = _to_requester(
+        session,
+        requester,
+        kind="extension_notice",
+        language=language,
+        rendered=letter,
+        case=case,
+        now=now,
+    )
+    return {"letter": {"language": language, **letter.as_dict()}, "emailed": emailed}
+
+
+def on_escalated(ctx: AppContext, session: Session, case: Case, *, now: datetime) -> list[int]:
+    """Tell the assignee and the complaints officers that the case was taken to the Protecteur
+    du citoyen; return the ids of the staff members told."""
+    staff = Staff.load(session)
+    chosen = staff.for_case(case.assignee_id)
+    if chosen and chosen[0][1] == "assignee":
+        officers = [
+            (o, "queue") for o in staff.with_role("officer") if o.user_id != case.assignee_id
+        ]
+        chosen += officers
+    messages = []
+    for recipient, why in chosen:
+        language = normalize_language(recipient.language)
+        rendered = render(
+            "escalation_notice",
+            language,
+            user_name=recipient.name,
+            why=why,
+            case=case_facts(ctx.settings, case, language),
+            status_label=status_label(case.status, language),
+            assignee_name=staff.name_of(case.assignee_id),
+            file_number=case.protecteur_file_number or "—",
+            escalated_on=case.escalated_on or receipt_date(now, ctx.tz),
+            reply_due_on=case.protecteur_reply_due_on,
+        )
+        messages += staff_messages(
+            recipient,
+            rendered=rendered,
+            kind="escalation_notice",
+            case_id=case.id,
+            link=case_link(ctx.settings, case.reference),
+        )
+    for message in messages:
+        outbox.enqueue(session, message=message, now=now)
+    return [recipient.user_id for recipient, _ in chosen]

@@ -1,0 +1,177 @@
+"""The supervisor's dashboard: overdue and at-risk cases, workload, ageing, weekly figures.
+
+DESIGN §1: the supervisor "reviews overdue and at-risk cases, workload, and the service-standard
+figures". DESIGN §2.6: "the share of written requests acknowledged within 10 business days. An
+on-time rate counts cases still open and already late in its denominator." The figures are
+computed by `workflows.service_standards` from what `casework.repositories.reports` reads; nothing
+here shows a requester.
+
+The acknowledgment clock stops when a case first leaves `received` (acknowledged, answered
+within the acknowledgment delay, waiting for the requester, escalated); the acknowledgment
+counts as met on that day. A case closed straight from `received` (withdrawn, redirected) owed
+none and is left out. The answer counts as met on the day it was recorded; its clock runs while the
+case is received or acknowledged (DESIGN §2.2: awaiting the requester stops it).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from casework.context import AppContext
+from casework.db import read_session
+from casework.repositories import reports as repo
+from casework.repositories.cases import CaseFilters
+from casework.services import cases as case_service
+from casework.services.cases import CaseView
+from workflows import service_standards as standards
+from workflows.service_standards import AgeingBucket, Commitment, Rate, WeekCount
+
+ANSWER_RUNNING = frozenset({"received", "acknowledged"})
+LIST_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class AgedCase:
+    reference: str
+    kind: str
+    status: str
+    subject: str
+    received_on: date
+    age: int  # business days open
+    assignee_id: int | None
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    week: date  # its Monday
+    opened: int
+    answered: int
+    acknowledgment: Rate
+    answer: Rate
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: date
+    at_risk_until: date
+    overdue: list[CaseView]
+    at_risk: list[CaseView]
+    workload: list[repo.WorkloadRow]
+    ageing: list[AgeingBucket]
+    aged: list[AgedCase]  # every open case, oldest first
+    weeks: list[WeekFigures]
+    acknowledgment_rate: Rate
+    answer_rate: Rate
+
+
+def at_risk_until(ctx: AppContext, today: date) -> date:
+    """Return the last day of the at-risk window that starts today."""
+    return ctx.calendar.add_business_days(today, ctx.settings.deadlines.at_risk_within)
+
+
+def overdue_cases(ctx: AppContext, *, today: date) -> list[CaseView]:
+    """Return the cases whose running deadline has passed, the most overdue first."""
+    views, _ = case_service.search(
+        ctx, filters=CaseFilters(overdue_on=today), limit=LIST_LIMIT, by_due=True
+    )
+    return views
+
+
+def at_risk_cases(ctx: AppContext, *, today: date) -> list[CaseView]:
+    """Return the cases whose running deadline falls within the at-risk window."""
+    window = (today, at_risk_until(ctx, today))
+    views, _ = case_service.search(
+        ctx, filters=CaseFilters(at_risk_until=window), limit=LIST_LIMIT, by_due=True
+    )
+    return views
+
+
+def _local(moment: datetime | None, ctx: AppContext) -> date | None:
+    return moment.astimezone(ctx.tz).date() if moment is not None else None
+
+
+def commitments(
+    ctx: AppContext, rows: list[repo.DeadlineRow]
+) -> tuple[list[Commitment], list[Commitment]]:
+    """Turn deadline rows into the acknowledgment and answer commitments of the rates."""
+    acknowledgments, answers = [], []
+    for row in rows:
+        if row.ack_due_on is not None:
+            acknowledgments.append(
+                Commitment(
+                    row.ack_due_on,
+                    met_on=_local(row.left_received_at, ctx),
+                    running=row.status == "received",
+                )
+            )
+        answers.append(
+            Commitment(
+                row.answer_due_on,
+                met_on=_local(row.answered_at, ctx),
+                running=row.status in ANSWER_RUNNING,
+            )
+        )
+    return acknowledgments, answers
+
+
+def dashboard(ctx: AppContext, *, weeks: int = 12) -> Dashboard:
+    """Gather everything the supervisor's dashboard shows, as of today."""
+    today = ctx.today()
+    calendar = ctx.calendar
+    mondays = standards.weeks_ending(today, weeks)
+    start = datetime.combine(mondays[0], time(), ctx.tz)
+    until = at_risk_until(ctx, today)
+    with read_session(ctx.engine) as session:
+        open_rows = repo.open_cases(session)
+        workload = repo.workload(session, today=today, at_risk_until=until)
+        received = repo.received_since(session, start)
+        answered = repo.answered_since(session, start)
+        deadline_rows = repo.deadlines_due_since(session, mondays[0])
+    aged = [
+        AgedCase(
+            reference=row.reference,
+            kind=row.kind,
+            status=row.status,
+            subject=row.subject,
+            received_on=row.received_at.astimezone(ctx.tz).date(),
+            age=standards.age_in_business_days(
+                calendar, row.received_at.astimezone(ctx.tz).date(), today
+            ),
+            assignee_id=row.assignee_id,
+        )
+        for row in open_rows
+    ]
+    opened = standards.weekly_counts((_local(m, ctx) for m in received), mondays)
+    answered_counts = standards.weekly_counts((_local(m, ctx) for m in answered), mondays)
+    acknowledgments, answers = commitments(ctx, deadline_rows)
+    ack_weeks = standards.rates_by_week(acknowledgments, mondays, today=today)
+    answer_weeks = standards.rates_by_week(answers, mondays, today=today)
+    return Dashboard(
+        today=today,
+        at_risk_until=until,
+        overdue=overdue_cases(ctx, today=today),
+        at_risk=at_risk_cases(ctx, today=today),
+        workload=sorted(workload, key=lambda r: (r.assignee_id is not None, -r.open)),
+        ageing=standards.ageing(calendar, (a.received_on for a in aged), today=today),
+        aged=aged,
+        weeks=[
+            WeekFigures(
+                week=monday,
+                opened=o.count,
+                answered=a.count,
+                acknowledgment=ack_rate,
+                answer=answer_rate,
+            )
+            for monday, o, a, (_, ack_rate), (_, answer_rate) in zip(
+                mondays, opened, answered_counts, ack_weeks, answer_weeks, strict=True
+            )
+        ],
+        acknowledgment_rate=standards.on_time_rate(
+            (c for c in acknowledgments if c.due_on >= mondays[0]), today=today
+        ),
+        answer_rate=standards.on_time_rate(
+            (c for c in answers if c.due_on >= mondays[0]), today=today
+        ),
+    )
+
+
+__all__ = ["AgedCase", "Dashboard", "WeekCount", "WeekFigures", "dashboard"]

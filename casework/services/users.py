@@ -1,0 +1,252 @@
+"""Staff accounts: create, list, disable, change a password or a role; sign in.
+
+DESIGN §1 (agent, officer, supervisor, administrator) and docs/security.md: passwords are stored
+as Argon2id hashes only; a wrong password never tells whether the account exists; after
+`security.login_max_failures` failures in a row an account is locked for
+`security.lockout_minutes`, and the lock is logged. Changing a password, disabling an account or
+signing out ends every session of the account (`session_generation`).
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import ValidationError
+
+from casework.context import Actor, AppContext
+from casework.db import read_session, unit_of_work
+from casework.i18n import N_
+from casework.models import User
+from casework.models.users import Role, UserCreate
+from casework.repositories import users as repo
+from casework.security import passwords
+from casework.services.errors import InvalidInput, NotFound
+
+log = logging.getLogger("casework.security")
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """What a login attempt gives: the account when it succeeded, nothing that says why not."""
+
+    user: User | None
+    locked_now: bool = False
+
+
+def _check_password(ctx: AppContext, *, username: str, password: str) -> None:
+    minimum = ctx.settings.security.password_min_length
+    if len(password) < minimum:
+        raise InvalidInput(
+            N_("The password must have at least %(min)s characters."),
+            field="password",
+            min=minimum,
+        )
+    if len(password) > 1024:
+        raise InvalidInput(N_("The password is too long."), field="password")
+    if password.strip().lower() == username.lower():
+        raise InvalidInput(N_("The password cannot be the username."), field="password")
+
+
+def _check_role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise InvalidInput(
+            N_("This value is not one of: %(expected)s."),
+            field="role",
+            expected=", ".join(r.value for r in Role),
+        ) from None
+
+
+def _found(session, username: str) -> User:
+    user = repo.by_username(session, username, for_update=True)
+    if user is None:
+        raise NotFound(N_("No account has the username %(username)s."), username=username)
+    return user
+
+
+def _keep_an_admin(session, user: User) -> None:
+    if user.role == Role.ADMIN.value and user.is_active and repo.active_admins(session) <= 1:
+        raise InvalidInput(
+            N_("%(username)s is the last active administrator."), username=user.username
+        )
+
+
+def add(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    username: str,
+    full_name: str,
+    password: str,
+    role: str = Role.AGENT.value,
+    email: str | None = None,
+    language: str = "fr",
+) -> User:
+    """Create an account with a password."""
+    try:
+        data = UserCreate(
+            username=username,
+            full_name=full_name,
+            email=email,
+            role=role,
+            language=language,
+            password=password,
+        )
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "username"
+        if field == "role":
+            _check_role(role)
+        if field == "username":
+            raise InvalidInput(
+                N_(
+                    "A username is 1 to 64 lowercase letters, digits, dots, dashes or "
+                    "underscores, starting with a letter or a digit."
+                ),
+                field="username",
+            ) from None
+        raise InvalidInput(N_("This value is not valid."), field=field) from None
+    _check_password(ctx, username=data.username, password=password)
+    password_hash = passwords.hash_password(ctx.settings.security, password)
+    with unit_of_work(ctx.engine) as session:
+        if repo.by_username(session, data.username) is not None:
+            raise InvalidInput(
+                N_("The username %(username)s is taken."), field="username", username=username
+            )
+        user = repo.insert_user(
+            session,
+            User(
+                username=data.username,
+                full_name=data.full_name,
+                email=data.email,
+                role=Role(data.role).value,
+                language=data.language,
+                password_hash=password_hash,
+                created_at=ctx.now(),
+            ),
+        )
+    log.info("account %s (%s) created by %s", user.username, user.role, actor.label)
+    return user
+
+
+def list_users(ctx: AppContext) -> list[User]:
+    """Return every account, by username."""
+    with read_session(ctx.engine) as session:
+        return repo.all_users(session)
+
+
+def disable(ctx: AppContext, *, actor: Actor, username: str) -> User:
+    """Disable an account and end its sessions; its history stays."""
+    with unit_of_work(ctx.engine) as session:
+        user = _found(session, username)
+        _keep_an_admin(session, user)
+        user.is_active = False
+        user.session_generation += 1
+    log.info("account %s disabled by %s", user.username, actor.label)
+    return user
+
+
+def enable(ctx: AppContext, *, actor: Actor, username: str) -> User:
+    """Enable a disabled account again, and lift its lock."""
+    with unit_of_work(ctx.engine) as session:
+        user = _found(session, username)
+        user.is_active = True
+        user.failed_logins = 0
+        user.locked_until = None
+    log.info("account %s enabled by %s", user.username, actor.label)
+    return user
+
+
+def set_password(ctx: AppContext, *, actor: Actor, username: str, password: str) -> User:
+    """Give an account a new password; its sessions end and its lock is lifted."""
+    _check_password(ctx, username=username, password=password)
+    password_hash = passwords.hash_password(ctx.settings.security, password)
+    with unit_of_work(ctx.engine) as session:
+        user = _found(session, username)
+        user.password_hash = password_hash
+        user.session_generation += 1
+        user.failed_logins = 0
+        user.locked_until = None
+    log.info("password of %s changed by %s", user.username, actor.label)
+    return user
+
+
+def set_role(ctx: AppContext, *, actor: Actor, username: str, role: str) -> User:
+    """Change the role of an account (it applies at the account's next request)."""
+    new_role = _check_role(role)
+    with unit_of_work(ctx.engine) as session:
+        user = _found(session, username)
+        if new_role != Role.ADMIN:
+            _keep_an_admin(session, user)
+        before = user.role
+        user.role = new_role.value
+    log.info("role of %s changed from %s to %s by %s", username, before, new_role, actor.label)
+    return user
+
+
+def authenticate(ctx: AppContext, *, username: str, password: str) -> LoginResult:
+    """Check a username and password, counting failures and locking the account after too many.
+
+    Whether the account is unknown, disabled, locked or the password wrong, the answer is the same
+    and takes about the same time (one Argon2 verification).
+    """
+    security = ctx.settings.security
+    now = ctx.now()
+    username = username.strip().lower()
+    # A name with a control character matches no account (and PostgreSQL refuses NUL in text).
+    plausible = 0 < len(username) <= 64 and username.isprintable()
+    with unit_of_work(ctx.engine) as session:
+        user = repo.by_username(session, username, for_update=True) if plausible else None
+        if user is None or not user.is_active:
+            passwords.verify_password(security, None, password)
+            log.info("failed login: unknown or disabled account")
+            return LoginResult(user=None)
+        if user.locked_until is not None and user.locked_until > now:
+            passwords.verify_password(security, None, password)
+            log.warning("failed login for %s: the account is locked", user.username)
+            return LoginResult(user=None)
+        if not passwords.verify_password(security, user.password_hash, password):
+            return LoginResult(user=None, locked_now=_count_failure(ctx, user, now))
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = now
+        if passwords.needs_rehash(security, user.password_hash):
+            user.password_hash = passwords.hash_password(security, password)
+    log.info("login of %s", user.username)
+    return LoginResult(user=user)
+
+
+def _count_failure(ctx: AppContext, user: User, now: datetime) -> bool:
+    security = ctx.settings.security
+    user.failed_logins += 1
+    if user.failed_logins < security.login_max_failures:
+        log.info("failed login for %s (%s in a row)", user.username, user.failed_logins)
+        return False
+    user.locked_until = now + timedelta(minutes=security.lockout_minutes)
+    log.warning(
+        "account %s locked until %s after %s failed logins in a row",
+        user.username,
+        user.locked_until.isoformat(timespec="seconds"),
+        user.failed_logins,
+    )
+    user.failed_logins = 0
+    return True
+
+
+def session_user(ctx: AppContext, *, user_id: int, generation: int) -> User | None:
+    """Return the account of a session if the session still holds: the account is active and
+    nothing ended its sessions since."""
+    with read_session(ctx.engine) as session:
+        user = repo.by_id(session, user_id)
+    if user is None or not user.is_active or user.session_generation != generation:
+        return None
+    return user
+
+
+def end_sessions(ctx: AppContext, *, user_id: int) -> None:
+    """End every session of an account (sign-out)."""
+    with unit_of_work(ctx.engine) as session:
+        user = repo.by_id(session, user_id)
+        if user is not None:
+            user.session_generation += 1

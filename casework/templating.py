@@ -1,0 +1,66 @@
+"""Server-rendered pages: one Jinja2 environment, escaping everything, strict, translated.
+
+DESIGN §4: "Templates escape by default (`autoescape`, `StrictUndefined`): complaint text comes
+from the public." Pages carry no inline script or style (the content security policy forbids
+them, docs/security.md); each form posts its session's CSRF token (`csrf_token`). Every page
+extends `base.html` and gets: `language`, `_` (gettext in the page's language), `csrf_token`, and
+`current_user` (the signed-in account's name, or None).
+"""
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from casework.i18n import LANGUAGES, gettext, negotiate
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+
+@cache
+def templates() -> Jinja2Templates:
+    """Build the page templates once, on first use."""
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return Jinja2Templates(env=environment)
+
+
+def page_language(request: Request) -> str:
+    """Return the language of a page: the one chosen with the language switch (the `lang`
+    cookie), else the browser's choice (Accept-Language), French by default."""
+    chosen = request.cookies.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return negotiate(request.headers.get("accept-language"))
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page in the request's language, with what every page needs."""
+    language = page_language(request)
+
+    def translate(message: str, **params: object) -> str:
+        return gettext(message, language, **params)
+
+    session = getattr(request.state, "session", None)
+    actor = getattr(request.state, "actor", None)
+    via = getattr(request.state, "auth_via", None)
+    values = {
+        "language": language,
+        "_": translate,
+        "csrf_token": session.csrf if session is not None else "",
+        "current_user": actor.label.removeprefix("user:") if via == "session" else None,
+        **(context or {}),
+    }
+    return templates().TemplateResponse(request, name, values, status_code=status_code)

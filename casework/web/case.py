@@ -1,0 +1,543 @@
+"""The case page and its forms, the new case form, and the acknowledgment letter to print.
+
+The issue: "summary; requester panel under the confidentiality rules; each deadline with its
+explanation; the timeline of events; notes; buttons only for the transitions allowed now, each
+with a form for what it needs [...]; the acknowledgment letter ready to print." And: "New case
+form for a letter, a call or a visit, with the receipt date and time."
+
+DESIGN §2.5: the requester is shown only to those `policy.can_see_requester` lets see it, and
+each page that shows it leaves an access-log entry (interface "web"). Forms post back with the
+session's CSRF token; a successful one redirects to the case (POST/redirect/GET); a refused one
+shows the page again with the reason next to the field and what was typed kept.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from casework.explain import sentence
+from casework.i18n import N_
+from casework.models import CaseEvent
+from casework.schemas import (
+    CaseCreate,
+    Channel,
+    ExtensionIn,
+    NoteIn,
+    Priority,
+    TransitionIn,
+)
+from casework.security import policy
+from casework.services import access_log, notices
+from casework.services import cases as service
+from casework.services.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TransitionNotAllowed,
+    VersionConflict,
+)
+from casework.web.common import (
+    CurrentPage,
+    Form,
+    Page,
+    blank_to_none,
+    field_errors,
+    page_router,
+    service_error,
+)
+from workflows import case_flow
+from workflows.case_clock import running_deadlines
+from workflows.deadlines import CaseKind
+
+router = page_router()
+
+# The form fields of each transition's data, with their labels (the order they are shown in).
+FIELD_LABELS = {
+    "answer_summary": N_("Summary of the answer"),
+    "comment": N_("What is missing from the requester"),
+    "protecteur_file_number": N_("Protecteur du citoyen file number"),
+    "escalated_on": N_("Date the person went to the Protecteur du citoyen"),
+    "protecteur_reply_due_on": N_("Reply expected by the Protecteur du citoyen by"),
+    "outcome": N_("Outcome"),
+    "reason": N_("Reason for reopening"),
+}
+FIELD_KINDS = {
+    "answer_summary": "textarea",
+    "comment": "textarea",
+    "protecteur_file_number": "text",
+    "escalated_on": "date",
+    "protecteur_reply_due_on": "date",
+    "outcome": "outcome",
+    "reason": "textarea",
+}
+TRANSITION_FIELDS = tuple(FIELD_LABELS)
+# The reason casework.services.cases.recompute_deadlines gives its events.
+CALENDAR_CHANGED = "calendar changed"
+NOTICES = {
+    "created": N_("The case is registered."),
+    "note": N_("The note is added."),
+    "extended": N_("The answer delay is extended."),
+}
+CREATE_ALIASES = {
+    "received_at": "received_date",
+    "requester.name": "requester_name",
+    "requester.email": "requester_email",
+    "requester.phone": "requester_phone",
+    "requester.postal_address": "requester_address",
+    "requester.language": "requester_language",
+    "requester": "requester_name",
+}
+
+
+@dataclass
+class Action:
+    trigger: str
+    label: str
+    fields: list[dict[str, Any]]
+    outcomes: list[str]
+
+
+def _actions(page: Page, case) -> list[Action]:
+    """Return the transitions allowed now that this person may fire, with their fields."""
+    rows = case_flow.describe()["triggers"]
+    actions = []
+    for trigger in case_flow.allowed_triggers(case.status):
+        if not page.can(f"case.fire.{trigger.value}", case):
+            continue
+        row = next(r for r in rows if r["trigger"] == trigger.value and case.status in r["sources"])
+        names = [n for n in (*row["requires"], *row["optional"]) if n in FIELD_LABELS]
+        fields = [
+            {
+                "name": name,
+                "label": page._(FIELD_LABELS[name]),
+                "kind": FIELD_KINDS[name],
+                "required": name in row["requires"],
+                "id": f"{trigger.value}-{name}",
+            }
+            for name in names
+        ]
+        actions.append(
+            Action(
+                trigger=trigger.value,
+                label=page.fmt.trigger(trigger.value),
+                fields=fields,
+                outcomes=row["outcomes"],
+            )
+        )
+    return actions
+
+
+def _deadlines(page: Page, case) -> list[dict[str, Any]]:
+    today = page.ctx.today()
+    running = {
+        d.name.value
+        for d in running_deadlines(
+            status=case.status,
+            ack_due_on=case.ack_due_on,
+            answer_due_on=case.answer_due_on,
+            protecteur_reply_due_on=case.protecteur_reply_due_on,
+        )
+    }
+    items = []
+    for deadline in service.deadlines(page.ctx, reference=case.reference):
+        items.append(
+            {
+                "name": deadline.name,
+                "label": page.fmt.deadline(deadline.name),
+                "due_on": deadline.due_on,
+                "sentence": sentence(deadline.explanation, page.language),
+                "badge": page.fmt.badge(deadline.due_on, today)
+                if deadline.name in running
+                else None,
+            }
+        )
+    if case.protecteur_reply_due_on is not None:
+        items.append(
+            {
+                "name": "protecteur_reply",
+                "label": page.fmt.deadline("protecteur_reply"),
+                "due_on": case.protecteur_reply_due_on,
+                "sentence": page._("Set by the Protecteur du citoyen."),
+                "badge": page.fmt.badge(case.protecteur_reply_due_on, today)
+                if "protecteur_reply" in running
+                else None,
+            }
+        )
+    return items
+
+
+def describe_event(page: Page, event: CaseEvent) -> dict[str, Any]:
+    """Say what one line of the audit trail records, in the page's language."""
+    fmt, data = page.fmt, event.data or {}
+    lines: list[str] = []
+    title = fmt.event(event.kind)
+    if event.kind == "created":
+        lines.append(page._("Received by: %(channel)s", channel=fmt.channel(data.get("channel"))))
+    elif event.kind == "transition":
+        title = fmt.trigger(event.trigger)
+        lines.append(
+            page._(
+                "From “%(before)s” to “%(after)s”.",
+                before=fmt.state(event.from_state),
+                after=fmt.state(event.to_state),
+            )
+        )
+        if data.get("answer_summary"):
+            lines.append(data["answer_summary"])
+        if data.get("outcome"):
+            lines.append(page._("Outcome: %(outcome)s", outcome=fmt.outcome(data["outcome"])))
+        if data.get("protecteur_file_number"):
+            lines.append(
+                page._(
+                    "Protecteur du citoyen file %(number)s.",
+                    number=data["protecteur_file_number"],
+                )
+            )
+        if event.reason and event.reason != data.get("answer_summary"):
+            lines.append(event.reason)
+        lines.extend(data.get("warnings") or ())
+    elif event.kind == "assignment":
+        target = data.get("to")
+        lines.append(
+            page._("Assigned to %(name)s.", name=fmt.user(target))
+            if target
+            else page._("Nobody is assigned now.")
+        )
+    elif event.kind == "note":
+        lines.append(event.reason or "")
+    elif event.kind == "deadline_changed":
+        try:
+            before = fmt.day(date.fromisoformat(data["from"]))
+            after = fmt.day(date.fromisoformat(data["to"]))
+        except (KeyError, TypeError, ValueError):
+            before = after = "—"
+        lines.append(
+            page._(
+                "%(deadline)s: from %(before)s to %(after)s.",
+                deadline=fmt.deadline(data.get("deadline")),
+                before=before,
+                after=after,
+            )
+        )
+        closure = data.get("closure")
+        if isinstance(closure, dict):
+            name = closure.get("name_fr" if page.language == "fr" else "name_en") or ""
+            lines.append(
+                page._("Closure day added: %(day)s %(name)s", day=closure.get("date"), name=name)
+                if closure.get("action") == "add"
+                else page._("Closure day removed: %(day)s", day=closure.get("date"))
+            )
+        if event.reason == CALENDAR_CHANGED:
+            lines.append(page._("The calendar of closure days changed."))
+        elif event.reason:
+            lines.append(event.reason)
+    elif event.kind == "edit":
+        for name, change in data.items():
+            if isinstance(change, dict):
+                lines.append(f"{name}: {change.get('from')} → {change.get('to')}")
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "title": title,
+        "at": event.at,
+        "actor": _actor_name(page, event.actor),
+        "lines": [line for line in lines if line],
+    }
+
+
+def _actor_name(page: Page, label: str) -> str:
+    if label.startswith("user:"):
+        username = label.removeprefix("user:")
+        for user in page.users:
+            if user.username == username:
+                return user.full_name
+        return username
+    if label == "system":
+        return "casework"
+    return label
+
+
+def case_page(
+    page: Page,
+    reference: str,
+    *,
+    errors: dict[str, str] | None = None,
+    open_form: str | None = None,
+    values: dict[str, str] | None = None,
+    alert: str | None = None,
+    warnings: list[str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """Render the case page (after a refused form: with the errors and what was typed)."""
+    page.require("case.read")
+    view = service.get(page.ctx, reference=reference)
+    case = view.case
+    show_requester = policy.can_see_requester(page.actor, case)
+    if show_requester and view.requester is not None:
+        access_log.record(
+            page.ctx, actor=page.actor, case_ids=[case.id], interface="web", what="read"
+        )
+    events = (
+        [describe_event(page, e) for e in service.events(page.ctx, reference=reference)]
+        if page.can("case.history")
+        else []
+    )
+    done = page.request.query_params.get("done", "")
+    notice = None
+    if done in NOTICES:
+        notice = page._(NOTICES[done])
+    elif done in case_flow.TRIGGER_LABELS:
+        notice = page._("Done: %(action)s.", action=page.fmt.trigger(done))
+    elif page.request.query_params.get("assigned"):
+        notice = page._("Assigned to %(name)s.", name=page.fmt.user(case.assignee_id))
+    return page.render(
+        "web/case.html",
+        {
+            "case": case,
+            "requester": view.requester if show_requester else None,
+            "has_requester": view.requester is not None,
+            "show_requester": show_requester,
+            "deadlines": _deadlines(page, case),
+            "events": events,
+            "notes": [e for e in events if e["kind"] == "note"],
+            "actions": _actions(page, case),
+            "can_note": page.can("case.note", case),
+            "can_extend": page.can("case.extend", case)
+            and case.status in {"received", "acknowledged", "awaiting_requester"},
+            "can_assign": page.can("case.assign", case),
+            "can_print_letter": show_requester,
+            "assignees": page.active_users(),
+            "errors": errors or {},
+            "open_form": open_form,
+            "values": values or {},
+            "alert": alert,
+            "warnings": warnings or [],
+            "notice": notice,
+            "here": f"/cases/{case.reference}",
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/cases/new")
+def new_case_form(page: CurrentPage) -> Response:
+    page.require("case.create")
+    now = page.ctx.now().astimezone(page.ctx.tz)
+    return _new_case_page(
+        page,
+        values={
+            "kind": "complaint",
+            "channel": "letter",
+            "priority": "normal",
+            "received_date": now.date().isoformat(),
+            "received_time": now.strftime("%H:%M"),
+            "requester_language": "fr",
+        },
+    )
+
+
+def _new_case_page(
+    page: Page, *, values: dict[str, str], errors: dict[str, str] | None = None, status=200
+) -> Response:
+    return page.render(
+        "web/new_case.html",
+        {
+            "values": values,
+            "errors": errors or {},
+            "kinds": [k.value for k in CaseKind],
+            "channels": [c.value for c in Channel],
+            "priorities": [p.value for p in Priority],
+            "assignees": page.active_users(),
+        },
+        status_code=status,
+    )
+
+
+def _received_at(form: dict[str, str]) -> str | None:
+    day = form.get("received_date", "").strip()
+    moment = form.get("received_time", "").strip()
+    if not day:
+        return None
+    return f"{day}T{moment}" if moment else day
+
+
+@router.post("/cases/new")
+def create_case(page: CurrentPage, form: Form) -> Response:
+    page.require("case.create")
+    data: dict[str, Any] = blank_to_none(
+        form, "kind", "channel", "subject", "description", "priority", "facts_known_on"
+    )
+    data["subject"] = form.get("subject", "")
+    received = _received_at(form)
+    if received is not None:
+        data["received_at"] = received
+    if form.get("assignee_id", "").strip():
+        data["assignee_id"] = form["assignee_id"].strip()
+    requester = {
+        key: value
+        for key, value in {
+            "name": form.get("requester_name", "").strip(),
+            "email": form.get("requester_email", "").strip(),
+            "phone": form.get("requester_phone", "").strip(),
+            "postal_address": form.get("requester_address", "").strip(),
+        }.items()
+        if value
+    }
+    if requester:
+        requester.setdefault("name", "")
+        requester["language"] = form.get("requester_language", "fr")
+        data["requester"] = requester
+    errors: dict[str, str] = {}
+    try:
+        create = CaseCreate(**data)
+    except ValidationError as exc:
+        errors = field_errors(exc, page.language, CREATE_ALIASES)
+        if "received_date" not in errors and received is None:
+            errors["received_date"] = page._("This field is required.")
+        return _new_case_page(page, values=form, errors=errors, status=422)
+    try:
+        view = service.open_case(page.ctx, actor=page.actor, data=create)
+    except InvalidInput as exc:
+        errors = service_error(exc, page.language)
+        errors = {CREATE_ALIASES.get(k, k): v for k, v in errors.items()}
+        return _new_case_page(page, values=form, errors=errors, status=422)
+    return page.redirect(f"/cases/{view.case.reference}", done="created")
+
+
+@router.get("/cases/{reference}")
+def case_detail(reference: str, page: CurrentPage) -> Response:
+    return case_page(page, reference)
+
+
+def _case_for(page: Page, reference: str, permission: str):
+    view = service.get(page.ctx, reference=reference)
+    if not page.can(permission, view.case):
+        raise Forbidden()
+    return view
+
+
+@router.post("/cases/{reference}/fire/{trigger}")
+def fire(reference: str, trigger: str, page: CurrentPage, form: Form) -> Response:
+    if trigger not in {t.value for t in case_flow.Trigger}:
+        raise NotFound(N_("No such page."))
+    _case_for(page, reference, f"case.fire.{trigger}")
+    values = {k: v for k, v in form.items() if k != "csrf_token"}
+    data: dict[str, Any] = {"trigger": trigger, "version": form.get("version", "")}
+    data.update(blank_to_none(form, *TRANSITION_FIELDS))
+    retry = {"open_form": trigger, "values": values}
+    try:
+        request = TransitionIn(**data)
+    except ValidationError as exc:
+        errors = {f"{trigger}-{k}": v for k, v in field_errors(exc, page.language).items()}
+        return case_page(page, reference, errors=errors, status_code=422, **retry)
+    try:
+        view = service.fire(page.ctx, actor=page.actor, reference=reference, request=request)
+    except TransitionNotAllowed as exc:
+        key = f"{trigger}-{exc.field}" if exc.field else f"{trigger}-form"
+        return case_page(
+            page, reference, errors={key: exc.message(page.language)}, status_code=409, **retry
+        )
+    except VersionConflict:
+        return case_page(page, reference, alert=_conflict(page), status_code=409, **retry)
+    if view.warnings:
+        warnings = [w.render(lambda msgid: page._(msgid)) for w in view.warnings]
+        return case_page(page, reference, warnings=warnings)
+    return page.redirect(f"/cases/{reference}", done=trigger)
+
+
+def _conflict(page: Page) -> str:
+    return page._(
+        "Someone changed this case while you were reading it. The page now shows its current "
+        "state; check it, then send your form again."
+    )
+
+
+@router.post("/cases/{reference}/notes")
+def add_note(reference: str, page: CurrentPage, form: Form) -> Response:
+    _case_for(page, reference, "case.note")
+    values = {"note-text": form.get("text", "")}
+    try:
+        note = NoteIn(text=form.get("text", ""))
+    except ValidationError as exc:
+        errors = {f"note-{k}": v for k, v in field_errors(exc, page.language).items()}
+        return case_page(
+            page, reference, errors=errors, open_form="note", values=values, status_code=422
+        )
+    service.add_note(page.ctx, actor=page.actor, reference=reference, text=note.text)
+    return page.redirect(f"/cases/{reference}", done="note")
+
+
+@router.post("/cases/{reference}/extensions")
+def extend(reference: str, page: CurrentPage, form: Form) -> Response:
+    _case_for(page, reference, "case.extend")
+    values = {"extend-days": form.get("days", ""), "extend-reason": form.get("reason", "")}
+    retry = {"open_form": "extend", "values": values}
+    try:
+        data = ExtensionIn(
+            version=form.get("version", ""),
+            days=form.get("days", ""),
+            reason=form.get("reason", ""),
+        )
+    except ValidationError as exc:
+        errors = {f"extend-{k}": v for k, v in field_errors(exc, page.language).items()}
+        return case_page(page, reference, errors=errors, status_code=422, **retry)
+    try:
+        service.extend(
+            page.ctx,
+            actor=page.actor,
+            reference=reference,
+            version=data.version,
+            days=data.days,
+            reason=data.reason,
+        )
+    except VersionConflict:
+        return case_page(page, reference, alert=_conflict(page), status_code=409, **retry)
+    except InvalidInput as exc:
+        return case_page(
+            page,
+            reference,
+            errors={f"extend-{exc.field or 'form'}": exc.message(page.language)},
+            status_code=409,
+            **retry,
+        )
+    return page.redirect(f"/cases/{reference}", done="extended")
+
+
+@router.get("/cases/{reference}/letter")
+def letter(reference: str, page: CurrentPage) -> Response:
+    """The acknowledgment letter, ready to print: the one sent when the case was acknowledged,
+    or, before that, the one that would be sent today."""
+    page.require("case.read")
+    view = service.get(page.ctx, reference=reference)
+    case = view.case
+    if not policy.can_see_requester(page.actor, case):
+        raise Forbidden()
+    stored = None
+    sent_at: datetime | None = None
+    for event in service.events(page.ctx, reference=reference):
+        letter_data = (event.data or {}).get("letter")
+        if event.trigger == "acknowledge" and isinstance(letter_data, dict):
+            stored, sent_at = letter_data, event.at
+    if stored is None:
+        language, rendered = notices.acknowledgment_letter(
+            page.ctx, case, view.requester, today=page.ctx.today()
+        )
+        stored = {"language": language, **rendered.as_dict()}
+    if view.requester is not None:
+        access_log.record(
+            page.ctx, actor=page.actor, case_ids=[case.id], interface="web", what="letter"
+        )
+    paragraphs = [block.splitlines() for block in stored.get("text", "").split("\n\n")]
+    return page.render(
+        "web/letter.html",
+        {
+            "case": case,
+            "subject": stored.get("subject", ""),
+            "letter_language": stored.get("language", "fr"),
+            "paragraphs": [lines for lines in paragraphs if any(x.strip() for x in lines)],
+            "sent_at": sent_at,
+        },
+    )

@@ -1,0 +1,342 @@
+"""What every page needs: who is signed in, the language, the navigation, words for codes, forms,
+CSV files, and error pages.
+
+Pages are for people signed in with the session cookie: anyone else is sent to the login page and
+brought back after it. Authorization is asked of `casework.security.policy` (the one table), in
+the routes; templates only receive "may do X" flags. Every page goes through
+`casework.templating.render`, so it escapes everything, speaks the page's language and carries the
+session's CSRF token. Page routes stay out of the OpenAPI document (`include_in_schema=False`).
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.routing import APIRoute
+from pydantic import ValidationError
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from casework.api.errors import validation_problem
+from casework.context import Actor, AppContext
+from casework.i18n import format_day, format_moment, gettext, ngettext
+from casework.security import policy
+from casework.services import users as user_service
+from casework.services.errors import Forbidden, NotFound, ServiceError
+from casework.templating import page_language, render
+from casework.web import labels
+from workflows.case_clock import DEADLINE_LABELS
+from workflows.case_flow import OUTCOME_LABELS, STATE_LABELS, TRIGGER_LABELS
+from workflows.deadlines import DeadlineState, deadline_status
+
+HOME_BY_ROLE = {
+    "officer": "/queue",
+    "agent": "/mine",
+    "supervisor": "/dashboard",
+    "admin": "/admin",
+}
+LANGUAGE_COOKIE = "lang"
+
+
+class LoginRequired(Exception):
+    """The page needs someone signed in."""
+
+
+class PageRoute(APIRoute):
+    """A page: refusals become pages (or the login page), never JSON."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired:
+                target = request.url.path
+                if request.url.query:
+                    target += "?" + request.url.query
+                if request.method != "GET":
+                    target = "/"
+                return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+            except (NotFound, Forbidden) as refused:
+                return error_page(request, refused)
+
+        return page_handler
+
+
+def page_router(**kwargs: Any) -> APIRouter:
+    """Return a router for pages: HTML refusals, out of the OpenAPI document."""
+    return APIRouter(route_class=PageRoute, include_in_schema=False, **kwargs)
+
+
+def error_page(request: Request, error: ServiceError) -> HTMLResponse:
+    """Render a refusal as a page in the request's language."""
+    language = page_language(request)
+    if isinstance(error, NotFound):
+        title, status = gettext("Not found", language), 404
+    else:
+        title, status = gettext("Not allowed", language), 403
+    return render(
+        request,
+        "error.html",
+        {"title": title, "message": error.message(language), "back": "/"},
+        status_code=status,
+    )
+
+
+@dataclass
+class Fmt:
+    """Words and dates for one language, as templates use them."""
+
+    language: str
+    ctx: AppContext
+    users: dict[int, str] = field(default_factory=dict)
+
+    def _(self, message: str, **params: object) -> str:
+        return gettext(message, self.language, **params)
+
+    def day(self, value: date | None, weekday: bool = False) -> str:
+        return format_day(value, self.language, weekday=weekday) if value else "—"
+
+    def moment(self, value: datetime | None) -> str:
+        return format_moment(value, self.ctx.tz, self.language) if value else "—"
+
+    def local_day(self, value: datetime) -> date:
+        return value.astimezone(self.ctx.tz).date()
+
+    def state(self, code: str | None) -> str:
+        return self._(STATE_LABELS[code]) if code in STATE_LABELS else (code or "—")
+
+    def trigger(self, code: str | None) -> str:
+        return self._(TRIGGER_LABELS[code]) if code in TRIGGER_LABELS else (code or "—")
+
+    def outcome(self, code: str | None) -> str:
+        return self._(OUTCOME_LABELS[code]) if code in OUTCOME_LABELS else (code or "—")
+
+    def kind(self, code: str) -> str:
+        return self._(labels.KIND_LABELS.get(code, code))
+
+    def channel(self, code: str) -> str:
+        return self._(labels.CHANNEL_LABELS.get(code, code))
+
+    def priority(self, code: str) -> str:
+        return self._(labels.PRIORITY_LABELS.get(code, code))
+
+    def role(self, code: str) -> str:
+        return self._(labels.ROLE_LABELS.get(code, code))
+
+    def event(self, code: str) -> str:
+        return self._(labels.EVENT_LABELS.get(code, code))
+
+    def deadline(self, code: str | None) -> str:
+        return self._(DEADLINE_LABELS[code]) if code in DEADLINE_LABELS else (code or "—")
+
+    def user(self, user_id: int | None) -> str:
+        if user_id is None:
+            return self._("Nobody")
+        return self.users.get(user_id, f"#{user_id}")
+
+    def business_days(self, n: int) -> str:
+        return ngettext("%(n)s business day", "%(n)s business days", n, self.language)
+
+    def percent(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        text = f"{value:.0f}"
+        return f"{text} %" if self.language == "fr" else f"{text}%"
+
+    def badge(self, due_on: date | None, today: date) -> tuple[str, str] | None:
+        """Return the CSS class and the words of a deadline's state today (None: no clock)."""
+        if due_on is None:
+            return None
+        status = deadline_status(
+            self.ctx.calendar,
+            due_on=due_on,
+            today=today,
+            soon_within=self.ctx.settings.deadlines.at_risk_within,
+        )
+        n = status.business_days
+        if status.state is DeadlineState.OVERDUE:
+            text = ngettext(
+                "Overdue by %(n)s business day", "Overdue by %(n)s business days", n, self.language
+            )
+        elif status.state is DeadlineState.DUE_TODAY:
+            text = self._("Due today")
+        elif status.state is DeadlineState.DUE_SOON:
+            text = ngettext(
+                "Due soon: %(n)s business day left",
+                "Due soon: %(n)s business days left",
+                n,
+                self.language,
+            )
+        else:
+            text = ngettext(
+                "On track: %(n)s business day left",
+                "On track: %(n)s business days left",
+                n,
+                self.language,
+            )
+        return "badge badge-" + status.state.value.replace("_", "-"), text
+
+
+@dataclass
+class Page:
+    """One request for a page: who asks, in which language, on which application."""
+
+    request: Request
+    ctx: AppContext
+    actor: Actor
+    language: str
+
+    def _(self, message: str, **params: object) -> str:
+        return gettext(message, self.language, **params)
+
+    def can(self, permission: str, case: Any = None) -> bool:
+        return policy.can(self.actor, permission, case)
+
+    def require(self, permission: str, case: Any = None) -> None:
+        """Refuse the page unless the actor may do this."""
+        if case is None and policy.needs_the_case(self.actor, permission):
+            raise Forbidden()
+        policy.check(self.actor, permission, case)
+
+    @cached_property
+    def users(self) -> list:
+        return user_service.list_users(self.ctx)
+
+    @cached_property
+    def fmt(self) -> Fmt:
+        return Fmt(self.language, self.ctx, {u.id: u.full_name for u in self.users})
+
+    def active_users(self) -> list:
+        return [u for u in self.users if u.is_active]
+
+    def nav(self) -> list[dict[str, Any]]:
+        """Return the navigation links this person may follow."""
+        items = [
+            ("/queue", self._("Cases"), self.can("case.read")),
+            ("/cases/new", self._("New case"), self.can("case.create")),
+            ("/mine", self._("My cases"), self.can("notifications.read_own")),
+            ("/dashboard", self._("Dashboard"), self.can("case.assign")),
+            (
+                "/admin",
+                self._("Administration"),
+                self.can("users.manage") or self.can("calendar.manage"),
+            ),
+        ]
+        path = self.request.url.path
+        return [
+            {"href": href, "label": label, "current": path == href}
+            for href, label, allowed in items
+            if allowed
+        ]
+
+    def render(
+        self, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+    ) -> HTMLResponse:
+        """Render a page with the navigation and the words of its language."""
+        values = {
+            "nav": self.nav(),
+            "fmt": self.fmt,
+            "today": self.ctx.today(),
+            "htmx": True,
+            "ngettext": lambda singular, plural, n, **params: ngettext(
+                singular, plural, n, self.language, **params
+            ),
+            **(context or {}),
+        }
+        return render(self.request, name, values, status_code=status_code)
+
+    def redirect(self, path: str, **query: Any) -> RedirectResponse:
+        """Answer a successful form with a redirect to the page to show (POST/redirect/GET)."""
+        target = path + ("?" + urlencode(query) if query else "")
+        return RedirectResponse(target, status_code=303)
+
+
+def current_page(request: Request) -> Page:
+    """Return the page's request context; send whoever is not signed in to the login page."""
+    actor = getattr(request.state, "actor", None)
+    if actor is None or getattr(request.state, "auth_via", None) != "session":
+        raise LoginRequired()
+    return Page(
+        request=request,
+        ctx=request.app.state.context,
+        actor=actor,
+        language=page_language(request),
+    )
+
+
+CurrentPage = Annotated[Page, Depends(current_page)]
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """Return the fields of a posted form (the first value of each), as text."""
+    async with request.form() as form:
+        return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+Form = Annotated[dict[str, str], Depends(form_fields)]
+
+
+def blank_to_none(data: dict[str, str], *names: str) -> dict[str, Any]:
+    """Return the named fields, stripped, with empty ones left out (the schema's default)."""
+    values = {}
+    for name in names:
+        value = (data.get(name) or "").strip()
+        if value:
+            values[name] = value
+    return values
+
+
+def field_errors(
+    error: ValidationError, language: str, aliases: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Say each invalid field's problem in the page's language, keyed by its form field."""
+    aliases = aliases or {}
+    problem = validation_problem(list(error.errors()), language)
+    messages: dict[str, str] = {}
+    for item in problem.errors or ():
+        name = aliases.get(item.field, item.field)
+        messages.setdefault(name, item.message)
+    return messages
+
+
+def service_error(error: ServiceError, language: str, default_field: str = "form") -> dict:
+    """Say a refused command next to its field (or at the top of the form)."""
+    return {error.field or default_field: error.message(language)}
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    # Text from the public opens in a spreadsheet: never let it start a formula.
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+    """Answer a CSV file for a spreadsheet: UTF-8 with a byte order mark (Excel reads the accents
+    right), one header line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{quote(filename)}"'},
+    )
+
+
+def is_htmx(request: Request) -> bool:
+    """Tell whether htmx sent the request (it then wants a fragment, not a page)."""
+    return request.headers.get("HX-Request") == "true"

@@ -1,0 +1,32 @@
+"""The home page, which sends each person to the page of their role, and the language switch."""
+
+from fastapi import Request
+from starlette.responses import RedirectResponse
+
+from casework.api.auth import safe_next
+from casework.i18n import LANGUAGES
+from casework.services.errors import NotFound
+from casework.web.common import HOME_BY_ROLE, LANGUAGE_COOKIE, CurrentPage, page_router
+
+router = page_router()
+ONE_YEAR = 365 * 24 * 3600
+
+
+@router.get("/")
+def home(page: CurrentPage) -> RedirectResponse:
+    """Officers start on the triage queue, staff on their cases, supervisors on the dashboard,
+    administrators on the administration."""
+    return RedirectResponse(HOME_BY_ROLE.get(page.actor.role or "", "/queue"), status_code=303)
+
+
+@router.get("/language/{language}")
+def switch_language(request: Request, language: str, next: str = "/") -> RedirectResponse:
+    """Remember the chosen language (a cookie) and go back to the page."""
+    if language not in LANGUAGES:
+        raise NotFound("No such page.")
+    target = safe_next(next)
+    response = RedirectResponse("/" if target == "/login" and next != "/login" else target, 303)
+    response.set_cookie(
+        LANGUAGE_COOKIE, language, max_age=ONE_YEAR, path="/", samesite="lax", httponly=True
+    )
+    return response

@@ -1,0 +1,253 @@
+"""The triage queue: every case, new and unassigned ones first, with filters, deadline badges and
+assignment in place.
+
+DESIGN §1: the complaints officer "triages the queue; assigns". The issue: "new and unassigned
+cases first; filters (kind, status, channel, assignee, due before, overdue, text); sort by due
+date; due-soon and overdue badges with words, not colour alone; assign in place." Assigning works
+as a plain form (the page comes back) and, with htmx, in place (the row's cell comes back).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import Request
+from pydantic import ValidationError
+from starlette.responses import Response
+
+from casework.api.auth import safe_next
+from casework.repositories.cases import CaseFilters
+from casework.schemas import CaseUpdate, Channel
+from casework.services import cases as service
+from casework.services.errors import InvalidInput, VersionConflict
+from casework.web.common import (
+    CurrentPage,
+    Form,
+    Page,
+    csv_response,
+    field_errors,
+    is_htmx,
+    page_router,
+)
+from workflows.case_flow import OPEN_STATES, CaseState
+from workflows.deadlines import CaseKind
+
+router = page_router()
+PAGE_SIZE = 50
+CSV_LIMIT = 10_000
+SORTS = ("triage", "due", "received")
+
+
+@dataclass
+class QueueQuery:
+    """The filters of the queue as the form holds them, and what was wrong with them."""
+
+    kind: str = ""
+    status: str = "open"
+    channel: str = ""
+    assignee: str = ""  # "", "none" or a user id
+    due_before: str = ""
+    overdue: bool = False
+    q: str = ""
+    sort: str = "triage"
+    page: int = 1
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, request: Request, page: Page) -> "QueueQuery":
+        params = request.query_params
+        query = cls(
+            kind=params.get("kind", ""),
+            status=params.get("status", "open"),
+            channel=params.get("channel", ""),
+            assignee=params.get("assignee", ""),
+            due_before=params.get("due_before", "").strip(),
+            overdue=params.get("overdue") == "1",
+            q=params.get("q", "").strip()[:200],
+            sort=params.get("sort", "triage"),
+        )
+        try:
+            query.page = max(1, min(int(params.get("page", "1")), 10_000))
+        except ValueError:
+            query.page = 1
+        if query.kind not in {k.value for k in CaseKind}:
+            query.kind = ""
+        if query.status not in {"open", "all"} | {s.value for s in CaseState}:
+            query.status = "open"
+        if query.channel not in {c.value for c in Channel}:
+            query.channel = ""
+        if query.sort not in SORTS:
+            query.sort = "triage"
+        if query.assignee not in ("", "none") and not (
+            query.assignee.isdigit() and len(query.assignee) <= 9
+        ):
+            query.assignee = ""
+        if query.due_before:
+            try:
+                date.fromisoformat(query.due_before)
+            except ValueError:
+                query.errors["due_before"] = page._(
+                    "This date is not valid; write it as YYYY-MM-DD."
+                )
+        return query
+
+    def filters(self, today: date) -> CaseFilters:
+        statuses: tuple[str, ...] = ()
+        if self.status == "open":
+            statuses = tuple(sorted(s.value for s in OPEN_STATES))
+        elif self.status != "all":
+            statuses = (self.status,)
+        return CaseFilters(
+            status=statuses,
+            kind=(self.kind,) if self.kind else (),
+            channel=(self.channel,) if self.channel else (),
+            assignee_id=int(self.assignee) if self.assignee.isdigit() else None,
+            unassigned=self.assignee == "none",
+            due_before=date.fromisoformat(self.due_before)
+            if self.due_before and "due_before" not in self.errors
+            else None,
+            overdue_on=today if self.overdue else None,
+            text=self.q or None,
+        )
+
+    def params(self, **changes: object) -> str:
+        """Return the query string of these filters, with some changed (links, next pages)."""
+        values = {
+            "kind": self.kind,
+            "status": self.status,
+            "channel": self.channel,
+            "assignee": self.assignee,
+            "due_before": self.due_before,
+            "overdue": "1" if self.overdue else "",
+            "q": self.q,
+            "sort": self.sort,
+            "page": str(self.page) if self.page > 1 else "",
+        }
+        values.update({k: str(v) for k, v in changes.items()})
+        return urlencode({k: v for k, v in values.items() if v})
+
+
+def _search(page: Page, query: QueueQuery, *, limit: int, offset: int):
+    return service.search(
+        page.ctx,
+        filters=query.filters(page.ctx.today()),
+        limit=limit,
+        offset=offset,
+        by_due=query.sort == "due",
+        triage=query.sort == "triage",
+    )
+
+
+@router.get("/queue")
+def queue(request: Request, page: CurrentPage) -> Response:
+    page.require("case.read")
+    query = QueueQuery.read(request, page)
+    if request.query_params.get("format") == "csv":
+        views, _ = _search(page, query, limit=CSV_LIMIT, offset=0)
+        return queue_csv(page, views)
+    views, total = _search(page, query, limit=PAGE_SIZE, offset=(query.page - 1) * PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    here = "/queue" + ("?" + query.params() if query.params() else "")
+    return page.render(
+        "web/queue.html",
+        {
+            "query": query,
+            "views": views,
+            "total": total,
+            "pages": pages,
+            "here": here,
+            "can_assign": page.can("case.assign"),
+            "assignees": page.active_users(),
+            "kinds": [k.value for k in CaseKind],
+            "channels": [c.value for c in Channel],
+            "states": [s.value for s in CaseState],
+        },
+    )
+
+
+def queue_csv(page: Page, views) -> Response:
+    """The queue as a spreadsheet: the same filters, every row."""
+    fmt, today = page.fmt, page.ctx.today()
+    header = [
+        page._("Reference"),
+        page._("Subject"),
+        page._("Kind"),
+        page._("Channel"),
+        page._("Received on"),
+        page._("Status"),
+        page._("Next deadline"),
+        page._("Due on"),
+        page._("Deadline state"),
+        page._("Assigned to"),
+    ]
+    rows = []
+    for view in views:
+        case = view.case
+        badge = fmt.badge(case.next_due_on, today)
+        rows.append(
+            [
+                case.reference,
+                case.subject,
+                fmt.kind(case.kind),
+                fmt.channel(case.channel),
+                fmt.local_day(case.received_at).isoformat(),
+                fmt.state(case.status),
+                fmt.deadline(case.next_deadline) if case.next_deadline else "",
+                case.next_due_on.isoformat() if case.next_due_on else "",
+                badge[1] if badge else "",
+                fmt.user(case.assignee_id) if case.assignee_id else "",
+            ]
+        )
+    name = page._("cases")
+    return csv_response(f"{name}-{today.isoformat()}.csv", header, rows)
+
+
+@router.post("/cases/{reference}/assign")
+def assign(request: Request, reference: str, page: CurrentPage, form: Form) -> Response:
+    """Assign, reassign or unassign a case: in place with htmx, else back to the page."""
+    page.require("case.assign")
+    back = safe_next(form.get("next"))
+    if back == "/login":
+        back = f"/cases/{reference}"
+    chosen = form.get("assignee_id", "").strip()
+    message, error = None, None
+    view = None
+    try:
+        changes = CaseUpdate(
+            version=form.get("version", ""),
+            assignee_id=chosen or None,
+            unassign=not chosen,
+        )
+        view = service.update(page.ctx, actor=page.actor, reference=reference, changes=changes)
+        message = (
+            page._("Assigned to %(name)s.", name=page.fmt.user(view.case.assignee_id))
+            if view.case.assignee_id
+            else page._("Nobody is assigned now.")
+        )
+    except ValidationError as exc:
+        error = next(iter(field_errors(exc, page.language).values()))
+    except VersionConflict:
+        error = page._("The case changed in the meantime: here is its current assignment.")
+    except InvalidInput as exc:
+        error = exc.message(page.language)
+    if view is None:
+        view = service.get(page.ctx, reference=reference)
+    if is_htmx(request):
+        return page.render(
+            "web/_assign.html",
+            {
+                "case": view.case,
+                "assignees": page.active_users(),
+                "back": back,
+                "message": message,
+                "error": error,
+            },
+        )  # 200 even when refused: htmx swaps only successful answers
+    if error is not None:
+        return page.render(
+            "error.html",
+            {"title": page._("Not assigned"), "message": error, "back": back},
+            status_code=409,
+        )
+    separator = "&" if "?" in back else "?"
+    return page.redirect(back + separator + urlencode({"assigned": reference}))

@@ -1,0 +1,160 @@
+"""Closure days decided in casework (preview, then apply) and the supervisor's figures, with dates
+worked by hand."""
+
+from datetime import date
+
+import pytest
+
+from casework.config import Settings
+from casework.context import Actor, ClosureChange, build_calendar
+from casework.schemas import CaseCreate, TransitionIn
+from casework.services import cases, closures, reports
+from casework.services.errors import InvalidInput
+from tests.conftest import montreal
+
+ADMIN = Actor(label="user:admin", role="admin")
+
+
+def _letter(ctx, received_at, channel="letter"):
+    return cases.open_case(
+        ctx,
+        actor=ADMIN,
+        data=CaseCreate(
+            kind="complaint", channel=channel, subject="Attente", received_at=received_at
+        ),
+    ).case
+
+
+def _fire(ctx, case, trigger, **fields):
+    return cases.fire(
+        ctx,
+        actor=ADMIN,
+        reference=case.reference,
+        request=TransitionIn(trigger=trigger, version=case.version, **fields),
+    ).case
+
+
+def test_the_latest_decision_about_a_day_wins_over_the_configuration_and_the_base():
+    settings = Settings()
+    friday = date(2026, 11, 27)
+    closed = build_calendar(settings, [ClosureChange(friday, "add", "Fermeture", "Closure")])
+    assert closed.closure_on(friday).name_fr == "Fermeture"
+    reopened = build_calendar(
+        settings,
+        [ClosureChange(friday, "add", "Fermeture", "Closure"), ClosureChange(friday, "remove")],
+    )
+    assert reopened.closure_on(friday) is None
+    christmas_eve = date(2026, 12, 24)
+    assert build_calendar(settings, [ClosureChange(christmas_eve, "remove")]).is_business_day(
+        christmas_eve
+    )
+
+
+def test_a_new_closure_is_previewed_then_moves_the_open_deadlines_it_covers(ctx):
+    # Received Friday 20 November 2026 (day 0): acknowledgment due Friday 4 December, answer
+    # Friday 18 December. Closing Friday 27 November pushes both by one business day, to
+    # Monday 7 and Monday 21 December.
+    open_case = _letter(ctx, montreal(2026, 11, 20, 14, 30))
+    answered = _fire(
+        ctx, _letter(ctx, montreal(2026, 11, 20, 9, 0)), "answer", answer_summary="Répondu."
+    )
+    preview = closures.preview_closure_change(
+        ctx, day=date(2026, 11, 27), action="add", name_fr="Fermeture", name_en="Closure"
+    )
+    assert [(m.reference, m.deadline, m.before, m.after) for m in preview.moves] == [
+        (open_case.reference, "acknowledgment", date(2026, 12, 4), date(2026, 12, 7)),
+        (open_case.reference, "answer", date(2026, 12, 18), date(2026, 12, 21)),
+    ]
+    assert cases.get(ctx, reference=open_case.reference).case.ack_due_on == date(2026, 12, 4)
+
+    applied = closures.apply_closure_change(
+        ctx,
+        actor=ADMIN,
+        day=date(2026, 11, 27),
+        action="add",
+        name_fr="Fermeture",
+        name_en="Closure",
+    )
+    assert applied.moves == preview.moves
+    after = cases.get(ctx, reference=open_case.reference).case
+    assert (after.ack_due_on, after.answer_due_on) == (date(2026, 12, 7), date(2026, 12, 21))
+    assert after.next_due_on == date(2026, 12, 7)
+    assert after.version == open_case.version + 1
+    moved = [
+        e for e in cases.events(ctx, reference=open_case.reference) if e.kind == "deadline_changed"
+    ]
+    assert [(e.data["deadline"], e.data["from"], e.data["to"]) for e in moved] == [
+        ("acknowledgment", "2026-12-04", "2026-12-07"),
+        ("answer", "2026-12-18", "2026-12-21"),
+    ]
+    # An answered case keeps its history; the calendar of the process knows the new day.
+    assert cases.get(ctx, reference=answered.reference).case.answer_due_on == answered.answer_due_on
+    assert ctx.calendar.closure_on(date(2026, 11, 27)).name_en == "Closure"
+    assert [h.action for h in closures.history(ctx)] == ["add"]
+
+
+def test_removing_new_years_eve_brings_an_acknowledgment_back_to_8_january(ctx, clock):
+    # Received Friday 18 December 2026: the office is closed on 24, 25, 28 (26 December taken
+    # on Monday) and 31 December 2026 and on 1 and 4 January 2027 (2 January taken on Monday):
+    # 21, 22, 23, 29, 30 December and 5, 6, 7, 8, 11 January are counted: due 11 January.
+    # Working on 31 December makes it day 6, and the tenth day Friday 8 January.
+    clock.current = montreal(2026, 12, 21, 10, 0)
+    case = _letter(ctx, montreal(2026, 12, 18, 11, 0))
+    assert case.ack_due_on == date(2027, 1, 11)
+    preview = closures.preview_closure_change(ctx, day=date(2026, 12, 31), action="remove")
+    assert (preview.moves[0].deadline, preview.moves[0].after) == (
+        "acknowledgment",
+        date(2027, 1, 8),
+    )
+    closures.apply_closure_change(ctx, actor=ADMIN, day=date(2026, 12, 31), action="remove")
+    assert cases.get(ctx, reference=case.reference).case.ack_due_on == date(2027, 1, 8)
+    assert ctx.calendar.is_business_day(date(2026, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("day", "action", "field"),
+    [
+        (date(2026, 11, 25), "remove", "day"),  # not a closure day
+        (date(2026, 11, 28), "add", "day"),  # a Saturday
+        (date(2026, 12, 25), "add", "day"),  # already Christmas
+        (date(2026, 11, 27), "add", "name_en"),  # no English name
+    ],
+)
+def test_a_closure_change_that_makes_no_sense_is_refused_naming_the_field(ctx, day, action, field):
+    with pytest.raises(InvalidInput) as refused:
+        closures.preview_closure_change(ctx, day=day, action=action, name_fr="Fermeture")
+    assert refused.value.field == field
+    assert closures.history(ctx) == []
+
+
+def test_the_acknowledgment_rate_counts_open_and_already_late_requests(ctx, clock):
+    # Today is Monday 23 November 2026. Two letters received Monday 2 November were due to be
+    # acknowledged by Monday 16 November: one was on the 5th, the other is still waiting (late).
+    # A letter received Friday 20 November is not due yet, and a call owes no acknowledgment.
+    today = clock.current
+    clock.current = montreal(2026, 11, 2, 12, 0)
+    on_time = _letter(ctx, montreal(2026, 11, 2, 9, 0))
+    _letter(ctx, montreal(2026, 11, 2, 9, 30))
+    _letter(ctx, montreal(2026, 11, 2, 10, 0), channel="phone")
+    clock.current = montreal(2026, 11, 5, 9, 0)
+    _fire(ctx, on_time, "acknowledge")
+    clock.current = today
+    _letter(ctx, montreal(2026, 11, 20, 9, 0))
+
+    data = reports.dashboard(ctx, weeks=4)
+    assert (data.acknowledgment_rate.on_time, data.acknowledgment_rate.counted) == (1, 2)
+    assert data.acknowledgment_rate.percent == 50.0
+    assert data.answer_rate.counted == 0  # every answer is due after today
+    assert [(w.week, w.opened) for w in data.weeks] == [
+        (date(2026, 11, 2), 3),
+        (date(2026, 11, 9), 0),
+        (date(2026, 11, 16), 1),
+        (date(2026, 11, 23), 0),
+    ]
+    assert [c.reference for c in (v.case for v in data.overdue)] == [
+        v.case.reference for v in data.overdue if v.case.next_due_on < date(2026, 11, 23)
+    ]
+    assert len(data.overdue) == 1  # the letter still waiting for its acknowledgment
+    assert sum(row.open for row in data.workload) == 4
+    assert sum(bucket.count for bucket in data.ageing) == 4
+    assert sorted(a.age for a in data.aged) == [1, 15, 15, 15]

@@ -1,0 +1,207 @@
+"""The pages without a browser: who may see what, the access log, forms and their refusals, the
+CSV files, the language switch; on SQLite and PostgreSQL."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from casework import demo
+from casework.app import create_app
+from casework.repositories.cases import CaseFilters
+from casework.services import access_log
+from casework.services import cases as case_service
+from casework.services import users as user_service
+
+PASSWORDS = {user.username: user.password for user in demo.DEMO_USERS}
+
+
+@pytest.fixture
+def app(ctx):
+    demo.load(ctx)
+    return create_app(ctx.settings, engine=ctx.engine, clock=ctx.clock)
+
+
+def _signed_in(app, username: str) -> TestClient:
+    client = TestClient(app, follow_redirects=False)
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    answer = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": PASSWORDS[username],
+            "csrf_token": token,
+            "next": "/",
+        },
+    )
+    assert answer.status_code == 303
+    return client
+
+
+def _token(page_text: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page_text).group(1)
+
+
+def _someone_elses_case(ctx, username: str):
+    user = next(u for u in user_service.list_users(ctx) if u.username == username)
+    views, _ = case_service.search(ctx, filters=CaseFilters(), limit=200)
+    return next(
+        v.case
+        for v in views
+        if v.requester is not None and v.case.assignee_id not in (None, user.id)
+    )
+
+
+def test_the_pages_stay_out_of_the_openapi_document(app):
+    paths = TestClient(app).get("/openapi.json").json()["paths"]
+    pages = ("/", "/queue", "/cases/new", "/cases/{reference}", "/mine", "/dashboard", "/admin")
+    assert not [p for p in paths if p in pages or not p.startswith(("/api/", "/healthz"))]
+
+
+def test_a_page_asked_without_signing_in_sends_to_the_login_page_and_back(app):
+    client = TestClient(app, follow_redirects=False)
+    answer = client.get("/dashboard?weeks=8")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/login?next=%2Fdashboard%3Fweeks%3D8"
+
+
+@pytest.mark.parametrize(
+    ("username", "home"),
+    [
+        ("responsable", "/queue"),
+        ("agent", "/mine"),
+        ("superviseure", "/dashboard"),
+        ("admin", "/admin"),
+    ],
+)
+def test_each_role_lands_on_its_own_page(app, username, home):
+    assert _signed_in(app, username).get("/").headers["location"] == home
+
+
+def test_a_requester_shown_on_a_page_is_written_in_the_access_log(app, ctx):
+    case = _someone_elses_case(ctx, "agent")
+    requester = case_service.get(ctx, reference=case.reference).requester
+    officer = _signed_in(app, "responsable").get(f"/cases/{case.reference}")
+    assert requester.name in officer.text
+    agent = _signed_in(app, "agent").get(f"/cases/{case.reference}")
+    assert agent.status_code == 200
+    assert requester.name not in agent.text
+    entries = access_log.for_case(ctx, reference=case.reference)
+    assert [(e.actor, e.interface, e.what) for e in entries] == [
+        ("user:responsable", "web", "read")
+    ]
+
+
+def test_a_page_the_role_does_not_allow_is_refused_with_a_page(app):
+    agent = _signed_in(app, "agent")
+    for path in ("/dashboard", "/admin", "/admin/calendar", "/cases/new"):
+        answer = agent.get(path)
+        assert answer.status_code == 403, path
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "Votre rôle ne permet pas cette action." in answer.text
+
+
+def test_an_unknown_case_is_a_page_that_says_so(app):
+    answer = _signed_in(app, "responsable").get("/cases/PLT-1999-00001")
+    assert answer.status_code == 404
+    assert "PLT-1999-00001" in answer.text
+
+
+def test_a_transition_refused_by_the_life_cycle_shows_its_reason_next_to_the_form(app, ctx):
+    views, _ = case_service.search(ctx, filters=CaseFilters(status=("received",)), limit=1)
+    case = views[0].case
+    officer = _signed_in(app, "responsable")
+    token = _token(officer.get(f"/cases/{case.reference}").text)
+    answer = officer.post(
+        f"/cases/{case.reference}/fire/close",
+        data={"csrf_token": token, "version": case.version, "outcome": "founded"},
+    )
+    assert answer.status_code == 409
+    assert "Consignez d’abord la réponse" in answer.text
+    assert 'id="action-close" open' in answer.text
+
+
+def test_a_stale_form_says_the_case_changed_and_shows_it_as_it_is(app, ctx):
+    views, _ = case_service.search(ctx, filters=CaseFilters(status=("received",)), limit=1)
+    case = views[0].case
+    officer = _signed_in(app, "responsable")
+    token = _token(officer.get(f"/cases/{case.reference}").text)
+    answer = officer.post(
+        f"/cases/{case.reference}/fire/acknowledge",
+        data={"csrf_token": token, "version": case.version - 1 or 99},
+    )
+    assert answer.status_code == 409
+    assert "Quelqu’un a modifié ce dossier" in answer.text
+
+
+def test_assigning_with_htmx_answers_the_cell_and_without_it_the_page(app, ctx):
+    views, _ = case_service.search(ctx, filters=CaseFilters(unassigned=True), limit=2)
+    agent_id = next(u.id for u in user_service.list_users(ctx) if u.username == "agente")
+    officer = _signed_in(app, "responsable")
+    token = _token(officer.get("/queue").text)
+    first, second = (v.case for v in views)
+    fragment = officer.post(
+        f"/cases/{first.reference}/assign",
+        data={
+            "csrf_token": token,
+            "version": first.version,
+            "assignee_id": agent_id,
+            "next": "/queue",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert fragment.status_code == 200
+    assert fragment.text.lstrip().startswith("<form")
+    assert "Assigné à Chloé Morin (agente)." in fragment.text
+    page = officer.post(
+        f"/cases/{second.reference}/assign",
+        data={
+            "csrf_token": token,
+            "version": second.version,
+            "assignee_id": agent_id,
+            "next": "/queue",
+        },
+    )
+    assert page.status_code == 303
+    assert page.headers["location"] == f"/queue?assigned={second.reference}"
+    assert case_service.get(ctx, reference=second.reference).case.assignee_id == agent_id
+
+
+def test_every_dashboard_list_downloads_as_a_spreadsheet_with_french_headers(app):
+    supervisor = _signed_in(app, "superviseure")
+    for name in ("overdue", "at-risk", "workload", "ageing", "weekly"):
+        answer = supervisor.get(f"/dashboard/{name}.csv")
+        assert answer.status_code == 200, name
+        assert answer.headers["content-type"] == "text/csv; charset=utf-8"
+        assert answer.content.startswith("\ufeff".encode())
+        assert "attachment" in answer.headers["content-disposition"]
+    header = supervisor.get("/dashboard/workload.csv").content.decode("utf-8-sig").splitlines()[0]
+    assert header == "Assigné à,Dossiers ouverts,En retard,À risque"
+
+
+def test_text_from_the_public_never_starts_a_formula_in_the_spreadsheet(app, ctx):
+    from casework.context import Actor
+    from casework.schemas import CaseCreate
+
+    case_service.open_case(
+        ctx,
+        actor=Actor("test"),
+        data=CaseCreate(
+            kind="comment",
+            channel="email",
+            subject='=HYPERLINK("http://example.org")',
+            received_at=ctx.now(),
+        ),
+    )
+    text = _signed_in(app, "responsable").get("/queue?format=csv&q=hyperlink").text
+    assert "'=HYPERLINK" in text
+
+
+def test_the_language_switch_is_remembered_and_goes_back_to_the_page(app):
+    officer = _signed_in(app, "responsable")
+    answer = officer.get("/language/en?next=/mine")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/mine"
+    assert "My cases" in officer.get("/mine").text
+    assert officer.get("/language/en?next=https://evil.example").headers["location"] == "/"

@@ -1,0 +1,62 @@
+"""`casework outbox list [--failed]` and `casework outbox retry ID`: what failed stays visible and
+can be put back in line."""
+
+import subprocess
+import sys
+
+from casework.services import reminders
+from notifications.delivery import deliver_pending
+from tests.notifications.conftest import add_user, at, open_case, outbox_rows, process_env
+
+
+def casework(*args, env, cwd) -> subprocess.CompletedProcess:
+    import os
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "casework", *args],
+        env=environment,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_failed_message_is_listed_with_its_error_and_retried_by_id(
+    mail_ctx, staff, smtp, mailbox, tmp_path
+):
+    ctx = mail_ctx
+    paul = add_user(ctx, "paul.cote", "Paul Côté", "agent", email="paul.cote@@organisme")
+    at(ctx, 2026, 12, 18, 16, 0)
+    open_case(ctx, received_at="2026-11-26T10:00:00-05:00", assignee_id=paul.id)
+    open_case(ctx, received_at="2026-11-26T10:00:00-05:00", assignee_id=staff.agent.id)
+    at(ctx, 2026, 12, 21, 9, 0)
+    reminders.sweep(ctx, worker="test")
+    deliver_pending(ctx, worker="test")
+    (failed,) = [row for row in outbox_rows(ctx) if row.status == "failed"]
+    env = process_env(ctx, smtp, tmp_path)
+
+    listed = casework("outbox", "list", "--failed", env=env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith(f"{failed.id}\tfailed\t1 attempt(s)\temail\tpaul.cote@@organisme")
+    assert lines[1] == (
+        "\terror: invalid recipient address 'paul.cote@@organisme': "
+        "The part after the @-sign contains invalid characters: '@'."
+    )
+    assert lines[-1] == "(0 pending, 0 sending, 3 sent, 1 failed in all)"
+
+    everything = casework("outbox", "list", env=env, cwd=tmp_path)
+    assert len([line for line in everything.stdout.splitlines() if "\tsent\t" in line]) == 3
+
+    retried = casework("outbox", "retry", str(failed.id), env=env, cwd=tmp_path)
+    assert retried.returncode == 0, retried.stderr
+    assert retried.stdout == f"{failed.id}\tpending: it goes out at the next delivery pass\n"
+    (row,) = [r for r in outbox_rows(ctx) if r.id == failed.id]
+    assert (row.status, row.attempts) == ("pending", 0)
+
+    unknown = casework("outbox", "retry", "999", env=env, cwd=tmp_path)
+    assert unknown.returncode == 2
+    assert "Aucun message de la file d’envoi ne porte le numéro 999." in unknown.stderr

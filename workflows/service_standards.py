@@ -1,0 +1,174 @@
+"""Service-standard figures for supervisors: on-time rates, ageing, weekly counts.
+
+DESIGN §2.6: "Beside these, the delay commitment: the share of written requests acknowledged
+within 10 business days. An on-time rate counts cases still open and already late in its
+denominator." So a rate is
+
+    met on time / (met on time + met late + still running and already late)
+
+and a commitment whose clock still runs and is not yet late is left out: it can still be met. A
+commitment whose clock stopped without being met (a request withdrawn before its answer) is left
+out too: nothing was owed any more.
+
+Ageing counts the business days a case has been open: the day of receipt is day 0 and is not
+counted (DESIGN §2.3), so a case received yesterday, a business day, is 1 business day old.
+
+Weeks start on Monday (the Quebec public service's week) and are named by their Monday.
+
+Pure: no I/O, no clock; `today` and the calendar come in as arguments.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from workflows.calendar import BusinessCalendar
+
+__all__ = [
+    "AGEING_BUCKETS",
+    "AgeingBucket",
+    "Commitment",
+    "Rate",
+    "WeekCount",
+    "age_in_business_days",
+    "ageing",
+    "on_time_rate",
+    "rates_by_week",
+    "week_of",
+    "weekly_counts",
+    "weeks_ending",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """One deadline of one case, as a rate sees it.
+
+    `met_on` is the local date the deadline was met (acknowledged, answered), None when it was
+    not; `running` tells whether its clock still runs (the case is open and in a state that owes
+    it).
+    """
+
+    due_on: date
+    met_on: date | None = None
+    running: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """An on-time rate and its parts."""
+
+    on_time: int
+    met_late: int
+    open_late: int
+
+    @property
+    def counted(self) -> int:
+        """Return the denominator: met (on time or late) plus still open and already late."""
+        return self.on_time + self.met_late + self.open_late
+
+    @property
+    def percent(self) -> float | None:
+        """Return the rate in percent, or None when nothing is counted."""
+        return None if self.counted == 0 else 100.0 * self.on_time / self.counted
+
+
+def on_time_rate(commitments: Iterable[Commitment], *, today: date) -> Rate:
+    """Return the on-time rate of these commitments on `today`, late open ones counted."""
+    on_time = met_late = open_late = 0
+    for item in commitments:
+        if item.met_on is not None:
+            if item.met_on <= item.due_on:
+                on_time += 1
+            else:
+                met_late += 1
+        elif item.running and item.due_on < today:
+            open_late += 1
+    return Rate(on_time=on_time, met_late=met_late, open_late=open_late)
+
+
+def week_of(day: date) -> date:
+    """Return the Monday of the week of `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def weeks_ending(today: date, count: int) -> list[date]:
+    """Return the Mondays of the `count` weeks up to and including the week of `today`,
+    oldest first."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    last = week_of(today)
+    return [last - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekCount:
+    week: date  # its Monday
+    count: int
+
+
+def weekly_counts(days: Iterable[date], weeks: Sequence[date]) -> list[WeekCount]:
+    """Count the days falling in each of `weeks` (Mondays); days outside them are ignored."""
+    counts = dict.fromkeys(weeks, 0)
+    for day in days:
+        monday = week_of(day)
+        if monday in counts:
+            counts[monday] += 1
+    return [WeekCount(week, counts[week]) for week in weeks]
+
+
+def rates_by_week(
+    commitments: Iterable[Commitment], weeks: Sequence[date], *, today: date
+) -> list[tuple[date, Rate]]:
+    """Return the on-time rate of the commitments due in each of `weeks`, on `today`."""
+    grouped: dict[date, list[Commitment]] = {week: [] for week in weeks}
+    for item in commitments:
+        monday = week_of(item.due_on)
+        if monday in grouped:
+            grouped[monday].append(item)
+    return [(week, on_time_rate(grouped[week], today=today)) for week in weeks]
+
+
+def age_in_business_days(calendar: BusinessCalendar, received_on: date, today: date) -> int:
+    """Return how many business days a case received on `received_on` (day 0) has been open."""
+    return max(0, calendar.business_days_between(received_on, today))
+
+
+@dataclass(frozen=True, slots=True)
+class AgeingBucket:
+    """Open cases whose age in business days is within [low, high] (high None: no limit)."""
+
+    low: int
+    high: int | None
+    count: int
+
+
+# The edges follow the delays: within the acknowledgment delay (10), within the default answer
+# delay (20), up to twice it (40), and beyond.
+AGEING_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    (0, 5),
+    (6, 10),
+    (11, 20),
+    (21, 40),
+    (41, None),
+)
+
+
+def ageing(
+    calendar: BusinessCalendar,
+    received_on: Iterable[date],
+    *,
+    today: date,
+    buckets: Sequence[tuple[int, int | None]] = AGEING_BUCKETS,
+) -> list[AgeingBucket]:
+    """Count open cases by age in business days, in the given buckets."""
+    counts = [0] * len(buckets)
+    for day in received_on:
+        age = age_in_business_days(calendar, day, today)
+        for index, (low, high) in enumerate(buckets):
+            if age >= low and (high is None or age <= high):
+                counts[index] += 1
+                break
+    return [
+        AgeingBucket(low, high, count) for (low, high), count in zip(buckets, counts, strict=True)
+    ]
