@@ -52,6 +52,8 @@ def _sqlite_engine(settings: DatabaseSettings) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={int(settings.busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() folds ASCII only: "État" would not match a search for "état".
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -61,6 +63,10 @@ def _sqlite_engine(settings: DatabaseSettings) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -31,7 +31,8 @@ LOGIN_FAILED = N_(
     "The username or the password is wrong. After several failed attempts in a row, the account "
     "is locked for a few minutes."
 )
-LANDING = "/login"
+HOME = "/"  # each role has its home page there
+LOGIN = "/login"
 
 
 def safe_next(value: str | None) -> str:
@@ -44,7 +45,7 @@ def safe_next(value: str | None) -> str:
         or any(not ch.isprintable() for ch in value)
         or len(value) > 500
     ):
-        return LANDING
+        return HOME
     return value
 
 
@@ -96,7 +97,7 @@ async def login(
     ctx: Context,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = LANDING,
+    next: Annotated[str, Form()] = HOME,
 ) -> Response:
     if await _sign_in(request, ctx, username, password):
         return RedirectResponse(safe_next(next), status_code=303)
@@ -113,7 +114,7 @@ async def login(
 @router.post("/logout", include_in_schema=False)
 async def logout(request: Request, ctx: Context) -> Response:
     await _sign_out(request, ctx)
-    return RedirectResponse(LANDING, status_code=303)
+    return RedirectResponse(LOGIN, status_code=303)
 
 
 class Credentials(BaseModel):

@@ -65,6 +65,7 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "access_log.read": dict(_OFFICERS),
     "workflow.read": {**_STAFF_READ, INTEGRATION: ALL},
     "notifications.read_own": dict(_STAFF_READ),
+    "reports.read": {OFFICER: ALL, SUPERVISOR: ALL, ADMIN: ALL},
     "users.manage": {ADMIN: ALL},
     "calendar.manage": {ADMIN: ALL},
 }
@@ -88,6 +89,7 @@ DESCRIPTIONS: dict[str, str] = {
     "access_log.read": "read who saw a case's personal information",
     "workflow.read": "read the life cycle",
     "notifications.read_own": "read one's own notifications",
+    "reports.read": "see the supervisor dashboard and export its lists",
     "users.manage": "manage accounts, roles and API keys",
     "calendar.manage": "add or remove calendar closures",
 }

@@ -222,7 +222,7 @@ class Page:
             ("/queue", self._("Cases"), self.can("case.read")),
             ("/cases/new", self._("New case"), self.can("case.create")),
             ("/mine", self._("My cases"), self.can("notifications.read_own")),
-            ("/dashboard", self._("Dashboard"), self.can("case.assign")),
+            ("/dashboard", self._("Dashboard"), self.can("reports.read")),
             (
                 "/admin",
                 self._("Administration"),

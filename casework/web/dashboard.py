@@ -3,7 +3,7 @@ cases in business days, cases opened and answered per week, the on-time rates; e
 a CSV file.
 
 DESIGN §1: the supervisor "reviews overdue and at-risk cases, workload, and the service-standard
-figures". The page is for those who balance the workload (permission `case.assign`: officers,
+figures". The page is for those who balance the workload (permission `reports.read`: officers,
 supervisors, administrators); it shows no requester.
 """
 
@@ -35,7 +35,7 @@ def _week_label(page: Page, monday) -> str:
 
 @router.get("/dashboard")
 def dashboard(request: Request, page: CurrentPage) -> Response:
-    page.require("case.assign")
+    page.require("reports.read")
     weeks = _weeks(request)
     data = reports.dashboard(page.ctx, weeks=weeks)
     fmt = page.fmt
@@ -104,7 +104,7 @@ def dashboard(request: Request, page: CurrentPage) -> Response:
 
 @router.get("/dashboard/{name}.csv")
 def export(name: str, request: Request, page: CurrentPage) -> Response:
-    page.require("case.assign")
+    page.require("reports.read")
     if name not in EXPORTS:
         raise NotFound("No such page.")
     data = reports.dashboard(page.ctx, weeks=_weeks(request))

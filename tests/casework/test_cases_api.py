@@ -269,6 +269,13 @@ def test_list_filters_search_and_paginate_in_a_stable_order(client):
     assert client.get("/api/cases", params={"q": "100%_"}).json()["total"] == 0
 
 
+def test_search_ignores_the_case_of_accented_letters(client):
+    found = create(client, subject="État du chantier de la rue Émile")
+    for text in ("état", "ÉTAT", "émile"):
+        items = client.get("/api/cases", params={"q": text}).json()["items"]
+        assert [c["reference"] for c in items] == [found["reference"]], text
+
+
 def test_patch_edits_subject_and_priority_with_version(client):
     case = create(client)
     response = client.patch(
