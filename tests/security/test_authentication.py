@@ -166,7 +166,7 @@ def test_login_never_sends_the_browser_to_another_site(app, people, target):
         data={"username": "officer", "password": PASSWORD, "csrf_token": token, "next": target},
         follow_redirects=False,
     )
-    assert response.headers["location"] == "/login"
+    assert response.headers["location"] == "/"  # the home page of the officer's role
 
 
 def test_repeated_failures_lock_the_account_and_the_lock_is_logged(app, ctx, clock, people, caplog):
