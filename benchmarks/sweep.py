@@ -263,12 +263,16 @@ def main() -> int:
     for stale in folder.glob("sweep*.db*"):
         stale.unlink()
 
-    print(f"casework sweep benchmark — Python {platform.python_version()}, SQLite "
-          f"{sqlite3.sqlite_version}, {os.cpu_count()} cores")
+    print(
+        f"casework sweep benchmark — Python {platform.python_version()}, SQLite "
+        f"{sqlite3.sqlite_version}, {os.cpu_count()} cores"
+    )
     started = time.perf_counter()
     counts = build_database(path, args.cases)
-    print(f"built {args.cases:,} cases in {time.perf_counter() - started:.1f} s: "
-          + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    print(
+        f"built {args.cases:,} cases in {time.perf_counter() - started:.1f} s: "
+        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+    )
     morning = datetime(2027, 3, 15, 7, 0, tzinfo=MONTREAL)
     ctx = context(path, morning, folder / "var")
     steady_state(ctx)

@@ -163,8 +163,10 @@ def run_forever(ctx: AppContext, *, worker: str) -> None:
     scheduler = build(ctx, worker=worker)
     _logged("calendar", lambda: reminders.apply_calendar_change(ctx, worker=worker))()
     _logged("sweep", lambda: _log_sweep(reminders.sweep(ctx, worker=worker)))()
-    local = datetime.now(ctx.tz)
-    if local.time() >= DIGEST_AT:
+    # Started after 08:30 and before the end of the office day: today's digest, if not sent yet.
+    local = datetime.now(ctx.tz).time()
+    closing = max((period.end for period in ctx.settings.calendar.office_hours), default=time.max)
+    if DIGEST_AT <= local < closing:
         _logged("digest", lambda: _log_digest(reminders.send_digest(ctx, worker=worker)))()
 
     def stop(signum, _frame) -> None:

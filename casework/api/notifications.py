@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 
 from casework.api.deps import get_context
-from casework.api.errors import responses
+from casework.api.errors import Problem, responses
 from casework.context import Actor, AppContext
 from casework.security.authn import require
 from casework.services import inbox as service
@@ -83,7 +83,10 @@ def list_notifications(
 @router.post(
     "/notifications/{notification_id}/read",
     response_model=NotificationPublic,
-    responses=responses(401, 403, 404, 422),
+    responses={
+        **responses(401, 403, 422),
+        404: {"model": Problem, "description": "You have no notification with this id."},
+    },
     summary="Mark one of my notifications read",
 )
 def read_notification(
