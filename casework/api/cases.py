@@ -268,9 +268,19 @@ def add_note(reference: Reference, data: NoteIn, ctx: Context, actor: CurrentAct
     summary="Read the audit trail of a case",
 )
 def list_events(
-    reference: Reference, ctx: Context, _: Annotated[Actor, Depends(require("case.history"))]
+    reference: Reference, ctx: Context, actor: Annotated[Actor, Depends(require("case.history"))]
 ) -> list[EventPublic]:
-    return [event_public(e) for e in service.events(ctx, reference=reference)]
+    view = service.get(ctx, reference=reference)
+    events = [event_public(e) for e in service.events(ctx, reference=reference)]
+    # The acknowledgment letter kept with its event carries the requester's name and address:
+    # it is personal information like the requester panel, shown and logged under the same rule.
+    letters = [e for e in events if "letter" in e.data]
+    if letters and not policy.can_see_requester(actor, view.case):
+        for event in letters:
+            event.data = {**event.data, "letter": {"redacted": True}}
+    elif letters:
+        access_log.record(ctx, actor=actor, case_ids=[view.case.id], interface="api", what="events")
+    return events
 
 
 @router.get(

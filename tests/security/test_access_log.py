@@ -185,3 +185,25 @@ def test_the_command_line_records_what_it_prints(ctx, engine, tmp_path):
     assert entry.interface == "cli"
     assert entry.actor.startswith("cli:")
     assert entry.what == "read"
+
+
+def test_the_acknowledgment_letter_in_the_trail_is_personal_information(
+    callers, ctx, engine, people
+):
+    case = make_case(ctx, assignee_id=people["agent_assigned"])
+    fired = callers["officer"].post(
+        f"/api/cases/{case.reference}/transitions",
+        json={"trigger": "acknowledge", "version": case.version},
+    )
+    assert fired.status_code == 200
+    before = len(entries(engine, case.id))
+
+    def letter_seen_by(role):
+        events = callers[role].get(f"/api/cases/{case.reference}/events").json()
+        return next(e["data"]["letter"] for e in events if e["trigger"] == "acknowledge")
+
+    assert letter_seen_by("agent_other") == {"redacted": True}
+    assert len(entries(engine, case.id)) == before  # nothing shown, nothing logged
+    letter = letter_seen_by("officer")
+    assert "redacted" not in letter
+    assert [e.what for e in entries(engine, case.id)][before:] == ["events"]
