@@ -3,7 +3,7 @@
 import logging
 import time
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -55,23 +55,40 @@ def create_app(
     authn.install(app)
     headers.install(app)
 
-    @app.middleware("http")
-    async def log_request(request: Request, call_next):
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            log.info("%s %s %s %.1fms", request.method, request.url.path, status, elapsed_ms)
+    app.add_middleware(RequestLog)
 
     for module in (health, calendar, cases, access_log, workflow, auth, notifications):
         app.include_router(module.router)
     app.include_router(web.router)  # the pages (casework.web), out of the OpenAPI document
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+class RequestLog:
+    """Log each request: method, path (never the query string, which may carry secrets), status
+    and duration."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_noting_status(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_status)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            log.info("%s %s %s %.1fms", scope["method"], scope["path"], status, elapsed_ms)
 
 
 def app_from_environment() -> FastAPI:

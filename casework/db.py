@@ -15,6 +15,8 @@ from sqlmodel import Session
 
 from casework.config import DatabaseSettings
 
+READ_ONLY = "casework_read_only"
+
 
 def make_engine(settings: DatabaseSettings) -> Engine:
     """Build the engine for the configured database, with the SQLite pragmas the design asks for."""
@@ -59,8 +61,10 @@ def _sqlite_engine(settings: DatabaseSettings) -> Engine:
     def _on_begin(connection):
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
         # another writer committed in between; taking the write lock up front makes concurrent
-        # commands wait their turn (busy_timeout) instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # commands wait their turn (busy_timeout) instead. Reads need no lock: in WAL mode they
+        # see a snapshot and never block the writer.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -89,7 +93,7 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """Open a session for reading; nothing it does is committed."""
-    with Session(engine, expire_on_commit=False) as session:
+    with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
         try:
             yield session
         finally:

@@ -7,17 +7,17 @@ from casework.i18n import negotiate
 from casework.security.authn import authenticated
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:
     """Return the application's context (engine, settings, calendar, clock)."""
     return request.app.state.context
 
 
-def get_language(request: Request) -> str:
+async def get_language(request: Request) -> str:
     """Return the language the client asked for (Accept-Language), French by default."""
     return negotiate(request.headers.get("accept-language"))
 
 
-def get_actor(actor: Actor = Depends(authenticated)) -> Actor:
+async def get_actor(actor: Actor = Depends(authenticated)) -> Actor:
     """Return who makes the request: the user or API key that authenticated it
     (casework.security.authn); refuse with 401 when nobody did. Routes that use it are documented
     in OpenAPI as needing an API key or a session."""

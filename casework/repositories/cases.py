@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, case, func, insert, or_, select, update
+from sqlalchemy import Select, and_, bindparam, case, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel
@@ -27,26 +27,22 @@ class CaseFilters:
 
 
 def next_sequence(session: Session, *, kind: str, year: int) -> int:
-    """Take the next number of a kind's yearly sequence; it is gap-free because the counter row
-    stays locked until the case that took the number commits (or rolls back)."""
-    bump = (
-        update(ReferenceCounter)
-        .where(ReferenceCounter.kind == kind, ReferenceCounter.year == year)
-        .values(last=ReferenceCounter.last + 1)
-        .returning(ReferenceCounter.last)
+    """Take the next number of a kind's yearly sequence, in one statement; it is gap-free because
+    the counter row stays locked until the case that took the number commits (or rolls back)."""
+    dialect = session.get_bind().dialect.name
+    return session.execute(_NEXT_NUMBER[dialect], {"kind": kind, "year": year}).scalar_one()
+
+
+def _next_number(insert_fn):
+    statement = insert_fn(ReferenceCounter).values(
+        kind=bindparam("kind"), year=bindparam("year"), last=1
     )
-    number = session.execute(bump).scalar_one_or_none()
-    if number is not None:
-        return number
-    # The first case of its kind this year: create the counter (or find that a concurrent
-    # command just did), then take the number.
-    insert_fn = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert_fn(ReferenceCounter)
-        .values(kind=kind, year=year, last=0)
-        .on_conflict_do_nothing(index_elements=["kind", "year"])
-    )
-    return session.execute(bump).scalar_one()
+    return statement.on_conflict_do_update(
+        index_elements=["kind", "year"], set_={"last": ReferenceCounter.last + 1}
+    ).returning(ReferenceCounter.last)
+
+
+_NEXT_NUMBER = {"sqlite": _next_number(sqlite_insert), "postgresql": _next_number(pg_insert)}
 
 
 def get_by_reference(session: Session, reference: str, *, for_update: bool = False) -> Case | None:
@@ -177,6 +173,7 @@ def insert_row(session: Session, row: SQLModel) -> SQLModel:
     """Insert a new row at once and give it its id (without the session's flush machinery, which
     costs more than the insert itself on the intake path)."""
     table = type(row).__table__
-    values = row.model_dump(exclude={"id"})
-    row.id = session.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+    # Values go in as parameters, so that the statement itself is compiled once and cached.
+    statement = insert(table).returning(table.c.id)
+    row.id = session.execute(statement, row.model_dump(exclude={"id"})).scalar_one()
     return row

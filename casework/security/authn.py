@@ -194,7 +194,7 @@ def current_actor(request: Request) -> Actor | None:
     return getattr(request.state, "actor", None)
 
 
-def authenticated(
+async def authenticated(
     request: Request,
     _key: str | None = Security(api_key_scheme),
     _cookie: str | None = Security(session_scheme),
@@ -215,7 +215,7 @@ def require(permission: str):
     if permission not in policy.PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
 
-    def dependency(actor: Actor = Depends(authenticated)) -> Actor:
+    async def dependency(actor: Actor = Depends(authenticated)) -> Actor:
         policy.check_somewhere(actor, permission)
         return actor
 
