@@ -25,8 +25,12 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed
 	$(BIN)/casework db upgrade
 
+# The web application, and beside it the scheduler process that sends reminders (written under
+# var/mail/ while no SMTP server is configured); Ctrl+C stops both.
 run: setup
 	$(BIN)/casework demo load
+	@$(BIN)/casework scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/casework serve
 
 test: $(VENV)/.installed-test
@@ -42,6 +46,8 @@ format: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.deadlines
+	$(BIN)/python -m benchmarks.api
+	$(BIN)/python -m benchmarks.sweep
 
 # Extract the translatable messages and merge them into the French and English catalogs.
 messages: $(VENV)/.installed-test
