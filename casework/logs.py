@@ -25,6 +25,7 @@ def configure_logging(level: str) -> None:
                 "sqlalchemy.engine": {"level": "WARNING"},
                 "alembic": {"level": "WARNING"},
                 "transitions": {"level": "WARNING"},
+                "apscheduler": {"level": "WARNING"},
             },
         }
     )

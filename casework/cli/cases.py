@@ -4,7 +4,7 @@ import json
 
 import typer
 
-from casework.cli.common import fail, settings
+from casework.cli.common import context, fail, settings
 from casework.context import Actor, AppContext
 from casework.i18n import format_day, gettext
 from casework.presenters import case_public
@@ -25,10 +25,6 @@ def _language() -> str:
 def _(message: str, **params: object) -> str:
     """Translate a message into the configured language."""
     return gettext(message, _language(), **params)
-
-
-def _context() -> AppContext:
-    return AppContext(settings=settings())
 
 
 def _actor() -> Actor:
@@ -93,7 +89,7 @@ def new(
     if requester:
         data["requester"] = {"name": requester, "email": email}
     created = _validated(CaseCreate, data)
-    ctx = _context()
+    ctx = context()
     view = _run(lambda: service.open_case(ctx, actor=_actor(), data=created))
     public = case_public(ctx, view)
     if as_json:
@@ -117,7 +113,7 @@ def list_(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List cases, newest first (or by due date with --overdue)."""
-    ctx = _context()
+    ctx = context()
     filters = CaseFilters(
         status=tuple(status or ()), overdue_on=ctx.today() if overdue else None, text=q
     )
@@ -144,7 +140,7 @@ def list_(
 @app.command("show")
 def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show a case, its deadlines and its trail."""
-    ctx = _context()
+    ctx = context()
     view = _run(lambda: service.get(ctx, reference=reference))
     public = case_public(ctx, view)
     if as_json:
@@ -183,7 +179,7 @@ def fire(
 ) -> None:
     """Fire a transition (acknowledge, answer, request_information, resume, escalate, close,
     reopen)."""
-    ctx = _context()
+    ctx = context()
     if version is None:
         version = _run(lambda: service.get(ctx, reference=reference)).case.version
     request = _validated(

@@ -8,7 +8,8 @@ import typer
 from sqlalchemy import Engine
 
 from casework.config import ConfigError, Settings, load_settings
-from casework.db import make_engine
+from casework.context import AppContext
+from casework.db import check_database, make_engine
 from casework.logs import configure_logging
 
 
@@ -33,6 +34,14 @@ def settings() -> Settings:
 def engine() -> Engine:
     """Build the engine of the configured database once per command."""
     return make_engine(settings().database)
+
+
+def context(clock=None) -> AppContext:
+    """Build the context of a command that works on the data; stop when the schema is missing."""
+    reason = check_database(engine())
+    if reason:
+        fail(reason, code=1)
+    return AppContext(settings=settings(), engine=engine(), clock=clock)
 
 
 def is_tty() -> bool:

@@ -11,7 +11,7 @@ from casework.cli import cases as cases_cli
 from casework.cli import outbox as outbox_cli
 from casework.cli import scheduler as scheduler_cli
 from casework.cli import users as users_cli
-from casework.cli.common import engine, fail, settings
+from casework.cli.common import context, engine, fail, settings
 from casework.config import masked
 
 app = typer.Typer(
@@ -109,9 +109,8 @@ def config_show() -> None:
 def demo_load() -> None:
     """Load demonstration users and cases (once; loading again changes nothing)."""
     from casework import demo
-    from casework.context import AppContext
 
-    made, users = demo.load(AppContext(settings=settings(), engine=engine()))
+    made, users = demo.load(context())
     typer.echo(f"{made} demo cases loaded" if made else "demo data already loaded")
     for user in users or demo.DEMO_USERS:
         typer.echo(f"  {user.role.value:<11} {user.username:<13} password: {user.password}")

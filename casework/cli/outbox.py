@@ -4,17 +4,12 @@ import json
 
 import typer
 
-from casework.cli.common import fail, settings
-from casework.context import AppContext
+from casework.cli.common import context, fail, settings
 from casework.models import MessageStatus
 from casework.services import outbox as service
 from casework.services.errors import ServiceError
 
 app = typer.Typer(help="The outbox of emails and in-app notifications.", no_args_is_help=True)
-
-
-def _context() -> AppContext:
-    return AppContext(settings=settings())
 
 
 @app.command("list")
@@ -25,7 +20,7 @@ def list_(
     as_json: bool = typer.Option(False, "--json", help="Print JSON objects."),
 ) -> None:
     """List the outbox messages, newest first, with their attempts and last error."""
-    ctx = _context()
+    ctx = context()
     if failed:
         status = MessageStatus.FAILED
     messages = service.list_messages(ctx, status=status, limit=limit)
@@ -54,7 +49,7 @@ def list_(
 @app.command("retry")
 def retry(ids: list[int] = typer.Argument(..., help="The ids of the messages to retry.")) -> None:
     """Put failed messages back in line for an attempt at the next delivery pass."""
-    ctx = _context()
+    ctx = context()
     for message_id in ids:
         try:
             message = service.retry(ctx, message_id=message_id)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import typer
 
-from casework.cli.common import engine, fail, settings
+from casework.cli.common import context, fail, settings
 from casework.context import AppContext, FixedClock
 
 
@@ -41,16 +41,11 @@ def scheduler(
     PostgreSQL), never inside the web workers; or run `--once` from cron.
     """
     from casework import scheduler as jobs
-    from casework.db import check_database
 
-    current = settings()
-    reason = check_database(engine())
-    if reason:
-        fail(reason, code=1)
     if (now or digest) and not once:
         fail("--now and --digest go with --once")
     clock = FixedClock(_parse_now(now)) if now else None
-    ctx = AppContext(settings=current, engine=engine(), clock=clock)
+    ctx = context(clock)
     worker = jobs.worker_name()
     if not once:
         jobs.run_forever(ctx, worker=worker)

@@ -11,8 +11,8 @@ import sys
 
 import typer
 
-from casework.cli.common import engine, fail, settings
-from casework.context import Actor, AppContext
+from casework.cli.common import context, fail
+from casework.context import Actor
 from casework.models.users import Role
 from casework.services import users as service
 from casework.services.errors import ServiceError
@@ -22,11 +22,6 @@ app = typer.Typer(
 )
 
 ROLES_HELP = "agent, officer (responsable des plaintes), supervisor or admin."
-
-
-def context() -> AppContext:
-    """Build the context of one command."""
-    return AppContext(settings=settings(), engine=engine())
 
 
 def actor() -> Actor:
