@@ -21,6 +21,7 @@ import logging
 from fastapi import Depends, FastAPI, Request, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 
 from casework.api.errors import problem_response
@@ -118,51 +119,92 @@ def csrf_refusal_response(request: Request, *, is_form: bool) -> Response:
     return problem_response(error, language)
 
 
-async def _authenticate(request: Request, call_next) -> Response:
-    ctx: AppContext = request.app.state.context
-    settings = ctx.settings
-    now = ctx.now()
-    had_cookie = sessions.COOKIE in request.cookies
-    session = sessions.load(settings, request.cookies.get(sessions.COOKIE), now)
-    secret = request.headers.get(API_KEY_HEADER)
-    actor: Actor | None = None
-    via: str | None = None
-    if secret is not None:
-        actor = await run_in_threadpool(_key_actor, ctx, secret)
-        via = "apikey" if actor is not None else None
-    elif session is not None and session.signed_in:
-        actor = await run_in_threadpool(_session_actor, ctx, session)
-        if actor is None:
-            session = None  # the account was disabled, or its sessions were ended
-        else:
-            via = "session"
-    request.state.actor = actor
-    request.state.auth_via = via
-    request.state.session = session
+class Authenticate:
+    """Resolve who makes each request, check CSRF tokens, and keep the session cookie up to date.
 
-    refusal = await _csrf_refusal(request, session, via, secret is not None)
-    response = refusal or await call_next(request)
+    A plain ASGI middleware: it touches only the start of the answer (the cookie and cache
+    headers), so a request pays for the credential check and nothing else.
+    """
 
-    if secret is None:
-        final = getattr(request.state, "session", None)
-        if final is not None and final.changed:
-            sessions.write(response, request, settings, final)
-        elif final is None and had_cookie:
-            sessions.clear(response, request, settings)
-    if (
-        actor is not None
-        and "cache-control" not in response.headers
-        and not request.url.path.startswith("/static/")
-    ):
-        # Answers to authenticated requests may hold personal information: keep them out of
-        # shared and browser caches.
-        response.headers["Cache-Control"] = "no-store"
-    return response
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        ctx: AppContext = request.app.state.context
+        settings = ctx.settings
+        now = ctx.now()
+        had_cookie = sessions.COOKIE in request.cookies
+        session = sessions.load(settings, request.cookies.get(sessions.COOKIE), now)
+        secret = request.headers.get(API_KEY_HEADER)
+        actor: Actor | None = None
+        via: str | None = None
+        if secret is not None:
+            actor = await run_in_threadpool(_key_actor, ctx, secret)
+            via = "apikey" if actor is not None else None
+        elif session is not None and session.signed_in:
+            actor = await run_in_threadpool(_session_actor, ctx, session)
+            if actor is None:
+                session = None  # the account was disabled, or its sessions were ended
+            else:
+                via = "session"
+        request.state.actor = actor
+        request.state.auth_via = via
+        request.state.session = session
+
+        async def send_with_cookie(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if secret is None:
+                    final = getattr(request.state, "session", None)
+                    cookie = Response()
+                    if final is not None and final.changed:
+                        sessions.write(cookie, request, settings, final)
+                    elif final is None and had_cookie:
+                        sessions.clear(cookie, request, settings)
+                    for name, value in cookie.raw_headers:
+                        if name == b"set-cookie":
+                            headers.append("set-cookie", value.decode("latin-1"))
+                if (
+                    actor is not None
+                    and "cache-control" not in headers
+                    and not scope["path"].startswith("/static/")
+                ):
+                    # Answers to authenticated requests may hold personal information: keep
+                    # them out of shared and browser caches.
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        refusal = await _csrf_refusal(request, session, via, secret is not None)
+        if refusal is not None:
+            await refusal(scope, receive, send_with_cookie)
+            return
+        await self.app(scope, _replaying(request, receive), send_with_cookie)
+
+
+def _replaying(request: Request, receive):
+    """Hand the application the body the CSRF check already read (or the original stream)."""
+    body = getattr(request, "_body", None)
+    if body is None:
+        return receive
+    replayed = False
+
+    async def replay():
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def install(app: FastAPI) -> None:
     """Authenticate every request of the application (and check CSRF tokens)."""
-    app.middleware("http")(_authenticate)
+    app.add_middleware(Authenticate)
     _document_refusals(app)
 
 
