@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import Select, and_, bindparam, case, func, insert, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Select, and_, case, func, insert, or_, select, text
 from sqlmodel import Session, SQLModel
 
-from casework.models import Case, CaseEvent, CaseExtension, CasePause, ReferenceCounter, Requester
+from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
 
 
 @dataclass(frozen=True)
@@ -26,23 +25,18 @@ class CaseFilters:
     text: str | None = None
 
 
+# The same statement on SQLite (3.35+) and PostgreSQL; plain SQL, so nothing is compiled per call.
+_NEXT_NUMBER = text(
+    "INSERT INTO reference_counters (kind, year, last) VALUES (:kind, :year, 1) "
+    "ON CONFLICT (kind, year) DO UPDATE SET last = reference_counters.last + 1 "
+    "RETURNING last"
+)
+
+
 def next_sequence(session: Session, *, kind: str, year: int) -> int:
     """Take the next number of a kind's yearly sequence, in one statement; it is gap-free because
     the counter row stays locked until the case that took the number commits (or rolls back)."""
-    dialect = session.get_bind().dialect.name
-    return session.execute(_NEXT_NUMBER[dialect], {"kind": kind, "year": year}).scalar_one()
-
-
-def _next_number(insert_fn):
-    statement = insert_fn(ReferenceCounter).values(
-        kind=bindparam("kind"), year=bindparam("year"), last=1
-    )
-    return statement.on_conflict_do_update(
-        index_elements=["kind", "year"], set_={"last": ReferenceCounter.last + 1}
-    ).returning(ReferenceCounter.last)
-
-
-_NEXT_NUMBER = {"sqlite": _next_number(sqlite_insert), "postgresql": _next_number(pg_insert)}
+    return session.execute(_NEXT_NUMBER, {"kind": kind, "year": year}).scalar_one()
 
 
 def get_by_reference(session: Session, reference: str, *, for_update: bool = False) -> Case | None:
@@ -172,8 +166,12 @@ def search(
 def insert_row(session: Session, row: SQLModel) -> SQLModel:
     """Insert a new row at once and give it its id (without the session's flush machinery, which
     costs more than the insert itself on the intake path)."""
-    table = type(row).__table__
-    # Values go in as parameters, so that the statement itself is compiled once and cached.
-    statement = insert(table).returning(table.c.id)
+    statement = _insert_returning_id(type(row).__table__)
     row.id = session.execute(statement, row.model_dump(exclude={"id"})).scalar_one()
     return row
+
+
+@cache
+def _insert_returning_id(table):
+    # Values go in as parameters, so that one statement per table is built and compiled once.
+    return insert(table).returning(table.c.id)
