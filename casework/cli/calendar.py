@@ -6,11 +6,13 @@ line per closure `YYYY-MM-DD<TAB>French name`, one due date `YYYY-MM-DD` per rec
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import typer
+from sqlalchemy.engine import make_url
 
-from casework.cli.common import fail, settings
-from casework.context import build_calendar
+from casework.cli.common import engine, fail, settings
+from casework.context import AppContext, build_calendar
 from casework.explain import sentence
 from casework.schemas import as_montreal
 from workflows.deadlines import DayUnit, Delay, explain_due
@@ -34,7 +36,13 @@ def parse_received(value: str) -> datetime:
 
 
 def _calendar():
-    return build_calendar(settings())
+    """The calendar of the configuration, with the closures decided in the pages when there is a
+    database to read them from (a SQLite file that does not exist yet is not created for this)."""
+    current = settings()
+    url = make_url(current.database.url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return build_calendar(current)
+    return AppContext(settings=current, engine=engine()).calendar
 
 
 @app.command("closures")

@@ -86,3 +86,35 @@ def test_explain_in_french_and_english():
     english = casework("calendar", "explain", "2025-12-19", "--lang", "en").stdout
     assert "Monday, January 12, 2026" in english
     assert casework("calendar", "explain", "2025-12-19", "--lang", "de").returncode == 2
+
+
+def test_closures_decided_in_the_pages_reach_the_command_line(tmp_path):
+    from datetime import date
+
+    from casework.config import DatabaseSettings, Settings
+    from casework.context import Actor, AppContext
+    from casework.db import make_engine
+    from casework.migrate import upgrade
+    from casework.services.closures import apply_closure_change
+
+    url = f"sqlite:///{tmp_path}/cw.db"
+    engine = make_engine(DatabaseSettings(url=url))
+    upgrade(engine)
+    ctx = AppContext(settings=Settings(database=DatabaseSettings(url=url)), engine=engine)
+    apply_closure_change(
+        ctx,
+        actor=Actor(label="user:admin"),
+        day=date(2026, 12, 29),
+        action="add",
+        name_fr="Fermeture exceptionnelle",
+        name_en="Exceptional closure",
+    )
+    engine.dispose()
+    env = {"CASEWORK_DATABASE__URL": url}
+    lines = casework("calendar", "closures", "2026", env=env, cwd=tmp_path).stdout.splitlines()
+    assert "2026-12-29\tFermeture exceptionnelle" in lines
+    # Received Wednesday 23 December 2026: 24, 25, 28, 29 (new), 31 December, 1 and 4 January
+    # are closed; 30 Dec (1), 5-8 Jan (2-5), 11-15 Jan (6-10): due Friday 15 January 2027.
+    assert casework("calendar", "due", "2026-12-23", env=env, cwd=tmp_path).stdout == (
+        "2027-01-15\n"
+    )
