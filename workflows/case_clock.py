@@ -20,6 +20,11 @@ class DeadlineName(StrEnum):
     PROTECTEUR_REPLY = "protecteur_reply"
 
 
+# States in which the answer is still owed (its deadline can move: pauses, extensions, calendar
+# changes), and those in which its clock runs ("awaiting_requester stops the clock").
+UNANSWERED_STATES = frozenset({"received", "acknowledged", "awaiting_requester"})
+ANSWER_CLOCK_STATES = frozenset({"received", "acknowledged"})
+
 DEADLINE_LABELS = {
     DeadlineName.ACKNOWLEDGMENT: N_("Acknowledgment of receipt"),
     DeadlineName.ANSWER: N_("Answer"),
@@ -44,7 +49,7 @@ def running_deadlines(
     running: list[RunningDeadline] = []
     if status == "received" and ack_due_on is not None:
         running.append(RunningDeadline(DeadlineName.ACKNOWLEDGMENT, ack_due_on))
-    if status in {"received", "acknowledged"} and answer_due_on is not None:
+    if status in ANSWER_CLOCK_STATES and answer_due_on is not None:
         running.append(RunningDeadline(DeadlineName.ANSWER, answer_due_on))
     if status == "escalated" and protecteur_reply_due_on is not None:
         running.append(RunningDeadline(DeadlineName.PROTECTEUR_REPLY, protecteur_reply_due_on))

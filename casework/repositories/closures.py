@@ -8,9 +8,10 @@ from sqlmodel import Session
 
 from casework.context import ClosureChange
 from casework.models import CalendarClosure, Case, CaseExtension, CasePause
+from workflows.case_clock import UNANSWERED_STATES
 
 # The states whose acknowledgment or answer clock can still run or restart (workflows.case_clock).
-OPEN_DEADLINE_STATES = ("received", "acknowledged", "awaiting_requester")
+OPEN_DEADLINE_STATES = tuple(sorted(UNANSWERED_STATES))
 
 
 def changes(session: Session) -> list[ClosureChange]:

@@ -15,7 +15,8 @@ from sqlalchemy import Row, and_, func, or_, select
 from sqlmodel import Session
 
 from casework.models import Case, User
-from workflows.case_clock import DeadlineName
+from workflows.case_clock import UNANSWERED_STATES, DeadlineName
+from workflows.case_flow import OPEN_STATES as OPEN_CASE_STATES
 
 # The column of each deadline and the states in which its clock runs (workflows.case_clock).
 DEADLINE_COLUMNS = {
@@ -33,9 +34,9 @@ SWEEP_COLUMNS = (
     Case.answer_due_on,
     Case.protecteur_reply_due_on,
 )
-OPEN_STATES = ("received", "acknowledged", "awaiting_requester", "answered", "escalated")
+OPEN_STATES = tuple(sorted(state.value for state in OPEN_CASE_STATES))
 # The states whose deadlines a calendar change moves (the acknowledgment and answer clocks).
-RECOMPUTED_STATES = ("received", "acknowledged", "awaiting_requester")
+RECOMPUTED_STATES = tuple(sorted(UNANSWERED_STATES))
 
 Window = tuple[date | None, date]  # due dates d with start <= d < end (no start: unbounded)
 

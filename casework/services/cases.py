@@ -21,7 +21,7 @@ from casework.services import notices
 from casework.services.calendar import ensure_covered
 from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowed, VersionConflict
 from workflows import case_flow
-from workflows.case_clock import next_deadline
+from workflows.case_clock import UNANSWERED_STATES, next_deadline
 from workflows.deadlines import (
     DayUnit,
     Explanation,
@@ -184,16 +184,16 @@ def recompute_deadlines(
     change is recorded as an event"); return the changes, each also recorded as an event."""
     changes = []
     if case.status == "received" and case.ack_due_on is not None:
-        ack = explain_due(
+        ack = due_date(
             ctx.calendar,
             received_at=case.received_at,
             delay=ctx.policy(case.kind).acknowledgment,
             tz=ctx.tz,
-        ).due_on
+        )
         if ack != case.ack_due_on:
             changes.append({"deadline": "acknowledgment", "from": case.ack_due_on, "to": ack})
             case.ack_due_on = ack
-    if case.status in {"received", "acknowledged", "awaiting_requester"}:
+    if case.status in UNANSWERED_STATES:
         answer = _recompute_answer_due(ctx, session, case)
         if answer != case.answer_due_on:
             changes.append({"deadline": "answer", "from": case.answer_due_on, "to": answer})
@@ -388,7 +388,7 @@ def extend(
     now = ctx.now()
     with unit_of_work(ctx.engine) as session:
         case = _locked(session, reference, version)
-        if case.status not in {"received", "acknowledged", "awaiting_requester"}:
+        if case.status not in UNANSWERED_STATES:
             raise InvalidInput(
                 N_("Only the answer delay of a case not yet answered can be extended."),
                 field="days",

@@ -23,9 +23,9 @@ from casework.repositories.cases import CaseFilters
 from casework.services import cases as case_service
 from casework.services.cases import CaseView
 from workflows import service_standards as standards
+from workflows.case_clock import ANSWER_CLOCK_STATES
 from workflows.service_standards import AgeingBucket, Commitment, Rate, WeekCount
 
-ANSWER_RUNNING = frozenset({"received", "acknowledged"})
 LIST_LIMIT = 500
 
 
@@ -107,7 +107,7 @@ def commitments(
             Commitment(
                 row.answer_due_on,
                 met_on=_local(row.answered_at, ctx),
-                running=row.status in ANSWER_RUNNING,
+                running=row.status in ANSWER_CLOCK_STATES,
             )
         )
     return acknowledgments, answers

@@ -49,7 +49,7 @@ from casework.web.common import (
     service_error,
 )
 from workflows import case_flow
-from workflows.case_clock import running_deadlines
+from workflows.case_clock import UNANSWERED_STATES, running_deadlines
 from workflows.deadlines import CaseKind
 
 router = page_router()
@@ -305,8 +305,7 @@ def case_page(
             "notes": [e for e in events if e["kind"] == "note"],
             "actions": _actions(page, case),
             "can_note": page.can("case.note", case),
-            "can_extend": page.can("case.extend", case)
-            and case.status in {"received", "acknowledged", "awaiting_requester"},
+            "can_extend": page.can("case.extend", case) and case.status in UNANSWERED_STATES,
             "can_assign": page.can("case.assign", case),
             "can_print_letter": show_requester,
             "assignees": page.active_users(),
