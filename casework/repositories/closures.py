@@ -49,10 +49,7 @@ def pauses_of_open_cases(session: Session) -> dict[int, list[CasePause]]:
         .where(Case.status.in_(OPEN_DEADLINE_STATES))
         .order_by(CasePause.start, CasePause.id)
     )
-    grouped: dict[int, list[CasePause]] = defaultdict(list)
-    for pause in session.execute(query).scalars():
-        grouped[pause.case_id].append(pause)
-    return grouped
+    return _by_case(session, query)
 
 
 def extensions_of_open_cases(session: Session) -> dict[int, list[CaseExtension]]:
@@ -63,7 +60,12 @@ def extensions_of_open_cases(session: Session) -> dict[int, list[CaseExtension]]
         .where(Case.status.in_(OPEN_DEADLINE_STATES))
         .order_by(CaseExtension.created_at, CaseExtension.id)
     )
-    grouped: dict[int, list[CaseExtension]] = defaultdict(list)
-    for extension in session.execute(query).scalars():
-        grouped[extension.case_id].append(extension)
+    return _by_case(session, query)
+
+
+def _by_case(session: Session, query) -> dict[int, list]:
+    """Group the rows of a query by their case, keeping the query's order."""
+    grouped: dict[int, list] = defaultdict(list)
+    for row in session.execute(query).scalars():
+        grouped[row.case_id].append(row)
     return grouped
