@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -100,6 +100,24 @@ def read_session(engine: Engine) -> Iterator[Session]:
             # Detach what was read first, so that the rollback does not expire it.
             session.expunge_all()
             session.rollback()
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """Open a bare connection for one quick read (a credential check on every request), without
+    an ORM session's bookkeeping; nothing it does is committed.
+
+    One statement needs no transaction of its own: on PostgreSQL the read runs in autocommit
+    mode, which spares the BEGIN and ROLLBACK round trips; SQLite's BEGIN is in-process and
+    stays deferred, so the read takes no lock.
+    """
+    with engine.connect() as connection:
+        # Both options change this connection in place; the pool resets them on return.
+        if is_sqlite(engine):
+            connection.execution_options(**{READ_ONLY: True})
+        else:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
 
 
 def check_database(engine: Engine) -> str | None:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, Row, bindparam, or_, select, update
 from sqlmodel import Session
 
 from casework.models import ApiKey
@@ -16,9 +16,16 @@ def key_by_name(session: Session, name: str, *, for_update: bool = False) -> Api
     return session.execute(query).scalar_one_or_none()
 
 
-def key_by_hash(session: Session, key_hash: str) -> ApiKey | None:
-    """Return the API key whose secret has this hash."""
-    return session.execute(select(ApiKey).where(ApiKey.key_hash == key_hash)).scalar_one_or_none()
+# What a request's credential check reads: one indexed row, as plain columns.
+_KEY_BY_HASH = select(
+    ApiKey.id, ApiKey.name, ApiKey.role, ApiKey.revoked_at, ApiKey.last_used_at
+).where(ApiKey.key_hash == bindparam("key_hash"))
+
+
+def key_by_hash(connection: Connection, key_hash: str) -> Row | None:
+    """Return the id, name, role, revocation and last use of the key whose secret has this
+    hash."""
+    return connection.execute(_KEY_BY_HASH, {"key_hash": key_hash}).one_or_none()
 
 
 def all_keys(session: Session) -> list[ApiKey]:

@@ -14,7 +14,9 @@ from sqlmodel import Session
 
 from casework.app import create_app
 from casework.context import AppContext
-from casework.models import ApiKey, User
+from casework.db import unit_of_work
+from casework.models import ApiKey, Requester, User
+from casework.repositories import cases as cases_repo
 from casework.services import apikeys, users
 from tests.security.conftest import PASSWORD, SYSTEM, sign_in
 
@@ -53,6 +55,20 @@ def test_a_revoked_key_is_401(app, ctx, integration_key):
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
     assert "X-API-Key" in response.headers["www-authenticate"]
+
+
+def test_a_key_check_leaves_its_connection_ready_for_an_all_or_nothing_command(
+    ctx, engine, integration_key
+):
+    """The key check reads outside any transaction on PostgreSQL; the pooled connection it used
+    must come back transactional, or the next command's rollback would keep half its writes."""
+    assert apikeys.authenticate(ctx, key=integration_key).name == "formulaire-web"
+    assert engine.pool.checkedin() == 1  # the command below gets the very same connection
+    with pytest.raises(RuntimeError), unit_of_work(engine) as session:
+        cases_repo.insert_row(session, Requester(name="Marie Tremblay"))
+        raise RuntimeError("the command fails after its first write")
+    with Session(engine) as session:
+        assert session.execute(select(Requester)).first() is None
 
 
 @pytest.mark.parametrize("key", ["", "cwk_", "cwk_wrong", "nope", "x" * 5000])
