@@ -96,6 +96,10 @@ def translate_error(error: dict[str, Any], language: str) -> FieldProblem:
     kind = error.get("type", "value_error")
     context = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, str | int)}
     msgid = MESSAGES.get(kind, UNKNOWN_MESSAGE)
+    if kind in ("too_short", "too_long") and context.get("field_type") != "List":
+        # An optional text field (`Line | None`) has its length checked on the value as a
+        # whole, which pydantic reports as a collection's length: it is a text all the same.
+        msgid = MESSAGES[f"string_{kind}"]
     if kind == "value_error" and "email" in str(error.get("msg", "")).lower():
         msgid = EMAIL_MESSAGE
     try:

@@ -23,6 +23,7 @@ from casework.i18n import N_
 from casework.models import CaseEvent
 from casework.schemas import (
     CaseCreate,
+    CaseUpdate,
     Channel,
     ExtensionIn,
     NoteIn,
@@ -80,6 +81,7 @@ NOTICES = {
     "created": N_("The case is registered."),
     "note": N_("The note is added."),
     "extended": N_("The answer delay is extended."),
+    "edited": N_("The subject and priority are saved."),
 }
 CREATE_ALIASES = {
     "received_at": "received_date",
@@ -235,9 +237,23 @@ def describe_event(page: Page, event: CaseEvent) -> dict[str, Any]:
         elif event.reason:
             lines.append(event.reason)
     elif event.kind == "edit":
-        for name, change in data.items():
-            if isinstance(change, dict):
-                lines.append(f"{name}: {change.get('from')} → {change.get('to')}")
+        subject, priority = data.get("subject"), data.get("priority")
+        if isinstance(subject, dict):
+            lines.append(
+                page._(
+                    "Subject: from “%(before)s” to “%(after)s”.",
+                    before=subject.get("from"),
+                    after=subject.get("to"),
+                )
+            )
+        if isinstance(priority, dict):
+            lines.append(
+                page._(
+                    "Priority: from “%(before)s” to “%(after)s”.",
+                    before=fmt.priority(priority.get("from")),
+                    after=fmt.priority(priority.get("to")),
+                )
+            )
     return {
         "id": event.id,
         "kind": event.kind,
@@ -307,6 +323,8 @@ def case_page(
             "can_note": page.can("case.note", case),
             "can_extend": page.can("case.extend", case) and case.status in UNANSWERED_STATES,
             "can_assign": page.can("case.assign", case),
+            "can_edit": page.can("case.update", case),
+            "priorities": [p.value for p in Priority],
             "can_print_letter": show_requester,
             "assignees": page.active_users(),
             "errors": errors or {},
@@ -503,6 +521,28 @@ def extend(reference: str, page: CurrentPage, form: Form) -> Response:
             **retry,
         )
     return page.redirect(f"/cases/{reference}", done="extended")
+
+
+@router.post("/cases/{reference}/edit")
+def edit(reference: str, page: CurrentPage, form: Form) -> Response:
+    """Correct the subject of a case or change its priority (one event records both)."""
+    _case_for(page, reference, "case.update")
+    values = {"edit-subject": form.get("subject", ""), "edit-priority": form.get("priority", "")}
+    retry = {"open_form": "edit", "values": values}
+    try:
+        changes = CaseUpdate(
+            version=form.get("version", ""),
+            subject=form.get("subject", ""),
+            priority=form.get("priority") or None,
+        )
+    except ValidationError as exc:
+        errors = {f"edit-{k}": v for k, v in field_errors(exc, page.language).items()}
+        return case_page(page, reference, errors=errors, status_code=422, **retry)
+    try:
+        service.update(page.ctx, actor=page.actor, reference=reference, changes=changes)
+    except VersionConflict:
+        return case_page(page, reference, alert=_conflict(page), status_code=409, **retry)
+    return page.redirect(f"/cases/{reference}", done="edited")
 
 
 @router.get("/cases/{reference}/letter")

@@ -118,6 +118,29 @@ def test_validation_errors_in_english_when_asked(client):
     }
 
 
+def test_an_optional_text_too_long_or_blank_is_said_as_a_text(client):
+    case = create(client)
+    reference, version = case["reference"], case["version"]
+    too_long = client.patch(
+        f"/api/cases/{reference}", json={"version": version, "subject": "x" * 301}
+    )
+    blank = client.patch(f"/api/cases/{reference}", json={"version": version, "subject": "   "})
+    comment = client.post(
+        f"/api/cases/{reference}/transitions",
+        json={"trigger": "acknowledge", "version": version, "comment": "x" * 5001},
+        headers={"Accept-Language": "en"},
+    )
+    assert (too_long.status_code, blank.status_code, comment.status_code) == (422, 422, 422)
+    assert too_long.json()["errors"][0]["message"] == (
+        "Ce texte est trop long (300 caractères au plus)."
+    )
+    assert blank.json()["errors"][0]["message"] == "Ce champ ne peut pas être vide."
+    assert comment.json()["errors"][0]["message"] == (
+        "This text is too long (at most 5000 characters)."
+    )
+    assert client.get(f"/api/cases/{reference}").json()["version"] == version
+
+
 def test_invalid_email_of_the_requester_is_named(client):
     response = client.post(
         "/api/cases", json={**LETTER, "requester": {"name": "X", "email": "pas-un-courriel"}}

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from casework import demo
 from casework.app import create_app
@@ -205,3 +206,69 @@ def test_the_language_switch_is_remembered_and_goes_back_to_the_page(app):
     assert answer.headers["location"] == "/mine"
     assert "My cases" in officer.get("/mine").text
     assert officer.get("/language/en?next=https://evil.example").headers["location"] == "/"
+
+
+def _received_case(ctx, *, priority: str):
+    views, _ = case_service.search(ctx, filters=CaseFilters(status=("received",)), limit=100)
+    return next(v.case for v in views if v.case.priority == priority)
+
+
+def test_an_officer_corrects_the_subject_and_raises_the_priority_from_the_case_page(app, ctx):
+    case = _received_case(ctx, priority="normal")
+    officer = _signed_in(app, "responsable")
+    page = officer.get(f"/cases/{case.reference}")
+    assert f'id="edit-subject" name="subject" type="text" value="{escape(case.subject)}"' in (
+        page.text
+    )
+    answer = officer.post(
+        f"/cases/{case.reference}/edit",
+        data={
+            "csrf_token": _token(page.text),
+            "version": case.version,
+            "subject": "Délai de réponse à une plainte",
+            "priority": "urgent",
+        },
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/cases/{case.reference}?done=edited"
+    stored = case_service.get(ctx, reference=case.reference).case
+    assert (stored.subject, stored.priority) == ("Délai de réponse à une plainte", "urgent")
+    assert stored.version == case.version + 1
+    shown = officer.get(answer.headers["location"]).text
+    assert "L’objet et la priorité sont enregistrés." in shown
+    assert f"Objet : de « {escape(case.subject)} » à « Délai de réponse à une plainte »." in shown
+    assert "Priorité : de « Normale » à « Urgente »." in shown
+
+
+def test_an_empty_subject_is_refused_next_to_the_field_and_nothing_changes(app, ctx):
+    case = _received_case(ctx, priority="normal")
+    officer = _signed_in(app, "responsable")
+    token = _token(officer.get(f"/cases/{case.reference}").text)
+    answer = officer.post(
+        f"/cases/{case.reference}/edit",
+        data={"csrf_token": token, "version": case.version, "subject": "  ", "priority": "high"},
+    )
+    assert answer.status_code == 422
+    error = re.search(r'id="edit-subject-error"[^>]*>([^<]+)<', answer.text)
+    assert error is not None and "vide" in error.group(1)
+    assert '<option value="high" selected>' in answer.text  # what was chosen is kept
+    stored = case_service.get(ctx, reference=case.reference).case
+    assert (stored.subject, stored.priority, stored.version) == (
+        case.subject,
+        case.priority,
+        case.version,
+    )
+
+
+def test_an_agent_cannot_edit_a_case_assigned_to_someone_else(app, ctx):
+    case = _someone_elses_case(ctx, "agent")
+    agent = _signed_in(app, "agent")
+    page = agent.get(f"/cases/{case.reference}")
+    assert page.status_code == 200
+    assert 'action="/cases/' + case.reference + '/edit"' not in page.text
+    answer = agent.post(
+        f"/cases/{case.reference}/edit",
+        data={"csrf_token": _token(page.text), "version": case.version, "subject": "Autre"},
+    )
+    assert answer.status_code == 403
+    assert case_service.get(ctx, reference=case.reference).case.subject == case.subject

@@ -58,6 +58,14 @@ def test_an_officer_registers_a_letter_acknowledges_answers_and_closes_it(page, 
     expect(page.locator("p.notice")).to_contain_text("Fait : Accuser réception.")
     expect(page.locator(".summary").first).to_contain_text("Accusé")
 
+    # The subject was typed in a hurry: the officer words it better and raises the priority.
+    page.get_by_role("textbox", name="Objet").fill("Attente de deux heures au comptoir de service")
+    page.get_by_role("combobox", name="Priorité").select_option("high")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator("p.notice")).to_contain_text("L’objet et la priorité sont enregistrés.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Attente de deux heures")
+    expect(page.locator(".timeline")).to_contain_text("Priorité : de « Normale » à « Haute ».")
+
     page.get_by_role("link", name="Ouvrir la lettre d’accusé de réception").click()
     expect(page.locator("article.letter")).to_contain_text(reference)
     expect(page.locator("article.letter")).to_contain_text("Gabrielle Lavoie")
@@ -85,6 +93,10 @@ def test_an_officer_registers_a_letter_acknowledges_answers_and_closes_it(page, 
 
     case = case_service.get(server.ctx, reference=reference).case
     assert (case.status, case.outcome, case.channel) == ("closed", "founded", "letter")
+    assert (case.subject, case.priority) == (
+        "Attente de deux heures au comptoir de service",
+        "high",
+    )
 
 
 def test_a_refused_form_shows_the_reason_next_to_the_field_and_keeps_what_was_typed(page):
