@@ -301,6 +301,19 @@ def case_page(
         if page.can("case.history")
         else []
     )
+    accesses = (
+        [
+            {
+                "at": entry.at,
+                "actor": _actor_name(page, entry.actor),
+                "interface": page.fmt.interface(entry.interface),
+                "what": page.fmt.access(entry.what),
+            }
+            for entry in access_log.for_case(page.ctx, reference=reference)
+        ]
+        if page.can("access_log.read")
+        else None
+    )
     done = page.request.query_params.get("done", "")
     notice = None
     if done in NOTICES:
@@ -319,6 +332,7 @@ def case_page(
             "deadlines": _deadlines(page, case),
             "events": events,
             "notes": [e for e in events if e["kind"] == "note"],
+            "accesses": accesses,
             "actions": _actions(page, case),
             "can_note": page.can("case.note", case),
             "can_extend": page.can("case.extend", case) and case.status in UNANSWERED_STATES,

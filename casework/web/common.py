@@ -133,6 +133,12 @@ class Fmt:
     def event(self, code: str) -> str:
         return self._(labels.EVENT_LABELS.get(code, code))
 
+    def access(self, code: str) -> str:
+        return self._(labels.ACCESS_LABELS.get(code, code))
+
+    def interface(self, code: str) -> str:
+        return self._(labels.INTERFACE_LABELS.get(code, code))
+
     def deadline(self, code: str | None) -> str:
         return self._(DEADLINE_LABELS[code]) if code in DEADLINE_LABELS else (code or "—")
 

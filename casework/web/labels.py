@@ -1,4 +1,5 @@
-"""Words the pages show for codes: case kinds, channels, priorities, deadline states.
+"""Words the pages show for codes: case kinds, channels, priorities, roles, events, and the
+entries of the access log.
 
 The life-cycle words (states, triggers, outcomes) and the deadline names live with their rules in
 `workflows`; these are the rest. English message ids, translated when shown.
@@ -43,4 +44,22 @@ EVENT_LABELS = {
     "edit": N_("Edit"),
     "note": N_("Note"),
     "deadline_changed": N_("Deadline changed"),
+}
+
+# What showed the requester, in the access log (casework.services.access_log).
+ACCESS_LABELS = {
+    "read": N_("Case opened"),
+    "list": N_("List of cases"),
+    "create": N_("Case registered"),
+    "update": N_("Case changed"),
+    "transition": N_("Status change"),
+    "extension": N_("Answer delay extended"),
+    "events": N_("Timeline"),
+    "letter": N_("Acknowledgment letter"),
+}
+
+INTERFACE_LABELS = {
+    "web": N_("Pages"),
+    "api": N_("API"),
+    "cli": N_("Command line"),
 }

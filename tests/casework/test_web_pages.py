@@ -272,3 +272,23 @@ def test_an_agent_cannot_edit_a_case_assigned_to_someone_else(app, ctx):
     )
     assert answer.status_code == 403
     assert case_service.get(ctx, reference=case.reference).case.subject == case.subject
+
+
+def test_an_officer_reads_on_the_case_page_who_was_shown_the_requester(app, ctx):
+    case = _someone_elses_case(ctx, "agent")
+    _signed_in(app, "superviseure").get(f"/cases/{case.reference}")
+    officer = _signed_in(app, "responsable")
+    page = officer.get(f"/cases/{case.reference}").text
+    log = page[page.index('id="accesses-title"') :]
+    assert "2 entrées" in log
+    rows = re.findall(
+        r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", log
+    )
+    assert [row[1:] for row in rows] == [
+        ("Isabelle Fortin (superviseure)", "Pages", "Dossier consulté"),
+        ("Julie Lavoie (responsable des plaintes)", "Pages", "Dossier consulté"),
+    ]
+    assert rows[0][0] == "23 novembre 2026 à 10 h 00"
+    # An agent is shown neither the requester nor who saw it.
+    agent = _signed_in(app, "agent").get(f"/cases/{case.reference}").text
+    assert 'id="accesses-title"' not in agent
