@@ -34,7 +34,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from casework.models import MessageStatus, OutboxMessage
+from casework.models import MessageChannel, MessageStatus, OutboxMessage, User
 
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
@@ -270,11 +270,20 @@ def count_by_status(session: Session) -> dict[str, int]:
 
 def retry(session: Session, *, message_id: int, now: datetime) -> OutboxMessage | None:
     """Put a failed (or waiting) message back in line for an attempt now, with a fresh count of
-    attempts; return it, or None when there is no such message. A sent message stays sent."""
+    attempts; return it, or None when there is no such message. A sent message stays sent.
+
+    An email to a staff member goes to the member's address as it is now: a mistyped address
+    corrected since (`casework users set-email`) is the usual reason to retry.
+    """
     message = session.get(OutboxMessage, message_id, with_for_update=True)
     if message is None:
         return None
     if message.status in (MessageStatus.FAILED, MessageStatus.PENDING):
+        if message.channel == MessageChannel.EMAIL and message.user_id is not None:
+            address = session.execute(
+                select(User.email).where(User.id == message.user_id)
+            ).scalar_one_or_none()
+            message.recipient = address or message.recipient
         message.status = MessageStatus.PENDING
         message.attempts = 0
         message.next_attempt_at = now

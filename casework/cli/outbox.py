@@ -58,4 +58,5 @@ def retry(ids: list[int] = typer.Argument(..., help="The ids of the messages to 
         if message.status == MessageStatus.SENT:
             typer.echo(f"{message.id}\talready sent: nothing to retry")
         else:
-            typer.echo(f"{message.id}\tpending: it goes out at the next delivery pass")
+            to = f" to {message.recipient}" if message.recipient else ""
+            typer.echo(f"{message.id}\tpending: it goes out at the next delivery pass{to}")

@@ -142,3 +142,13 @@ def set_role(username: str, role: str = typer.Argument(..., help=ROLES_HELP)) ->
     """Change the role of an account."""
     user = run(lambda: service.set_role(context(), actor=actor(), username=username, role=role))
     typer.echo(f"{user.username} a maintenant le rôle {user.role}")
+
+
+@app.command("set-email")
+def set_email(
+    username: str,
+    email: str = typer.Argument(..., help="The new address; an empty value removes it."),
+) -> None:
+    """Change the email address that reminders and alerts go to."""
+    user = run(lambda: service.set_email(context(), actor=actor(), username=username, email=email))
+    typer.echo(f"adresse de {user.username} : {user.email or 'aucune'}")

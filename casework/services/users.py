@@ -1,4 +1,4 @@
-"""Staff accounts: create, list, disable, change a password or a role; sign in.
+"""Staff accounts: create, list, disable, change a password, a role or an email address; sign in.
 
 DESIGN §1 (agent, officer, supervisor, administrator) and docs/security.md: passwords are stored
 as Argon2id hashes only; a wrong password never tells whether the account exists; after
@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import ValidationError
 
 from casework.context import Actor, AppContext
@@ -58,6 +59,17 @@ def _check_role(role: str) -> Role:
         ) from None
 
 
+def _checked_email(email: str | None) -> str | None:
+    """Return an address in its normal form (None for none); refuse what cannot be an address,
+    since reminders to it could never leave."""
+    if email is None or not email.strip():
+        return None
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise InvalidInput(N_("This is not a valid email address."), field="email") from None
+
+
 def _found(session, username: str) -> User:
     user = repo.by_username(session, username, for_update=True)
     if user is None:
@@ -84,6 +96,7 @@ def add(
     language: str = "fr",
 ) -> User:
     """Create an account with a password."""
+    email = _checked_email(email)
     try:
         data = UserCreate(
             username=username,
@@ -182,6 +195,17 @@ def set_role(ctx: AppContext, *, actor: Actor, username: str, role: str) -> User
         before = user.role
         user.role = new_role.value
     log.info("role of %s changed from %s to %s by %s", username, before, new_role, actor.label)
+    return user
+
+
+def set_email(ctx: AppContext, *, actor: Actor, username: str, email: str | None) -> User:
+    """Change the email address of an account (None or blank removes it); reminders and alerts
+    go to it from now on, and `casework outbox retry` sends a failed one to it."""
+    address = _checked_email(email)
+    with unit_of_work(ctx.engine) as session:
+        user = _found(session, username)
+        user.email = address
+    log.info("email address of %s changed by %s", username, actor.label)
     return user
 
 

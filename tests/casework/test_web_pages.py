@@ -292,3 +292,28 @@ def test_an_officer_reads_on_the_case_page_who_was_shown_the_requester(app, ctx)
     # An agent is shown neither the requester nor who saw it.
     agent = _signed_in(app, "agent").get(f"/cases/{case.reference}").text
     assert 'id="accesses-title"' not in agent
+
+
+def test_an_administrator_adds_an_account_and_a_mistyped_address_is_refused_next_to_it(app, ctx):
+    admin = _signed_in(app, "admin")
+    form = {
+        "csrf_token": _token(admin.get("/admin").text),
+        "username": "paul.cote",
+        "full_name": "Paul Côté",
+        "email": "paul.cote@@organisme.gouv.qc.ca",
+        "role": "agent",
+        "language": "fr",
+        "password": "une phrase de passe assez longue",
+    }
+    refused = admin.post("/admin/users", data=form)
+    assert refused.status_code == 422
+    assert (
+        '<p class="field-error" id="email-error">Cette adresse courriel n’est pas valide.</p>'
+        in (refused.text)
+    )
+    assert 'value="paul.cote@@organisme.gouv.qc.ca"' in refused.text  # kept, to be corrected
+    assert "paul.cote" not in [u.username for u in user_service.list_users(ctx)]
+    made = admin.post("/admin/users", data={**form, "email": "paul.cote@organisme.gouv.qc.ca"})
+    assert made.status_code == 303
+    paul = next(u for u in user_service.list_users(ctx) if u.username == "paul.cote")
+    assert (paul.email, paul.role) == ("paul.cote@organisme.gouv.qc.ca", "agent")

@@ -1,5 +1,5 @@
 """`casework outbox list [--failed]` and `casework outbox retry ID`: what failed stays visible and
-can be put back in line."""
+can be put back in line, to the address corrected with `casework users set-email`."""
 
 import subprocess
 import sys
@@ -51,11 +51,33 @@ def test_failed_message_is_listed_with_its_error_and_retried_by_id(
     everything = casework("outbox", "list", env=env, cwd=tmp_path)
     assert len([line for line in everything.stdout.splitlines() if "\tsent\t" in line]) == 3
 
+    # The address is corrected (a wrong one is refused), then the message retried goes to it.
+    refused = casework("users", "set-email", "paul.cote", "paul.cote@", env=env, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "Cette adresse courriel n’est pas valide." in refused.stderr
+    fixed = casework(
+        "users",
+        "set-email",
+        "paul.cote",
+        "Paul.Cote@Organisme.example.qc.ca",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert fixed.returncode == 0, fixed.stderr
+    assert fixed.stdout == "adresse de paul.cote : Paul.Cote@organisme.example.qc.ca\n"
     retried = casework("outbox", "retry", str(failed.id), env=env, cwd=tmp_path)
     assert retried.returncode == 0, retried.stderr
-    assert retried.stdout == f"{failed.id}\tpending: it goes out at the next delivery pass\n"
+    assert retried.stdout == (
+        f"{failed.id}\tpending: it goes out at the next delivery pass "
+        "to Paul.Cote@organisme.example.qc.ca\n"
+    )
     (row,) = [r for r in outbox_rows(ctx) if r.id == failed.id]
     assert (row.status, row.attempts) == ("pending", 0)
+    mailbox.received.clear()
+    deliver_pending(ctx, worker="test")
+    assert [m.rcpt_tos for m in mailbox.received] == [["Paul.Cote@organisme.example.qc.ca"]]
+    (row,) = [r for r in outbox_rows(ctx) if r.id == failed.id]
+    assert row.status == "sent"
 
     unknown = casework("outbox", "retry", "999", env=env, cwd=tmp_path)
     assert unknown.returncode == 2

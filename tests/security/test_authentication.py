@@ -346,9 +346,17 @@ def test_accounts_are_created_with_a_hashed_password_and_checked_rules(ctx, engi
         {"username": "marc", "password": "court"},  # too short
         {"username": "marc-antoine-1", "password": "marc-antoine-1"},  # the username
         {"username": "marc", "password": PASSWORD, "role": "root"},
+        {"username": "marc", "password": PASSWORD, "email": "marc@@organisme"},
     ]:
         with pytest.raises(InvalidInput):
             users.add(ctx, actor=SYSTEM, full_name="Marc", **bad)
+    with pytest.raises(InvalidInput) as refused:
+        users.set_email(ctx, actor=SYSTEM, username="julie", email="julie.lavoie@organisme")
+    assert (refused.value.field, refused.value.message("fr")) == (
+        "email",
+        "Cette adresse courriel n’est pas valide.",
+    )
+    assert users.set_email(ctx, actor=SYSTEM, username="julie", email=" ").email is None
 
 
 def test_the_last_administrator_cannot_be_disabled_or_demoted(ctx, people):
