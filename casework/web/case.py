@@ -462,8 +462,7 @@ def fire(reference: str, trigger: str, page: CurrentPage, form: Form) -> Respons
     try:
         request = TransitionIn(**data)
     except ValidationError as exc:
-        errors = {f"{trigger}-{k}": v for k, v in field_errors(exc, page.language).items()}
-        return case_page(page, reference, errors=errors, status_code=422, **retry)
+        return _invalid_form(page, reference, exc, **retry)
     try:
         view = service.fire(page.ctx, actor=page.actor, reference=reference, request=request)
     except TransitionNotAllowed as exc:
@@ -477,6 +476,17 @@ def fire(reference: str, trigger: str, page: CurrentPage, form: Form) -> Respons
         warnings = [w.render(lambda msgid: page._(msgid)) for w in view.warnings]
         return case_page(page, reference, warnings=warnings)
     return page.redirect(f"/cases/{reference}", done=trigger)
+
+
+def _invalid_form(
+    page: Page, reference: str, exc: ValidationError, *, open_form: str, values: dict[str, str]
+) -> Response:
+    """Show the case page again with the form open, what was typed kept, and each field's error
+    next to it (field ids are prefixed with the form's name)."""
+    errors = {f"{open_form}-{k}": v for k, v in field_errors(exc, page.language).items()}
+    return case_page(
+        page, reference, errors=errors, open_form=open_form, values=values, status_code=422
+    )
 
 
 def _conflict(page: Page) -> str:
@@ -493,10 +503,7 @@ def add_note(reference: str, page: CurrentPage, form: Form) -> Response:
     try:
         note = NoteIn(text=form.get("text", ""))
     except ValidationError as exc:
-        errors = {f"note-{k}": v for k, v in field_errors(exc, page.language).items()}
-        return case_page(
-            page, reference, errors=errors, open_form="note", values=values, status_code=422
-        )
+        return _invalid_form(page, reference, exc, open_form="note", values=values)
     service.add_note(page.ctx, actor=page.actor, reference=reference, text=note.text)
     return page.redirect(f"/cases/{reference}", done="note")
 
@@ -513,8 +520,7 @@ def extend(reference: str, page: CurrentPage, form: Form) -> Response:
             reason=form.get("reason", ""),
         )
     except ValidationError as exc:
-        errors = {f"extend-{k}": v for k, v in field_errors(exc, page.language).items()}
-        return case_page(page, reference, errors=errors, status_code=422, **retry)
+        return _invalid_form(page, reference, exc, **retry)
     try:
         service.extend(
             page.ctx,
@@ -550,8 +556,7 @@ def edit(reference: str, page: CurrentPage, form: Form) -> Response:
             priority=form.get("priority") or None,
         )
     except ValidationError as exc:
-        errors = {f"edit-{k}": v for k, v in field_errors(exc, page.language).items()}
-        return case_page(page, reference, errors=errors, status_code=422, **retry)
+        return _invalid_form(page, reference, exc, **retry)
     try:
         service.update(page.ctx, actor=page.actor, reference=reference, changes=changes)
     except VersionConflict:
