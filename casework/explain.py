@@ -5,35 +5,14 @@ version, the closure days skipped, pauses and extensions."
 """
 
 from datetime import date
-from itertools import groupby
 
-from babel.dates import format_date
-
-from casework.i18n import LOCALES, format_day, gettext, ngettext, normalize_language
+from casework.i18n import format_day, format_days, gettext, ngettext, normalize_language
 from workflows.deadlines import DayUnit, Explanation
-
-
-def _join(items: list[str], language: str) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    last = gettext("and", language)
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def closure_days(days: list[date], language: str) -> str:
     """Say a list of days compactly: `24, 25, 26 et 31 décembre 2025 et 1er et 2 janvier 2026`."""
-    locale = LOCALES[normalize_language(language)]
-    groups = []
-    for (year, _month), members in groupby(days, key=lambda d: (d.year, d.month)):
-        members = list(members)
-        month = format_date(members[0], "MMMM", locale=locale)
-        if language == "fr":
-            numbers = [("1er" if d.day == 1 else str(d.day)) for d in members]
-            groups.append(f"{_join(numbers, language)} {month} {year}")
-        else:
-            numbers = [str(d.day) for d in members]
-            groups.append(f"{month} {_join(numbers, language)}, {year}")
-    return _join(groups, language)
+    return format_days(days, language)
 
 
 def _delay(days: int, unit: DayUnit, language: str) -> str:

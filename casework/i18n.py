@@ -11,7 +11,7 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -81,20 +81,89 @@ def negotiate(accept_language: str | None) -> str:
     return min(choices)[2] if choices else DEFAULT_LANGUAGE
 
 
-def format_day(day: date, language: str = DEFAULT_LANGUAGE, *, weekday: bool = False) -> str:
-    """Format a date the Quebec way: `5 décembre 2026` (`lundi 12 janvier 2026` with weekday)."""
-    locale = LOCALES[normalize_language(language)]
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+
+def _day_number(day: date, language: str) -> str:
+    """Return the day of the month, `1er` for the first in French (OQLF)."""
+    return "1er" if language == "fr" and day.day == 1 else str(day.day)
+
+
+def format_day(
+    day: date, language: str = DEFAULT_LANGUAGE, *, weekday: bool = False, year: bool = True
+) -> str:
+    """Format a date the Quebec way (OQLF): `1er février 2027`, `lundi 1er février 2027`;
+    in English `February 1, 2027`, `Monday, February 1, 2027`."""
+    language = normalize_language(language)
+    locale = LOCALES[language]
+    month = format_date(day, "MMMM", locale=locale)
+    if language == "fr":
+        text = f"{_day_number(day, language)} {month}" + (f" {day.year}" if year else "")
+        if weekday:
+            text = f"{format_date(day, 'EEEE', locale=locale)} {text}"
+        return text
+    text = f"{month} {day.day}" + (f", {day.year}" if year else "")
     if weekday:
-        return format_date(
-            day, "EEEE d MMMM y" if locale == "fr_CA" else "EEEE, MMMM d, y", locale=locale
-        )
-    return format_date(day, "long", locale=locale)
+        text = f"{format_date(day, 'EEEE', locale=locale)}, {text}"
+    return text
+
+
+def _join(items: list[str], language: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    last = "et" if language == "fr" else "and"
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def format_days(days: list[date], language: str = DEFAULT_LANGUAGE) -> str:
+    """Say several dates with each year once (OQLF): `24 juin et 1er juillet 2027`,
+    `24, 25, 26 et 31 décembre 2026 et 1er et 2 janvier 2027`; `June 24 and July 1, 2027`."""
+    language = normalize_language(language)
+    locale = LOCALES[language]
+    ordered = sorted(set(days))
+    by_year = []
+    for year in sorted({d.year for d in ordered}):
+        months = []
+        in_year = [d for d in ordered if d.year == year]
+        for month in sorted({d.month for d in in_year}):
+            members = [d for d in in_year if d.month == month]
+            name = format_date(members[0], "MMMM", locale=locale)
+            numbers = _join([_day_number(d, language) for d in members], language)
+            months.append(f"{numbers} {name}" if language == "fr" else f"{name} {numbers}")
+        joined = _join(months, language)
+        by_year.append(f"{joined} {year}" if language == "fr" else f"{joined}, {year}")
+    return _join(by_year, language)
+
+
+def format_time(moment: datetime, tz=None, language: str = DEFAULT_LANGUAGE) -> str:
+    """Format a time of day (OQLF): `9 h 45`, `14 h`; in English `9:45 a.m.`."""
+    local = moment.astimezone(tz) if tz is not None else moment
+    if normalize_language(language) == "fr":
+        return f"{local.hour} h" + (f" {local.minute:02d}" if local.minute else "")
+    hour = local.hour % 12 or 12
+    suffix = "a.m." if local.hour < 12 else "p.m."
+    return f"{hour}:{local.minute:02d} {suffix}"
 
 
 def format_moment(moment: datetime, tz, language: str = DEFAULT_LANGUAGE) -> str:
-    """Format an aware timestamp in local time: `5 décembre 2026 à 14 h 05`."""
-    locale = LOCALES[normalize_language(language)]
+    """Format an aware timestamp in local time: `1er décembre 2026 à 9 h 05`,
+    `December 1, 2026 at 9:05 a.m.`."""
+    language = normalize_language(language)
     local = moment.astimezone(tz)
-    if locale == "fr_CA":
-        return f"{format_date(local, 'long', locale=locale)} à {local:%H} h {local:%M}"
-    return format_datetime(local, "MMMM d, y 'at' h:mm a", locale=locale)
+    if language == "fr":
+        clock = f"{local.hour} h {local.minute:02d}"
+        return f"{format_day(local.date(), language)} à {clock}"
+    return f"{format_day(local.date(), language)} at {format_time(local, None, language)}"
+
+
+def colon(language: str = DEFAULT_LANGUAGE) -> str:
+    """Return a colon as the language writes it: a non-breaking space before it in French."""
+    return NBSP + ":" if normalize_language(language) == "fr" else ":"
+
+
+def quoted(text: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """Quote a text: `« texte »` with non-breaking spaces in French, “text” in English."""
+    if normalize_language(language) == "fr":
+        return f"«{NBSP}{text}{NBSP}»"
+    return f"\u201c{text}\u201d"

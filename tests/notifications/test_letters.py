@@ -111,7 +111,7 @@ def test_extension_is_told_to_the_requester_with_the_new_date_and_the_reason(mai
     extension = mailbox.received[-1]
     assert extension.message["Subject"] == "Prolongation du délai de réponse — PLT-2026-00001"
     assert (
-        "Nous vous répondrons au plus tard le 1 février 2027, au lieu du 25 janvier 2027."
+        "Nous vous répondrons au plus tard le 1er février 2027, au lieu du 25 janvier 2027."
         in extension.words
     )
     assert "Nous devons obtenir l'avis d'un autre ministère." in extension.words
