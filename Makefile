@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint format bench setup clean messages
+.PHONY: run test lint format bench setup clean messages system system-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,14 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[test,bench]'
 	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
-setup: $(VENV)/.installed
+# Debian packages: pango for PDF letters and reports; chromium and Dovecot for the tests.
+system:
+	@scripts/system-packages run
+
+system-test:
+	@scripts/system-packages test
+
+setup: $(VENV)/.installed system
 	$(BIN)/casework db upgrade
 
 # The web application, and beside it the scheduler process that sends reminders (written under
@@ -33,7 +40,7 @@ run: setup
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/casework serve
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test system-test
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
