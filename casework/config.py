@@ -206,15 +206,32 @@ class SecuritySettings(_Section):
     # session_max_hours from the login.
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_max_hours: int = Field(default=10, ge=1, le=7 * 24)
-    # Failed logins: each one waits a little; this many in a row lock the account for a while.
+    # Failed logins: each one waits a little. Within lockout_minutes, login_max_failures for one
+    # account from one client address refuse that address for that account, and
+    # login_address_max_failures from one address refuse it for every account: whoever guesses
+    # slows down only themself, never the account's owner elsewhere.
     failed_login_delay_seconds: float = Field(default=1.0, ge=0, le=30)
     login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_address_max_failures: int = Field(default=20, ge=1, le=10_000)
     lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Where the login throttle keeps its counts (a `limits` storage URI): each process's memory
+    # by default; a shared store (redis://host:6379) when several processes serve the pages.
+    throttle_storage: str = "memory://"
     password_min_length: int = Field(default=12, ge=8, le=128)
     # Argon2id cost (argon2-cffi's RFC 9106 low-memory profile by default).
     argon2_time_cost: int = Field(default=3, ge=1, le=20)
     argon2_memory_kib: int = Field(default=65536, ge=8, le=4 * 1024 * 1024)
     argon2_parallelism: int = Field(default=4, ge=1, le=64)
+
+    @field_validator("throttle_storage")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        from limits.storage import SCHEMES
+
+        known = sorted(scheme for scheme in SCHEMES if not scheme.startswith("async+"))
+        if value.split(":", 1)[0] not in known:
+            raise ValueError(f"unknown storage {value!r}; use one of {', '.join(known)}")
+        return value
 
     @model_validator(mode="after")
     def _enough_memory_for_the_lanes(self) -> "SecuritySettings":

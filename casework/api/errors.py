@@ -19,6 +19,7 @@ from casework.services.errors import (
     NotAuthenticated,
     NotFound,
     ServiceError,
+    TooManyAttempts,
     TransitionNotAllowed,
     VersionConflict,
 )
@@ -142,6 +143,7 @@ STATUS = {
     VersionConflict: 409,
     TransitionNotAllowed: 409,
     InvalidInput: 422,
+    TooManyAttempts: 429,
 }
 
 
@@ -154,6 +156,8 @@ def problem_response(exc: ServiceError, language: str) -> JSONResponse:
     if isinstance(exc, VersionConflict):
         body.current_version = exc.current_version
     headers = {"WWW-Authenticate": 'APIKey header="X-API-Key"'} if status == 401 else None
+    if isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after)}
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
@@ -179,5 +183,6 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "No such case.",
         409: "Refused: the transition is not allowed now, or the version is stale.",
         422: "The request is not valid; each bad field is named.",
+        429: "Too many failed logins from this address: wait for the Retry-After seconds.",
     }
     return {status: {"model": Problem, "description": descriptions[status]} for status in statuses}

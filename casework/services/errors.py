@@ -96,3 +96,19 @@ class CsrfRejected(Forbidden):
                 "again."
             )
         )
+
+
+class TooManyAttempts(ServiceError):
+    """Too many failed logins from this client address: it must wait before trying again."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, *, retry_after: int) -> None:
+        super().__init__(
+            N_(
+                "Too many failed attempts from this address. Try again later (in about "
+                "%(minutes)s min)."
+            ),
+            minutes=max(1, -(-retry_after // 60)),
+        )
+        self.retry_after = retry_after
