@@ -66,6 +66,10 @@ class ServerSettings(_Section):
     port: int = Field(default=8000, ge=1, le=65535)
     base_url: str = "http://127.0.0.1:8000"
     workers: int = Field(default=1, ge=1, le=64)
+    # The largest request body accepted (bytes), and, on the paths that receive documents, the
+    # largest upload; a larger one gets 413 before it is read (docs/deployment.md).
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, le=1_000_000_000)
+    max_upload_bytes: int = Field(default=25_000_000, ge=1024, le=10_000_000_000)
 
 
 class LoggingSettings(_Section):

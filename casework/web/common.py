@@ -18,16 +18,18 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from casework.api import errors
 from casework.api.errors import validation_problem
 from casework.context import Actor, AppContext
-from casework.i18n import format_day, format_moment, gettext, ngettext
+from casework.i18n import N_, colon, format_day, format_moment, gettext, ngettext
 from casework.security import policy
 from casework.services import users as user_service
-from casework.services.errors import Forbidden, NotFound, ServiceError
+from casework.services.errors import Forbidden, InvalidInput, ServiceError
 from casework.templating import page_language, render
 from casework.web import labels
 from workflows.case_clock import DEADLINE_LABELS
@@ -63,7 +65,10 @@ class PageRoute(APIRoute):
                 if request.method != "GET":
                     target = "/"
                 return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
-            except (NotFound, Forbidden) as refused:
+            except RequestValidationError as invalid:
+                # A page checks its path and query like the API does; it says so on a page.
+                return invalid_request_page(request, invalid)
+            except ServiceError as refused:
                 return error_page(request, refused)
 
         return page_handler
@@ -74,19 +79,18 @@ def page_router(**kwargs: Any) -> APIRouter:
     return APIRouter(route_class=PageRoute, include_in_schema=False, **kwargs)
 
 
-def error_page(request: Request, error: ServiceError) -> HTMLResponse:
+def error_page(request: Request, error: ServiceError) -> Response:
     """Render a refusal as a page in the request's language."""
+    return errors.error_page(request, error)
+
+
+def invalid_request_page(request: Request, invalid: RequestValidationError) -> Response:
+    """Render a request whose address or form is not valid: a 422 page naming each field."""
     language = page_language(request)
-    if isinstance(error, NotFound):
-        title, status = gettext("Not found", language), 404
-    else:
-        title, status = gettext("Not allowed", language), 403
-    return render(
-        request,
-        "error.html",
-        {"title": title, "message": error.message(language), "back": "/"},
-        status_code=status,
-    )
+    problem = validation_problem(list(invalid.errors()), language)
+    details = [f"{item.field}{colon(language)} {item.message}" for item in problem.errors or ()]
+    error = InvalidInput(N_("This address or form is not valid."))
+    return errors.error_page(request, error, details=details)
 
 
 @dataclass
