@@ -226,6 +226,9 @@ class SecuritySettings(_Section):
     argon2_time_cost: int = Field(default=3, ge=1, le=20)
     argon2_memory_kib: int = Field(default=65536, ge=8, le=4 * 1024 * 1024)
     argon2_parallelism: int = Field(default=4, ge=1, le=64)
+    # At most this many password checks at once per process (each takes argon2_memory_kib and a
+    # core); more logins wait their turn without holding up other requests.
+    concurrent_password_checks: int = Field(default=2, ge=1, le=64)
 
     @field_validator("throttle_storage")
     @classmethod

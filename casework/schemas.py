@@ -50,6 +50,15 @@ def _one_line(value: str) -> str:
     return " ".join(_no_control_characters(value).split())
 
 
+def search_text(q: str | None) -> str | None:
+    """Return the text to search for, without control characters; None when nothing is left
+    (PostgreSQL refuses a NUL byte in text, and nobody searches for one)."""
+    if q is None:
+        return None
+    text = "".join(ch for ch in q if ch.isprintable()).strip()
+    return text or None
+
+
 Text = Annotated[str, AfterValidator(_no_control_characters)]
 Line = Annotated[str, AfterValidator(_one_line)]
 

@@ -8,8 +8,10 @@ are checked by casework.security.authn before these handlers run.
 """
 
 import asyncio
+from functools import partial
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
@@ -54,18 +56,32 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _password_checks(request: Request, ctx: AppContext) -> anyio.CapacityLimiter:
+    limiter = getattr(request.app.state, "password_checks", None)
+    if limiter is None:
+        limiter = anyio.CapacityLimiter(ctx.settings.security.concurrent_password_checks)
+        request.app.state.password_checks = limiter
+    return limiter
+
+
 async def _sign_in(request: Request, ctx: AppContext, username: str, password: str) -> bool:
     """Check the credentials; on success, start the session; on failure, wait (and refuse with
     TooManyAttempts when this address failed too often)."""
     if len(username) > 200 or len(password) > 1024:
         result = service.LoginResult(user=None)
     else:
-        result = await run_in_threadpool(
-            service.authenticate,
-            ctx,
-            username=username,
-            password=password,
-            address=client_address(request),
+        # Password checks run in threads of their own, a few at a time: a flood of logins waits
+        # in its own line instead of taking the threads (and the memory) every other request
+        # needs.
+        result = await anyio.to_thread.run_sync(
+            partial(
+                service.authenticate,
+                ctx,
+                username=username,
+                password=password,
+                address=client_address(request),
+            ),
+            limiter=_password_checks(request, ctx),
         )
     if result.retry_after is not None:
         raise TooManyAttempts(retry_after=result.retry_after)

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from casework.api.cases import Reference
 from casework.explain import sentence
 from casework.i18n import N_
 from casework.models import CaseEvent
@@ -439,7 +440,7 @@ def create_case(page: CurrentPage, form: Form) -> Response:
 
 
 @router.get("/cases/{reference}")
-def case_detail(reference: str, page: CurrentPage) -> Response:
+def case_detail(reference: Reference, page: CurrentPage) -> Response:
     return case_page(page, reference)
 
 
@@ -451,7 +452,7 @@ def _case_for(page: Page, reference: str, permission: str):
 
 
 @router.post("/cases/{reference}/fire/{trigger}")
-def fire(reference: str, trigger: str, page: CurrentPage, form: Form) -> Response:
+def fire(reference: Reference, trigger: str, page: CurrentPage, form: Form) -> Response:
     if trigger not in {t.value for t in case_flow.Trigger}:
         raise NotFound(N_("No such page."))
     _case_for(page, reference, f"case.fire.{trigger}")
@@ -497,7 +498,7 @@ def _conflict(page: Page) -> str:
 
 
 @router.post("/cases/{reference}/notes")
-def add_note(reference: str, page: CurrentPage, form: Form) -> Response:
+def add_note(reference: Reference, page: CurrentPage, form: Form) -> Response:
     _case_for(page, reference, "case.note")
     values = {"note-text": form.get("text", "")}
     try:
@@ -509,7 +510,7 @@ def add_note(reference: str, page: CurrentPage, form: Form) -> Response:
 
 
 @router.post("/cases/{reference}/extensions")
-def extend(reference: str, page: CurrentPage, form: Form) -> Response:
+def extend(reference: Reference, page: CurrentPage, form: Form) -> Response:
     _case_for(page, reference, "case.extend")
     values = {"extend-days": form.get("days", ""), "extend-reason": form.get("reason", "")}
     retry = {"open_form": "extend", "values": values}
@@ -544,7 +545,7 @@ def extend(reference: str, page: CurrentPage, form: Form) -> Response:
 
 
 @router.post("/cases/{reference}/edit")
-def edit(reference: str, page: CurrentPage, form: Form) -> Response:
+def edit(reference: Reference, page: CurrentPage, form: Form) -> Response:
     """Correct the subject of a case or change its priority (one event records both)."""
     _case_for(page, reference, "case.update")
     values = {"edit-subject": form.get("subject", ""), "edit-priority": form.get("priority", "")}
@@ -565,7 +566,7 @@ def edit(reference: str, page: CurrentPage, form: Form) -> Response:
 
 
 @router.get("/cases/{reference}/letter")
-def letter(reference: str, page: CurrentPage) -> Response:
+def letter(reference: Reference, page: CurrentPage) -> Response:
     """The acknowledgment letter, ready to print: the one sent when the case was acknowledged,
     or, before that, the one that would be sent today."""
     page.require("case.read")

@@ -9,15 +9,17 @@ as a plain form (the page comes back) and, with htmx, in place (the row's cell c
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Request
-from pydantic import ValidationError
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from casework.api.auth import safe_next
 from casework.repositories.cases import CaseFilters
-from casework.schemas import CaseUpdate, Channel
+from casework.schemas import MAX_ID, CaseUpdate, Channel, search_text
 from casework.services import cases as service
 from casework.services.errors import InvalidInput, VersionConflict
 from casework.web.common import (
@@ -36,6 +38,7 @@ router = page_router()
 PAGE_SIZE = 50
 CSV_LIMIT = 10_000
 SORTS = ("triage", "due", "received")
+ASSIGNEE = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_ID)])
 
 
 @dataclass
@@ -63,7 +66,7 @@ class QueueQuery:
             assignee=params.get("assignee", ""),
             due_before=params.get("due_before", "").strip(),
             overdue=params.get("overdue") == "1",
-            q=params.get("q", "").strip()[:200],
+            q=(search_text(params.get("q")) or "")[:200],
             sort=params.get("sort", "triage"),
         )
         try:
@@ -78,10 +81,14 @@ class QueueQuery:
             query.channel = ""
         if query.sort not in SORTS:
             query.sort = "triage"
-        if query.assignee not in ("", "none") and not (
-            query.assignee.isdigit() and len(query.assignee) <= 9
-        ):
-            query.assignee = ""
+        if query.assignee not in ("", "none"):
+            # The same check as the API's `assignee` (a page says it on a page, casework.web).
+            try:
+                query.assignee = str(ASSIGNEE.validate_strings(query.assignee))
+            except ValidationError as exc:
+                raise RequestValidationError(
+                    [{**e, "loc": ("query", "assignee")} for e in exc.errors()]
+                ) from None
         if query.due_before:
             try:
                 date.fromisoformat(query.due_before)
@@ -101,7 +108,7 @@ class QueueQuery:
             status=statuses,
             kind=(self.kind,) if self.kind else (),
             channel=(self.channel,) if self.channel else (),
-            assignee_id=int(self.assignee) if self.assignee.isdigit() else None,
+            assignee_id=int(self.assignee) if self.assignee not in ("", "none") else None,
             unassigned=self.assignee == "none",
             due_before=date.fromisoformat(self.due_before)
             if self.due_before and "due_before" not in self.errors

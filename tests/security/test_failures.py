@@ -4,7 +4,6 @@ Retry-After, and /healthz reads without taking any write lock."""
 
 import socket
 import sqlite3
-import threading
 import time
 from contextlib import contextmanager
 
@@ -18,7 +17,7 @@ from casework.config import DatabaseSettings
 from casework.db import is_sqlite, make_engine
 from casework.security import body_limit
 from casework.services import cases as case_service
-from tests.security.conftest import make_case, sign_in
+from tests.security.conftest import live_server, make_case, sign_in
 
 CASE = {
     "kind": "complaint",
@@ -91,30 +90,6 @@ def test_a_chunked_body_is_refused_once_it_passes_the_limit(app, officer_key):
     assert response.json()["detail"] == (
         "The request is too large: at most 1 MB are accepted here."
     )
-
-
-@contextmanager
-def live_server(app):
-    """Serve the application over real HTTP (uvicorn, in a thread) on a free port."""
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def first_line_of_answer(port: int, head: bytes, body: bytes = b"") -> bytes:

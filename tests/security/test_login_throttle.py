@@ -2,6 +2,8 @@
 writes of others; repeated failures slow down the client address that makes them, never the
 account's owner elsewhere (docs/security.md)."""
 
+import http.client
+import json
 import logging
 import re
 import sqlite3
@@ -12,10 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from casework.app import create_app
 from casework.db import is_sqlite
 from casework.security import passwords
 from casework.services import users
-from tests.security.conftest import PASSWORD
+from tests.security.conftest import PASSWORD, live_server
 
 ATTACKER = ("203.0.113.7", 40000)
 OWNER = ("198.51.100.2", 50000)
@@ -165,3 +168,59 @@ def test_the_api_refuses_with_a_problem_and_retry_after(app, ctx, people):
     assert refused.json()["code"] == "too_many_attempts"
     assert refused.json()["detail"].startswith("Too many failed attempts from this address.")
     assert int(refused.headers["retry-after"]) > 60
+
+
+def test_logins_waiting_for_a_password_check_never_hold_up_other_requests(
+    ctx, people, officer_key, monkeypatch
+):
+    settings = ctx.settings.model_copy(
+        update={
+            "security": ctx.settings.security.model_copy(update={"concurrent_password_checks": 1})
+        }
+    )
+    app = create_app(settings, engine=ctx.engine, clock=ctx.clock)
+    entered, release = threading.Event(), threading.Event()
+    verify = passwords.verify_password
+
+    def slow_verify(*args):
+        entered.set()
+        release.wait(30)  # a very slow password check, until the test lets it go
+        return verify(*args)
+
+    monkeypatch.setattr(passwords, "verify_password", slow_verify)
+
+    def bad_login(port: int, n: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        body = json.dumps({"username": f"inconnu{n}", "password": "non"})
+        connection.request("POST", "/api/session", body, {"Content-Type": "application/json"})
+        connection.getresponse().read()
+        connection.close()
+
+    with live_server(app) as port:
+        # More logins than the server has threads for ordinary requests (40).
+        flood = [threading.Thread(target=bad_login, args=(port, n)) for n in range(45)]
+        for thread in flood:
+            thread.start()
+        assert entered.wait(10)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request(
+            "POST",
+            "/api/cases",
+            json.dumps(
+                {
+                    "kind": "complaint",
+                    "channel": "letter",
+                    "subject": "Bruit",
+                    "received_at": "2026-11-20T10:00:00-05:00",
+                }
+            ),
+            {"Content-Type": "application/json", "X-API-Key": officer_key},
+        )
+        created = connection.getresponse()
+        status = created.status
+        created.read()
+        connection.close()
+        release.set()
+        for thread in flood:
+            thread.join(30)
+    assert status == 201
