@@ -154,6 +154,22 @@ def _deadlines(page: Page, case) -> list[dict[str, Any]]:
         )
     }
     items = []
+    if case.ack_due_on is None:
+        # DESIGN §2.3: the acknowledgment is owed for a written request only; say so, rather than
+        # leave the officer wondering where the deadline went.
+        items.append(
+            {
+                "name": "acknowledgment",
+                "label": page.fmt.deadline("acknowledgment"),
+                "due_on": None,
+                "sentence": page._(
+                    "No acknowledgment of receipt is owed: only written requests (letter, email, "
+                    "web form) get one, and this one came by “%(channel)s”.",
+                    channel=page.fmt.channel(case.channel),
+                ),
+                "badge": None,
+            }
+        )
     for deadline in service.deadlines(page.ctx, reference=case.reference):
         items.append(
             {

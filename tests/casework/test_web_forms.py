@@ -149,3 +149,19 @@ def test_the_receipt_time_proposed_follows_the_office_hours(app, clock, now, pro
         in page
     )
     assert f'id="received_time" name="received_time" type="text" value="{proposed}"' in page
+
+
+def test_a_phone_call_says_why_it_has_no_acknowledgment_deadline(app, ctx):  # noqa: F811
+    officer = _signed_in(app, "responsable")
+    answer = _new_case(officer, channel="phone", received_date="2026-11-20", received_time="9:10")
+    assert answer.status_code == 303
+    page = officer.get(answer.headers["location"]).text
+    deadlines = page[page.index('class="deadlines"') :]
+    assert f"Accusé de réception</strong>{NBSP}: sans objet" in deadlines
+    assert (
+        "Aucun accusé de réception n’est dû\u00a0: seules les demandes écrites (lettre, courriel, "
+        "formulaire Web) en reçoivent un, et celle-ci est arrivée par «\u00a0Appel "
+        "téléphonique\u00a0»." in deadlines
+    )
+    # Received Friday 20 November 2026: the answer is still due 20 business days later.
+    assert "Réponse</strong>\u00a0: vendredi 18 décembre 2026" in deadlines
