@@ -11,6 +11,7 @@ from casework.models.cases import (
     ReferenceCounter,
     Requester,
 )
+from casework.models.feeds import DeadlineFeed
 from casework.models.notifications import (
     MessageChannel,
     MessageStatus,
@@ -28,6 +29,7 @@ __all__ = [
     "CaseEvent",
     "CaseExtension",
     "CasePause",
+    "DeadlineFeed",
     "MessageChannel",
     "MessageStatus",
     "Notification",

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from casework.context import Actor, AppContext
 from casework.db import read_session, unit_of_work
-from casework.i18n import N_
+from casework.i18n import LANGUAGES, N_
 from casework.models import User
 from casework.models.users import Role, UserCreate
 from casework.repositories import users as repo
@@ -289,3 +289,55 @@ def end_sessions(ctx: AppContext, *, user_id: int) -> None:
         user = repo.by_id(session, user_id)
         if user is not None:
             user.session_generation += 1
+
+
+def get(ctx: AppContext, *, user_id: int) -> User:
+    """Return one account."""
+    with read_session(ctx.engine) as session:
+        user = repo.by_id(session, user_id)
+    if user is None:
+        raise NotFound(N_("No such account."))
+    return user
+
+
+def change_own_password(
+    ctx: AppContext, *, actor: Actor, current_password: str, new_password: str
+) -> User:
+    """Change one's own password after proving the current one; every other session of the
+    account ends (the caller starts a new one for the person who changed it)."""
+    if actor.user_id is None:
+        raise NotFound(N_("No such account."))
+    user = get(ctx, user_id=actor.user_id)
+    # Argon2 runs outside any transaction: a slow hash must not hold a write lock.
+    if not passwords.verify_password(ctx.settings.security, user.password_hash, current_password):
+        raise InvalidInput(N_("This is not your current password."), field="current_password")
+    _check_password(ctx, username=user.username, password=new_password)
+    if new_password == current_password:
+        raise InvalidInput(
+            N_("The new password must differ from the current one."), field="new_password"
+        )
+    password_hash = passwords.hash_password(ctx.settings.security, new_password)
+    with unit_of_work(ctx.engine) as session:
+        user = _found(session, user.username)
+        user.password_hash = password_hash
+        user.session_generation += 1
+    log.info("password of %s changed by its owner", user.username)
+    return user
+
+
+def set_own_language(ctx: AppContext, *, actor: Actor, language: str) -> User:
+    """Choose the language of one's pages, reminders and alerts (fr or en)."""
+    if language not in LANGUAGES:
+        raise InvalidInput(
+            N_("This value is not one of: %(expected)s."),
+            field="language",
+            expected=", ".join(LANGUAGES),
+        )
+    if actor.user_id is None:
+        raise NotFound(N_("No such account."))
+    with unit_of_work(ctx.engine) as session:
+        user = repo.by_id(session, actor.user_id)
+        if user is None:
+            raise NotFound(N_("No such account."))
+        user.language = language
+    return user

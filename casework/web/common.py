@@ -251,6 +251,8 @@ class Page:
     ) -> HTMLResponse:
         """Render a page with the navigation and the words of its language."""
         values = {
+            # The person's name, not their username: « Session ouverte par Marie Tremblay ».
+            "current_user": self.fmt.users.get(self.actor.user_id or 0, self.actor.label),
             "nav": self.nav(),
             "fmt": self.fmt,
             "today": self.ctx.today(),

@@ -22,6 +22,7 @@ from casework.repositories.cases import CaseFilters
 from casework.schemas import MAX_ID, CaseUpdate, Channel, search_text
 from casework.services import cases as service
 from casework.services.errors import InvalidInput, VersionConflict
+from casework.web import typed
 from casework.web.common import (
     CurrentPage,
     Form,
@@ -35,7 +36,8 @@ from workflows.case_flow import OPEN_STATES, CaseState
 from workflows.deadlines import CaseKind
 
 router = page_router()
-PAGE_SIZE = 50
+# Twenty rows fill about two screens of a laptop; more is a page nobody reads to the end.
+PAGE_SIZE = 20
 CSV_LIMIT = 10_000
 SORTS = ("triage", "due", "received")
 ASSIGNEE = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_ID)])
@@ -54,6 +56,7 @@ class QueueQuery:
     q: str = ""
     sort: str = "triage"
     page: int = 1
+    due_on: date | None = None  # due_before, read
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -91,11 +94,9 @@ class QueueQuery:
                 ) from None
         if query.due_before:
             try:
-                date.fromisoformat(query.due_before)
+                query.due_on = typed.read_date(query.due_before[:40])
             except ValueError:
-                query.errors["due_before"] = page._(
-                    "This date is not valid; write it as YYYY-MM-DD."
-                )
+                query.errors["due_before"] = page._(typed.DATE_WORDS)
         return query
 
     def filters(self, today: date) -> CaseFilters:
@@ -110,9 +111,7 @@ class QueueQuery:
             channel=(self.channel,) if self.channel else (),
             assignee_id=int(self.assignee) if self.assignee not in ("", "none") else None,
             unassigned=self.assignee == "none",
-            due_before=date.fromisoformat(self.due_before)
-            if self.due_before and "due_before" not in self.errors
-            else None,
+            due_before=self.due_on,
             overdue_on=today if self.overdue else None,
             text=self.q or None,
         )
