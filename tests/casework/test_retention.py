@@ -14,9 +14,7 @@ from sqlalchemy import String, Text, select, text
 from casework.context import Actor
 from casework.models import Case, CaseEvent, metadata
 from casework.schemas import CaseCreate, TransitionIn
-from casework.services import cases
-from casework.services import reports
-from casework.services import retention
+from casework.services import cases, reports, retention
 from casework.services.errors import Forbidden, InvalidInput
 from tests.conftest import montreal
 from workflows.retention import latest_closing_due
