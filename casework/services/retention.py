@@ -15,8 +15,6 @@ only for their content: the notes of the trail and the case's messages. Each cas
 work, recorded as an event and as a row of the destruction certificate.
 """
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from sqlmodel import Session
 
 from casework.context import Actor, AppContext
 from casework.db import read_session, unit_of_work
+from casework.exports import csv_text
 from casework.i18n import N_
 from casework.models import (
     AnonymizationPermit,
@@ -463,10 +462,5 @@ def certificate_rows(
 
 
 def certificate_csv(rows: list[tuple]) -> str:
-    """Write the certificate's lines as CSV (the header in English, the codes as stored)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CERTIFICATE_HEADER)
-    for row in rows:
-        writer.writerow([value.isoformat() if isinstance(value, date) else value for value in row])
-    return buffer.getvalue()
+    """Write the certificate's lines as a CSV file."""
+    return csv_text(CERTIFICATE_HEADER, rows)
