@@ -229,6 +229,11 @@ class Page:
             ("/mine", self._("My cases"), self.can("notifications.read_own")),
             ("/dashboard", self._("Dashboard"), self.can("reports.read")),
             (
+                "/records" if self.can("retention.manage") else "/incidents",
+                self._("Personal information"),
+                self.can("retention.manage") or self.can("incidents.manage"),
+            ),
+            (
                 "/admin",
                 self._("Administration"),
                 self.can("users.manage") or self.can("calendar.manage"),
