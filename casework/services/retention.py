@@ -40,6 +40,7 @@ from casework.models import (
     Requester,
 )
 from casework.repositories import cases as cases_repo
+from casework.repositories import claims
 from casework.security import policy
 from casework.services.errors import InvalidInput, NotFound
 from workflows import retention as rules
@@ -338,12 +339,28 @@ def apply(
     return applied
 
 
-def apply_due(ctx: AppContext, *, actor: Actor) -> int:
-    """Apply the schedule to every case due today (the scheduler's job in automatic mode)."""
+# Who confirms the final action in automatic mode: the body's decision to turn it on.
+AUTOMATIC = Actor(label="scheduler:retention", role="admin")
+
+
+def apply_due(ctx: AppContext, *, worker: str) -> int:
+    """Apply the schedule to every case due today, once a day, when the body turned automatic
+    mode on (the scheduler's job); return how many cases were anonymized or destroyed."""
     if not ctx.settings.retention.automatic:
         return 0
-    references = [item.reference for item in due(ctx, actor=actor)]
-    return len(apply(ctx, actor=actor, references=references, confirm=True))
+    today = ctx.today()
+    with unit_of_work(ctx.engine) as session:
+        if not claims.claim(
+            session, job="retention", slot=today.isoformat(), worker=worker, now=ctx.now()
+        ):
+            return 0
+    done = 0
+    for item in due(ctx, actor=AUTOMATIC, as_of=today):
+        try:
+            done += len(apply(ctx, actor=AUTOMATIC, references=[item.reference], confirm=True))
+        except InvalidInput:
+            continue  # held or disposed of since the list was read
+    return done
 
 
 def place_hold(

@@ -227,3 +227,16 @@ def test_only_the_records_officer_applies_the_schedule(ctx, clock):
         retention.place_hold(ctx, actor=agent, reference=case.reference, kind="legal", reason="x")
     assert cases.get(ctx, reference=case.reference).case.subject.startswith("Plainte")
     assert isinstance(cases.get(ctx, reference=case.reference).case, Case)
+
+
+def test_automatic_mode_applies_the_schedule_once_a_day_even_with_two_schedulers(ctx, clock):
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    _closed_at(ctx, clock, montreal(2027, 3, 20, 10, 0), case)
+    clock.current = montreal(2034, 3, 20, 2, 0)
+    assert retention.apply_due(ctx, worker="a") == 0  # automatic mode is off by default
+    ctx.settings.retention.automatic = True
+    assert retention.apply_due(ctx, worker="a") == 1
+    assert retention.apply_due(ctx, worker="b") == 0
+    [event] = [e for e in cases.events(ctx, reference=case.reference) if e.kind.startswith("ret")]
+    assert (event.kind, event.actor) == ("retention_anonymize", "scheduler:retention")
