@@ -17,6 +17,7 @@ from casework.api import (
     errors,
     health,
     notifications,
+    retention,
     workflow,
 )
 from casework.config import DEFAULT_SECRET_KEY, Settings
@@ -60,7 +61,16 @@ def create_app(
     headers.install(app)
     app.add_middleware(RequestLog)
 
-    for module in (health, calendar, cases, access_log, workflow, auth, notifications):
+    for module in (
+        health,
+        calendar,
+        cases,
+        access_log,
+        workflow,
+        auth,
+        notifications,
+        retention,
+    ):
         app.include_router(module.router)
     app.include_router(web.router)  # the pages (casework.web), out of the OpenAPI document
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -32,6 +32,7 @@ from sqlalchemy.exc import ArgumentError
 
 from workflows.calendar import BASES
 from workflows.deadlines import CaseKind, DayUnit
+from workflows.retention import FinalAction, RetentionRule
 
 CONFIG_ENV = "CASEWORK_CONFIG"
 DEFAULT_CONFIG_FILE = "config.toml"
@@ -247,6 +248,42 @@ class SecuritySettings(_Section):
         return self
 
 
+class RetentionRuleSettings(_Section):
+    """One line of the body's retention schedule (Loi sur les archives, art. 7)."""
+
+    rule: str = Field(min_length=1, max_length=40)
+    active_years: int = Field(ge=0, le=100)
+    semi_active_years: int = Field(ge=0, le=100)
+    action: FinalAction = FinalAction.ANONYMIZE
+
+    def as_rule(self) -> RetentionRule:
+        return RetentionRule(
+            rule=self.rule,
+            active_years=self.active_years,
+            semi_active_years=self.semi_active_years,
+            action=self.action,
+        )
+
+
+def _schedule(rule: str, active: int, semi_active: int) -> RetentionRuleSettings:
+    return RetentionRuleSettings(rule=rule, active_years=active, semi_active_years=semi_active)
+
+
+class RetentionSettings(_Section):
+    """The retention schedule per case kind; `automatic` lets the scheduler apply it unattended."""
+
+    automatic: bool = False
+    complaint: RetentionRuleSettings = _schedule("PLAINTES", 2, 5)
+    information_request: RetentionRuleSettings = _schedule("RENSEIGNEMENTS", 2, 3)
+    media_request: RetentionRuleSettings = _schedule("MEDIAS", 2, 3)
+    supplier_complaint: RetentionRuleSettings = _schedule("FOURNISSEURS", 2, 5)
+    comment: RetentionRuleSettings = _schedule("COMMENTAIRES", 1, 1)
+
+    def for_kind(self, kind: CaseKind | str) -> RetentionRule:
+        """Return the schedule's rule for one case kind."""
+        return getattr(self, CaseKind(kind).value).as_rule()
+
+
 class I18nSettings(_Section):
     default_language: Literal["fr", "en"] = "fr"
 
@@ -270,6 +307,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     security: SecuritySettings = SecuritySettings()
     i18n: I18nSettings = I18nSettings()
+    retention: RetentionSettings = RetentionSettings()
     data_dir: Path = Path("var")
 
     @classmethod

@@ -19,17 +19,29 @@ from casework.models.notifications import (
     OutboxMessage,
     SchedulerClaim,
 )
+from casework.models.retention import (
+    AnonymizationPermit,
+    CaseHold,
+    Disposition,
+    Incident,
+    IncidentCase,
+)
 from casework.models.users import User
 
 __all__ = [
     "AccessLogEntry",
+    "AnonymizationPermit",
     "ApiKey",
     "CalendarClosure",
     "Case",
     "CaseEvent",
     "CaseExtension",
+    "CaseHold",
     "CasePause",
     "DeadlineFeed",
+    "Disposition",
+    "Incident",
+    "IncidentCase",
     "MessageChannel",
     "MessageStatus",
     "Notification",

@@ -69,6 +69,9 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "reports.read": {OFFICER: ALL, SUPERVISOR: ALL, ADMIN: ALL},
     "users.manage": {ADMIN: ALL},
     "calendar.manage": {ADMIN: ALL},
+    "case.hold": dict(_OFFICERS),
+    "retention.manage": {ADMIN: ALL},
+    "incidents.manage": dict(_OFFICERS),
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -94,6 +97,9 @@ DESCRIPTIONS: dict[str, str] = {
     "reports.read": "see the supervisor dashboard and export its lists",
     "users.manage": "manage accounts, roles and API keys",
     "calendar.manage": "add or remove calendar closures",
+    "case.hold": "put a case under a legal or access-request hold, or lift it",
+    "retention.manage": "apply the retention schedule: list, preview, anonymize, certificate",
+    "incidents.manage": "keep the register of confidentiality incidents",
 }
 
 

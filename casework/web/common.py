@@ -8,8 +8,6 @@ the routes; templates only receive "may do X" flags. Every page goes through
 session's CSRF token. Page routes stay out of the OpenAPI document (`include_in_schema=False`).
 """
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from casework.api import errors
 from casework.api.errors import validation_problem
 from casework.context import Actor, AppContext
+from casework.exports import csv_text
 from casework.i18n import N_, colon, format_day, format_moment, gettext, ngettext
 from casework.security import policy
 from casework.services import users as user_service
@@ -234,6 +233,11 @@ class Page:
             ("/mine", self._("My cases"), self.can("notifications.read_own")),
             ("/dashboard", self._("Dashboard"), self.can("reports.read")),
             (
+                "/records" if self.can("retention.manage") else "/incidents",
+                self._("Personal information"),
+                self.can("retention.manage") or self.can("incidents.manage"),
+            ),
+            (
                 "/admin",
                 self._("Administration"),
                 self.can("users.manage") or self.can("calendar.manage"),
@@ -323,27 +327,11 @@ def service_error(error: ServiceError, language: str, default_field: str = "form
     return {error.field or default_field: error.message(language)}
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    # Text from the public opens in a spreadsheet: never let it start a formula.
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
     """Answer a CSV file for a spreadsheet: UTF-8 with a byte order mark (Excel reads the accents
     right), one header line."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
     return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        csv_text(header, rows).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{quote(filename)}"'},
     )
