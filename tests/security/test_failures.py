@@ -143,7 +143,7 @@ def test_an_unforeseen_failure_is_a_problem_in_the_users_language(client, monkey
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/json"
     assert response.json()["code"] == "internal_error"
-    assert response.json()["detail"].startswith("Une erreur s’est produite de notre côté")
+    assert response.json()["detail"].startswith("Une défaillance imprévue a arrêté la requête")
     assert any("unhandled failure: POST /api/cases" in r.getMessage() for r in caplog.records)
 
 
