@@ -6,6 +6,7 @@ field".
 """
 
 import logging
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -249,7 +250,18 @@ def _leaves(exc: BaseException) -> list[BaseException]:
 def is_database_busy(exc: BaseException) -> bool:
     """Tell whether a failure means the database did not answer in time: a lock held longer than
     `database.busy_timeout_ms`, no free connection in the pool, or no database at all."""
-    return any(isinstance(leaf, OperationalError | PoolTimeout) for leaf in _leaves(exc))
+    return any(_is_busy(leaf) for leaf in _leaves(exc))
+
+
+def _is_busy(exc: BaseException) -> bool:
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if isinstance(exc.orig, sqlite3.Error):
+        # SQLite says "operational" of a mistake in a statement too: only a lock is busy.
+        return any(word in str(exc.orig) for word in ("locked", "busy"))
+    return True  # PostgreSQL: a lock timeout, a lost or refused connection
 
 
 class AnswerFailures:

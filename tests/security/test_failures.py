@@ -203,3 +203,17 @@ def test_healthz_answers_while_another_command_holds_the_write_lock(quick_app, c
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert waited < 0.2
+
+
+def test_a_mistake_in_a_statement_is_a_failure_not_a_busy_database(client, monkeypatch, caplog):
+    from sqlalchemy.exc import OperationalError
+
+    def broken(*args, **kwargs):
+        raise OperationalError(
+            "SELECT nothing FROM nowhere", {}, sqlite3.OperationalError("no such table: nowhere")
+        )
+
+    monkeypatch.setattr(case_service, "open_case", broken)
+    response = client.post("/api/cases", json=CASE)
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_error"
