@@ -33,6 +33,9 @@ def test_the_header_names_the_person_not_the_username_and_links_to_their_account
     assert f"Session ouverte par {full_name}" in page
     assert "Session de" not in page
     assert '<a class="account-link" href="/me">Mon compte</a>' in page
+    refused = agent.get("/dashboard")  # an error page names the person too
+    assert refused.status_code == 403
+    assert f"Session ouverte par {full_name}" in refused.text
 
 
 def test_a_person_changes_their_password_stays_signed_in_and_other_sessions_end(app):
