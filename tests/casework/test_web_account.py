@@ -166,3 +166,11 @@ def test_the_site_icon_is_served(app):
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "image/vnd.microsoft.icon"
     assert answer.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_the_calendar_of_a_disabled_account_is_no_longer_served(app, ctx):
+    from casework.context import Actor
+
+    url = _feed_url(_signed_in(app, "agent")).removeprefix("http://127.0.0.1:8000")
+    user_service.disable(ctx, actor=Actor("user:admin"), username="agent")
+    assert TestClient(app).get(url).status_code == 404

@@ -199,3 +199,27 @@ def test_an_escalation_date_typed_with_slashes_is_read_and_a_day_first_one_expla
     assert accepted.status_code == 303
     stored = case_service.get(ctx, reference=case.reference).case
     assert (stored.status, stored.escalated_on) == ("escalated", date(2026, 11, 23))
+
+
+def test_a_closure_day_typed_with_slashes_is_previewed(app):  # noqa: F811
+    admin = _signed_in(app, "admin")
+    token = _token(admin.get("/admin/calendar").text)
+    answer = admin.post(
+        "/admin/calendar/preview",
+        data={
+            "csrf_token": token,
+            "action": "add",
+            "day": "2026/11/27",
+            "name_fr": "Fermeture exceptionnelle",
+            "name_en": "Exceptional closure",
+        },
+    )
+    assert answer.status_code == 200
+    assert "vendredi 27 novembre 2026" in answer.text
+    refused = admin.post(
+        "/admin/calendar/preview",
+        data={"csrf_token": token, "action": "add", "day": "27/11/2026", "name_fr": "F"},
+    )
+    assert refused.status_code == 422
+    assert "en commençant par l’année" in refused.text
+    assert 'value="27/11/2026"' in refused.text
