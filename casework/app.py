@@ -14,6 +14,7 @@ from casework.api import (
     auth,
     calendar,
     cases,
+    documents,
     errors,
     health,
     notifications,
@@ -57,7 +58,7 @@ def create_app(
 
     app.add_middleware(RequestLog)
 
-    for module in (health, calendar, cases, access_log, workflow, auth, notifications):
+    for module in (health, calendar, cases, documents, access_log, workflow, auth, notifications):
         app.include_router(module.router)
     app.include_router(web.router)  # the pages (casework.web), out of the OpenAPI document
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

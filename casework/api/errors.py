@@ -19,6 +19,7 @@ from casework.services.errors import (
     NotAuthenticated,
     NotFound,
     ServiceError,
+    TooLarge,
     TransitionNotAllowed,
     VersionConflict,
 )
@@ -141,6 +142,7 @@ STATUS = {
     NotFound: 404,
     VersionConflict: 409,
     TransitionNotAllowed: 409,
+    TooLarge: 413,
     InvalidInput: 422,
 }
 
@@ -178,6 +180,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "Not allowed: the role does not permit this action, or a CSRF token is missing.",
         404: "No such case.",
         409: "Refused: the transition is not allowed now, or the version is stale.",
+        413: "Too large: a file, or the documents of a case together, over the limit.",
         422: "The request is not valid; each bad field is named.",
     }
     return {status: {"model": Problem, "description": descriptions[status]} for status in statuses}

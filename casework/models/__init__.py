@@ -11,6 +11,7 @@ from casework.models.cases import (
     ReferenceCounter,
     Requester,
 )
+from casework.models.documents import Document, IncomingMessage, MessageOutcome
 from casework.models.notifications import (
     MessageChannel,
     MessageStatus,
@@ -28,7 +29,10 @@ __all__ = [
     "CaseEvent",
     "CaseExtension",
     "CasePause",
+    "Document",
+    "IncomingMessage",
     "MessageChannel",
+    "MessageOutcome",
     "MessageStatus",
     "Notification",
     "OutboxMessage",
