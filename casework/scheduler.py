@@ -15,6 +15,9 @@ Jobs, in the configured time zone (America/Toronto):
     digest    08:30 Monday to Friday  the supervisors' digest (business days only; also at a
                                       start after 08:30 on a business day, once per day)
     prune     03:00 daily             forget run claims older than 30 days
+    mail      every mail.fetch_every_minutes (5 by default), when mail.imap_host is set:
+                                      read the mailbox (casework.mailbox); each message is
+                                      processed once whoever reads it, so it needs no claim
 
 The jobs are thin adapters over the services (casework.services.reminders and .outbox); each
 claims its slot in the database (delivery claims each message instead), so running two
@@ -123,6 +126,14 @@ def build(ctx: AppContext, *, worker: str):
         ),
     )
     jobs("prune", lambda: reminders.prune_claims(ctx), CronTrigger(hour=3, minute=0, timezone=tz))
+    if ctx.settings.mail.imap_host:
+        from casework import mailbox
+
+        jobs(
+            "mail",
+            lambda: mailbox.fetch(ctx),
+            IntervalTrigger(minutes=ctx.settings.mail.fetch_every_minutes, timezone=tz),
+        )
     return scheduler
 
 
