@@ -24,6 +24,8 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
 
+from casework.i18n import N_
+
 MAX_KEY = 255
 # Charsets whose bytes 0x80–0x9F are really Windows-1252 in practice.
 _AS_WINDOWS_1252 = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8859-1"}
@@ -32,7 +34,8 @@ _BULK = {"bulk", "list", "junk", "auto_reply"}
 
 
 class Unreadable(Exception):
-    """The message cannot be read as an email: it goes to quarantine with this reason."""
+    """The message cannot be read as an email: it goes to quarantine with this reason (a gettext
+    id, said in the reader's language)."""
 
 
 @dataclass
@@ -74,17 +77,17 @@ def message_key(raw: bytes) -> str:
 def parse(raw: bytes, *, internaldate: datetime | None = None) -> Inbound:
     """Read a raw message; raise Unreadable when it has no sender or no readable content."""
     if not raw.strip():
-        raise Unreadable("empty message")
+        raise Unreadable(N_("The message is empty."))
     try:
         message = message_from_bytes(raw, policy=policy.default)
         headers = {name.lower() for name in message}
     except Exception as exc:
-        raise Unreadable(f"not an email message: {exc.__class__.__name__}") from None
+        raise Unreadable(N_("The message is not in the format of an email.")) from exc
     if not headers & {"from", "sender"}:
-        raise Unreadable("no From header")
+        raise Unreadable(N_("The message has no sender (no From header)."))
     name, address = _sender(message)
     if not address or "@" not in address:
-        raise Unreadable("the sender's address cannot be read")
+        raise Unreadable(N_("The sender's address cannot be read."))
     try:
         text = _text_of(message)
         attachments = list(_attachments(message))
@@ -92,7 +95,7 @@ def parse(raw: bytes, *, internaldate: datetime | None = None) -> Inbound:
     except Unreadable:
         raise
     except Exception as exc:
-        raise Unreadable(f"the content cannot be read: {exc.__class__.__name__}") from None
+        raise Unreadable(N_("The content of the message cannot be read.")) from exc
     return Inbound(
         key=message_key(raw),
         sender_name=name,

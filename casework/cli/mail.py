@@ -72,11 +72,13 @@ def import_(
 @app.command("quarantine")
 def quarantine() -> None:
     """List the messages that could not be read, newest first."""
-    from casework.i18n import format_moment
+    from casework.i18n import format_moment, format_size, gettext
     from casework.services import intake
 
     ctx = context()
     language = settings().i18n.default_language
     for row in intake.quarantined(ctx, actor=_actor()):
         moment = format_moment(row.created_at, ctx.tz, language)
-        typer.echo(f"{row.id}\t{moment}\t{row.raw_size} o\t{row.message_key}\t{row.reason}")
+        size = format_size(row.raw_size or 0, language)
+        reason = gettext(row.reason, language) if row.reason else ""
+        typer.echo(f"{row.id}\t{moment}\t{size}\t{row.message_key}\t{reason}")

@@ -20,6 +20,7 @@ message seen, finds it on its next run. The resume is the life cycle's own `resu
 (casework.services.cases), which moves the answer deadline by the business days paused.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,6 +44,7 @@ from casework.services.errors import Forbidden, NotFound, ServiceError
 from workflows.case_flow import CaseState, Trigger
 from workflows.deadlines import receipt_date
 
+log = logging.getLogger("casework.mail")
 SYSTEM = Actor(label="system:email")
 MAX_TEXT = 20000
 MAX_SUBJECT = 300
@@ -91,7 +93,10 @@ def receive(ctx: AppContext, *, raw: bytes, internaldate: datetime | None = None
         # subject of control characters): nothing was written; keep it for an officer.
         documents.store(ctx).discard(item.received for item in checked)
         documents.store(ctx).forget(new_files)
-        return _quarantine(ctx, key=key, raw=raw, reason=f"not registered: {refusal}")
+        log.warning("message %s kept in quarantine: %s", key, refusal)
+        return _quarantine(
+            ctx, key=key, raw=raw, reason=N_("The message could not be registered as a case.")
+        )
     except BaseException:
         documents.store(ctx).discard(item.received for item in checked)
         documents.store(ctx).forget(new_files)

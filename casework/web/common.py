@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from casework.api.errors import validation_problem
 from casework.context import Actor, AppContext
-from casework.i18n import format_day, format_moment, gettext, ngettext
+from casework.i18n import format_day, format_moment, format_size, gettext, ngettext
 from casework.security import policy
 from casework.services import users as user_service
 from casework.services.errors import Forbidden, NotFound, ServiceError
@@ -105,6 +105,9 @@ class Fmt:
 
     def moment(self, value: datetime | None) -> str:
         return format_moment(value, self.ctx.tz, self.language) if value else "—"
+
+    def size(self, value: int | None) -> str:
+        return format_size(value, self.language) if value is not None else "—"
 
     def local_day(self, value: datetime) -> date:
         return value.astimezone(self.ctx.tz).date()
@@ -229,6 +232,7 @@ class Page:
             ("/cases/new", self._("New case"), self.can("case.create")),
             ("/mine", self._("My cases"), self.can("notifications.read_own")),
             ("/dashboard", self._("Dashboard"), self.can("reports.read")),
+            ("/mail/quarantine", self._("Email in quarantine"), self.can("mail.quarantine")),
             (
                 "/admin",
                 self._("Administration"),

@@ -146,7 +146,7 @@ def test_a_malformed_message_is_kept_in_quarantine_for_the_officers(ctx):
     assert result.outcome == "quarantined"
     assert all_rows(ctx, Case) == []
     [row] = intake.quarantined(ctx, actor=OFFICER)
-    assert row.reason == "no From header"
+    assert row.reason == "The message has no sender (no From header)."
     _row, path = intake.quarantined_file(ctx, actor=OFFICER, message_id=row.id)
     assert path.read_bytes() == raw
     with pytest.raises(Forbidden):
