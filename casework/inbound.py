@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes, policy
-from email.headerregistry import Address
+from email.header import decode_header
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
@@ -62,10 +62,15 @@ class Inbound:
     automatic: str | None = None
 
 
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
 def message_key(raw: bytes) -> str:
     """Return the identity of a raw message: its Message-ID, or the SHA-256 of its bytes."""
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw
     try:
-        value = message_from_bytes(raw, policy=policy.compat32).get("Message-ID")
+        value = message_from_bytes(head, policy=policy.compat32).get("Message-ID")
     except Exception:  # a message too broken for headers has its bytes' hash
         value = None
     value = " ".join(str(value or "").split())
@@ -74,12 +79,14 @@ def message_key(raw: bytes) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-def parse(raw: bytes, *, internaldate: datetime | None = None) -> Inbound:
+def parse(raw: bytes, *, internaldate: datetime | None = None, key: str | None = None) -> Inbound:
     """Read a raw message; raise Unreadable when it has no sender or no readable content."""
     if not raw.strip():
         raise Unreadable(N_("The message is empty."))
     try:
-        message = message_from_bytes(raw, policy=policy.default)
+        # The compat32 policy keeps headers as text (decoded here), which costs a fraction of
+        # the default policy's header objects; the message class still finds body and parts.
+        message = message_from_bytes(raw, _class=EmailMessage, policy=policy.compat32)
         headers = {name.lower() for name in message}
     except Exception as exc:
         raise Unreadable(N_("The message is not in the format of an email.")) from exc
@@ -97,7 +104,7 @@ def parse(raw: bytes, *, internaldate: datetime | None = None) -> Inbound:
     except Exception as exc:
         raise Unreadable(N_("The content of the message cannot be read.")) from exc
     return Inbound(
-        key=message_key(raw),
+        key=key or message_key(raw),
         sender_name=name,
         sender_address=address,
         recipients=_recipients(message),
@@ -111,31 +118,56 @@ def parse(raw: bytes, *, internaldate: datetime | None = None) -> Inbound:
     )
 
 
+def _raw_header(message: EmailMessage, name: str) -> str | None:
+    for header, value in message.raw_items():
+        if header.lower() == name:
+            return value
+    return None
+
+
+def _bytes_as_text(data: bytes, charset: str | None) -> str:
+    charset = (charset or "utf-8").lower()
+    if charset in _AS_WINDOWS_1252 or charset == "unknown-8bit":
+        charset = "utf-8" if charset == "unknown-8bit" else "cp1252"
+    for candidate in (charset, "utf-8", "cp1252"):
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", "replace")
+
+
+def decode_words(value: str) -> str:
+    """Decode a header's encoded words (RFC 2047) and any raw 8-bit text, in their charsets."""
+    if any("\udc80" <= ch <= "\udcff" for ch in value):
+        # Unencoded 8-bit text: its bytes in UTF-8, or else Windows-1252.
+        value = _bytes_as_text(value.encode("ascii", "surrogateescape"), "unknown-8bit")
+    if "=?" not in value:
+        return value
+    try:
+        parts = decode_header(value)
+    except Exception:  # a malformed encoded word stays as it was written
+        return value
+    return "".join(
+        chunk if isinstance(chunk, str) else _bytes_as_text(chunk, charset)
+        for chunk, charset in parts
+    )
+
+
 def _header_text(message: EmailMessage, name: str) -> str:
-    value = message.get(name)
+    value = _raw_header(message, name)
     if value is None:
         return ""
-    text = str(value)
-    # An unencoded 8-bit header comes back with surrogates: read its bytes as UTF-8 or 1252.
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
-        data = text.encode("utf-8", "surrogateescape")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", "replace")
+    text = decode_words(" ".join(value.split()))
     return "".join(ch for ch in text if ch.isprintable() or ch == " ")
 
 
 def _sender(message: EmailMessage) -> tuple[str, str]:
-    raw = _header_text(message, "from") or _header_text(message, "sender")
-    try:
-        addresses = message["from"].addresses if message["from"] is not None else ()
-    except Exception:
-        addresses = ()
-    if addresses:
-        first: Address = addresses[0]
-        return " ".join(first.display_name.split()), first.addr_spec.strip().lower()
-    name, address = parseaddr(raw)
+    raw = _raw_header(message, "from") or _raw_header(message, "sender") or ""
+    name, address = parseaddr(" ".join(raw.split()))
+    if not address and raw:
+        name, address = parseaddr(decode_words(raw))
+    name = "".join(ch for ch in decode_words(name) if ch.isprintable())
     return " ".join(name.split()), address.strip().lower()
 
 
@@ -190,16 +222,7 @@ def _topmost_received(message: EmailMessage) -> datetime | None:
 
 def decode(part: EmailMessage) -> str:
     """Return the text of a part in its charset (ISO-8859-1 read as Windows-1252)."""
-    payload = part.get_payload(decode=True) or b""
-    charset = (part.get_content_charset() or "utf-8").lower()
-    if charset in _AS_WINDOWS_1252:
-        charset = "cp1252"
-    for candidate in (charset, "utf-8", "cp1252"):
-        try:
-            return payload.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return payload.decode("cp1252", "replace")
+    return _bytes_as_text(part.get_payload(decode=True) or b"", part.get_content_charset())
 
 
 def _text_of(message: EmailMessage) -> str:
@@ -234,7 +257,7 @@ def _attachments(message: EmailMessage):
             name = f"{_safe_name(subject) or 'message'}.eml"
             yield Attachment(filename=name, data=inner.as_bytes(policy=policy.SMTP))
             continue
-        name = part.get_filename() or f"piece-jointe-{index}"
+        name = decode_words(part.get_filename() or "") or f"piece-jointe-{index}"
         data = part.get_payload(decode=True)
         if data is None:
             continue

@@ -77,7 +77,7 @@ def receive(ctx: AppContext, *, raw: bytes, internaldate: datetime | None = None
         if documents_repo.is_known(session, key):
             return Received(key=key, outcome=None)
     try:
-        message = inbound.parse(raw, internaldate=internaldate)
+        message = inbound.parse(raw, internaldate=internaldate, key=key)
     except inbound.Unreadable as unreadable:
         return _quarantine(ctx, key=key, raw=raw, reason=str(unreadable))
     ignored = message.automatic or _from_ourselves(ctx, message)
