@@ -20,10 +20,12 @@ message seen, finds it on its next run. The resume is the life cycle's own `resu
 (casework.services.cases), which moves the answer deadline by the business days paused.
 """
 
+import io
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from email.utils import parseaddr
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -107,26 +109,33 @@ def receive(ctx: AppContext, *, raw: bytes, internaldate: datetime | None = None
 
 
 def _from_ourselves(ctx: AppContext, message: inbound.Inbound) -> str | None:
-    ours = ctx.settings.smtp.from_address.lower()
-    if message.sender_address == ours.rpartition("<")[2].rstrip(">"):
-        return "sent by casework itself"
-    return None
+    """Say so when casework itself sent the message (a loop through an auto-forward)."""
+    ours = parseaddr(ctx.settings.smtp.from_address)[1].lower()
+    return "sent by casework itself" if message.sender_address == ours else None
 
 
-def _row(message: inbound.Inbound, *, outcome: MessageOutcome, now: datetime, **fields) -> dict:
-    return {
-        "message_key": message.key,
+def _row(
+    key: str,
+    *,
+    outcome: MessageOutcome,
+    now: datetime,
+    message: inbound.Inbound | None = None,
+    **fields,
+) -> dict:
+    """Return the `incoming_messages` row of a message (what was read of it, when there is)."""
+    row = {
+        "message_key": key,
         "outcome": outcome.value,
-        "sender": message.sender_address[:320],
-        "subject": message.subject[:MAX_SUBJECT],
-        "received_at": message.received_at,
+        "sender": message.sender_address[:320] if message else "",
+        "subject": message.subject[:MAX_SUBJECT] if message else "",
+        "received_at": message.received_at if message else None,
         "created_at": now,
         "case_id": None,
         "reason": None,
         "raw_sha256": None,
         "raw_size": None,
-        **fields,
     }
+    return {**row, **fields}
 
 
 def _record_only(
@@ -134,7 +143,8 @@ def _record_only(
 ) -> Received:
     with unit_of_work(ctx.engine) as session:
         claimed = documents_repo.claim_message(
-            session, _row(message, outcome=outcome, now=ctx.now(), reason=reason)
+            session,
+            _row(message.key, outcome=outcome, now=ctx.now(), message=message, reason=reason),
         )
     if claimed is None:
         return Received(key=message.key, outcome=None)
@@ -144,18 +154,14 @@ def _record_only(
 def _quarantine(ctx: AppContext, *, key: str, raw: bytes, reason: str) -> Received:
     """Keep a message that cannot be read: its bytes stored like a document, its row listed."""
     sha256, new = documents.store(ctx).put_bytes(raw)
-    row = {
-        "message_key": key,
-        "outcome": MessageOutcome.QUARANTINED.value,
-        "sender": "",
-        "subject": "",
-        "received_at": None,
-        "created_at": ctx.now(),
-        "case_id": None,
-        "reason": reason,
-        "raw_sha256": sha256,
-        "raw_size": len(raw),
-    }
+    row = _row(
+        key,
+        outcome=MessageOutcome.QUARANTINED,
+        now=ctx.now(),
+        reason=reason,
+        raw_sha256=sha256,
+        raw_size=len(raw),
+    )
     try:
         with unit_of_work(ctx.engine) as session:
             claimed = documents_repo.claim_message(session, row)
@@ -172,8 +178,6 @@ def _check_attachments(
     ctx: AppContext, message: inbound.Inbound
 ) -> tuple[list[documents.Checked], list[dict]]:
     """Receive and recognize each attachment; note those refused (kind or size) and why."""
-    import io
-
     checked, refused = [], []
     for attachment in message.attachments:
         try:
@@ -208,15 +212,15 @@ def _target(session: Session, message: inbound.Inbound) -> Case | None:
         )
         case_id = session.execute(query).scalars().first()
         if case_id is not None:
-            case = session.get(Case, case_id, with_for_update=True)
-            return case
+            return session.get(Case, case_id, with_for_update=True)
     return None
 
 
 def _fitting(
     session: Session, ctx: AppContext, case_id: int | None, checked: list, refused: list
 ) -> list:
-    """Keep the attachments that fit in the case's limit, in order; note the others."""
+    """Keep the attachments that fit in the case's limit, in order; note and discard the others
+    (`checked` keeps only those kept, so that a failure later discards the right files)."""
     room = ctx.settings.documents.max_case_bytes
     if case_id is not None:
         room -= documents_repo.total_size(session, case_id)
@@ -247,8 +251,9 @@ def _process(
     new_files: list[str],
 ) -> Received:
     now = ctx.now()
+    # Claimed first: a second process with the same message waits here, then finds it taken.
     claimed = documents_repo.claim_message(
-        session, _row(message, outcome=MessageOutcome.NEW_CASE, now=now)
+        session, _row(message.key, outcome=MessageOutcome.NEW_CASE, now=now, message=message)
     )
     if claimed is None:
         return Received(key=message.key, outcome=None)

@@ -8,16 +8,17 @@ import pytest
 from sqlmodel import Session, select
 
 from casework.config import MailSettings
+from casework.context import Actor
 from casework.models import Case, CaseEvent, Document, IncomingMessage, OutboxMessage, Requester
 from casework.services import cases as case_service
 from casework.services import intake
 from casework.services.errors import Forbidden
 from notifications.channels.emails import message_id as sent_message_id
 from tests import mail_corpus as corpus
-from tests.security.conftest import SYSTEM, make_case
+from tests.security.conftest import make_case
 
 MONTREAL = ZoneInfo("America/Toronto")
-OFFICER = SYSTEM
+OFFICER = Actor(label="user:responsable", role="officer")
 
 
 def all_rows(ctx, model, *where) -> list:
@@ -150,7 +151,7 @@ def test_a_malformed_message_is_kept_in_quarantine_for_the_officers(ctx):
     _row, path = intake.quarantined_file(ctx, actor=OFFICER, message_id=row.id)
     assert path.read_bytes() == raw
     with pytest.raises(Forbidden):
-        intake.quarantined(ctx, actor=SYSTEM.__class__(label="agent", role="agent"))
+        intake.quarantined(ctx, actor=Actor(label="user:agent", role="agent"))
 
 
 @pytest.mark.parametrize("message", [corpus.utf8_quoted_printable, corpus.no_message_id])

@@ -3,6 +3,7 @@ officer attaches the scanned letter, a refused file is named next to the field, 
 confidentiality rule holds on downloads for each role; each page at 1366 px and 390 px, in French
 and English."""
 
+import io
 import re
 from pathlib import Path
 
@@ -115,8 +116,6 @@ def test_documents_are_downloaded_in_the_browser_only_under_the_confidentiality_
     from tests.security.conftest import SYSTEM
 
     case = _complaint_assigned_to_someone_else(server.ctx, "agent")
-    import io
-
     [letter] = documents.attach(
         server.ctx,
         actor=SYSTEM,
