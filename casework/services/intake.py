@@ -41,7 +41,7 @@ from casework.repositories import documents as documents_repo
 from casework.schemas import PREFIXES, CaseCreate, Channel, RequesterCreate, TransitionIn
 from casework.security import policy
 from casework.services import cases as case_service
-from casework.services import documents
+from casework.services import documents, notices
 from casework.services.errors import Forbidden, NotFound, ServiceError
 from workflows.case_flow import CaseState, Trigger
 from workflows.deadlines import receipt_date
@@ -315,9 +315,21 @@ def _process(
                 data=facts,
             ),
         )
+        received_on = receipt_date(received_at, ctx.tz)
         if from_requester and case.status == CaseState.AWAITING_REQUESTER.value:
-            _resume(ctx, session, case, received_on=receipt_date(received_at, ctx.tz), now=now)
+            _resume(ctx, session, case, received_on=received_on, now=now)
             resumed = True
+        # A reply nobody hears of waits unread: the assignee (or the officers) is told.
+        notices.on_correspondence(
+            ctx,
+            session,
+            case,
+            now=now,
+            received_on=received_on,
+            email_subject=message.subject,
+            from_requester=from_requester,
+            resumed=resumed,
+        )
     else:
         if rows or refused:
             cases_repo.add_event(

@@ -227,3 +227,31 @@ def test_the_acknowledgment_of_a_new_email_case_waits_for_the_officer_unless_set
     acknowledged = all_rows(ctx, Case, Case.reference == "PLT-2026-00002")[0]
     assert acknowledged.status == "acknowledged"
     assert [m.recipient for m in all_rows(ctx, OutboxMessage)] == ["marie.tremblay@example.org"]
+
+
+def test_the_assignee_is_told_when_the_requesters_reply_resumes_their_case(ctx, clock):
+    from casework.services import users
+
+    agent = users.add(
+        ctx,
+        actor=Actor(label="test", role="admin"),
+        username="chloe",
+        full_name="Chloé Morin",
+        role="agent",
+        password="un mot de passe assez long",
+        email="chloe.morin@example.qc.ca",
+    )
+    case = make_case(ctx, assignee_id=agent.id, path=["request_information"])
+    clock.current = datetime(2026, 11, 26, 10, 0, tzinfo=MONTREAL)
+    reply_at = datetime(2026, 11, 26, 9, 12, tzinfo=MONTREAL)
+    intake.receive(ctx, raw=corpus.reply(subject=f"Re: {case.reference}", moment=reply_at))
+    told = all_rows(ctx, OutboxMessage, OutboxMessage.kind == "correspondence_notice")
+    assert sorted((m.channel, m.user_id, m.recipient) for m in told) == [
+        ("email", agent.id, "chloe.morin@example.qc.ca"),
+        ("inapp", agent.id, None),
+    ]
+    assert told[0].subject == (
+        f"Réponse de la personne au dossier {case.reference} : le dossier reprend"
+    )
+    text = " ".join(told[0].text_body.replace("\xa0", " ").split())
+    assert "il reprend, et la réponse est maintenant due le 23 décembre 2026." in text
