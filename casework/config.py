@@ -255,6 +255,8 @@ class MailSettings(_Section):
     security: Literal["ssl", "starttls", "none"] = "ssl"
     username: str | None = None
     password: SecretStr | None = None
+    # A certificate authority to trust besides the system's (a server with an internal CA).
+    ca_file: Path | None = None
     folder: str = "INBOX"
     # Where a processed message goes; without it, it is only marked seen.
     processed_folder: str | None = None

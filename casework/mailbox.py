@@ -80,11 +80,12 @@ def connect(settings: MailSettings) -> Iterator[imaplib.IMAP4]:
     if not settings.imap_host:
         raise MailboxError("mail.imap_host is not set: no mailbox to read (docs/operations.md)")
     try:
+        tls = ssl.create_default_context(cafile=settings.ca_file)
         if settings.security == "ssl":
             client = imaplib.IMAP4_SSL(
                 settings.imap_host,
                 settings.imap_port,
-                ssl_context=ssl.create_default_context(),
+                ssl_context=tls,
                 timeout=settings.timeout_seconds,
             )
         else:
@@ -92,13 +93,13 @@ def connect(settings: MailSettings) -> Iterator[imaplib.IMAP4]:
                 settings.imap_host, settings.imap_port, timeout=settings.timeout_seconds
             )
             if settings.security == "starttls":
-                client.starttls(ssl_context=ssl.create_default_context())
+                client.starttls(ssl_context=tls)
         password = settings.password.get_secret_value() if settings.password else ""
         client.login(settings.username or "", password)
         status, _ = client.select(folder_name(settings.folder))
         if status != "OK":
             raise MailboxError(f"mail.folder: the mailbox has no folder {settings.folder!r}")
-    except (OSError, imaplib.IMAP4.error) as exc:
+    except (OSError, ssl.SSLError, imaplib.IMAP4.error) as exc:
         where = f"{settings.imap_host}:{settings.imap_port}"
         raise MailboxError(f"cannot read {where}: {exc}") from None
     try:

@@ -32,7 +32,9 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/tls/cert.pem
+ssl_key = <{root}/tls/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{root}/mail/%u
@@ -54,7 +56,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 """
@@ -67,11 +70,19 @@ def _free_port() -> int:
 
 
 @dataclass
+class Server:
+    port: int  # plain IMAP (and STARTTLS)
+    tls_port: int  # IMAP over TLS
+    ca_file: Path  # the certificate the server shows, to trust
+
+
+@dataclass
 class Mailbox:
     """One user's mailbox on the test server."""
 
     port: int
     user: str
+    server: Server | None = None
 
     def settings(self, **overrides) -> MailSettings:
         values = {
@@ -109,8 +120,8 @@ class Mailbox:
 
 
 @pytest.fixture(scope="module")
-def imap_server() -> Iterator[int]:
-    """Start Dovecot on a free port; stop it after the module. Yield its port."""
+def imap_server() -> Iterator[Server]:
+    """Start Dovecot on free ports (plain and TLS); stop it after the module."""
     if not os.access(DOVECOT, os.X_OK):
         require("Dovecot", "install dovecot-imapd (scripts/system-packages test)")
     # Not under pytest's own folder, which only its owner may enter: Dovecot's mail processes
@@ -131,12 +142,39 @@ def imap_server() -> Iterator[int]:
         uid, gid = me.pw_uid, me.pw_gid
         internal_user = login_user = me.pw_name
         internal_group = str(gid)
-    port = _free_port()
+    port, tls_port = _free_port(), _free_port()
+    # A certificate of its own for 127.0.0.1, which the tests trust through mail.ca_file.
+    (root / "tls").mkdir()
+    made = subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(root / "tls" / "key.pem"),
+            "-out",
+            str(root / "tls" / "cert.pem"),
+        ],
+        capture_output=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        require("openssl", "to make the IMAP server's test certificate")
     config = root / "dovecot.conf"
     config.write_text(
         CONFIG.format(
             root=root,
             port=port,
+            tls_port=tls_port,
             uid=uid,
             gid=gid,
             internal_user=internal_user,
@@ -162,7 +200,7 @@ def imap_server() -> Iterator[int]:
             if time.monotonic() > deadline:
                 require("Dovecot", f"it does not answer on port {port}")
             time.sleep(0.1)
-    yield port
+    yield Server(port=port, tls_port=tls_port, ca_file=root / "tls" / "cert.pem")
     pid = int((root / "run" / "master.pid").read_text())
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 10
@@ -174,4 +212,6 @@ def imap_server() -> Iterator[int]:
 @pytest.fixture
 def mailbox(imap_server) -> Mailbox:
     """A mailbox of this test's own on the test server."""
-    return Mailbox(port=imap_server, user=f"plaintes-{uuid.uuid4().hex[:8]}")
+    return Mailbox(
+        port=imap_server.port, user=f"plaintes-{uuid.uuid4().hex[:8]}", server=imap_server
+    )

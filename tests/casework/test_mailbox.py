@@ -146,3 +146,23 @@ def test_a_mailbox_that_refuses_the_login_is_said_so(ctx, mailbox):
         assert "127.0.0.1" in str(refused)
     else:
         raise AssertionError("a refused login must stop the fetch")
+
+
+def test_the_mailbox_is_read_over_tls_and_starttls_with_the_certificate_checked(ctx, mailbox):
+    server = mailbox.server
+    mailbox.deliver(corpus.utf8_quoted_printable())
+    ctx.settings.mail = mailbox.settings(security="starttls", ca_file=server.ca_file)
+    assert imap.fetch(ctx).new_cases == ["PLT-2026-00001"]
+    mailbox.deliver(corpus.latin1_8bit())
+    ctx.settings.mail = mailbox.settings(
+        security="ssl", imap_port=server.tls_port, ca_file=server.ca_file
+    )
+    assert imap.fetch(ctx).new_cases == ["PLT-2026-00002"]
+    # Without the certificate's authority, the connection is refused, not made in the clear.
+    ctx.settings.mail = mailbox.settings(security="ssl", imap_port=server.tls_port)
+    try:
+        imap.fetch(ctx)
+    except imap.MailboxError as refused:
+        assert "CERTIFICATE_VERIFY_FAILED" in str(refused)
+    else:
+        raise AssertionError("an unknown certificate must stop the fetch")
