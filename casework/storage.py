@@ -8,10 +8,11 @@ file. A file is never changed once it has its name.
 """
 
 import hashlib
+import io
 import os
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,10 +32,9 @@ class Received:
     size: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class DocumentStore:
     root: Path
-    _kept: list[Path] = field(default_factory=list, repr=False)
 
     @classmethod
     def under(cls, data_dir: Path) -> "DocumentStore":
@@ -89,7 +89,5 @@ class DocumentStore:
 
     def put_bytes(self, data: bytes) -> tuple[str, bool]:
         """Store bytes already in memory; return their hash and whether they are new."""
-        import io
-
         received = self.receive(io.BytesIO(data), limit=len(data))
         return received.sha256, self.keep(received)

@@ -59,15 +59,6 @@ class Checked:
 
 
 @dataclass
-class Refused:
-    """An attachment of an email that could not be kept, and why (a gettext id and params)."""
-
-    filename: str
-    msgid: str
-    params: dict = field(default_factory=dict)
-
-
-@dataclass
 class DocumentsView:
     """The documents of a case as one reader may see them: listed, or only counted."""
 
@@ -114,11 +105,7 @@ def check(ctx: AppContext, *, filename: str, stream: BinaryIO) -> Checked:
     media_type = filetypes.detect(received.temporary)
     if media_type is None or received.size == 0:
         store(ctx).discard([received])
-        raise InvalidInput(
-            filetypes.REFUSED,
-            field="files",
-            name=filename,
-        )
+        raise InvalidInput(filetypes.REFUSED, field="files", name=filename)
     return Checked(filename=filename, received=received, media_type=media_type)
 
 
