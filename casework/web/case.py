@@ -310,7 +310,7 @@ def _actor_name(page: Page, label: str) -> str:
             if user.username == username:
                 return user.full_name
         return username
-    if label == "system":
+    if label == "system" or label.startswith("system:"):
         return "casework"
     return label
 

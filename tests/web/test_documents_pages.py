@@ -18,7 +18,7 @@ from casework.services import intake
 from casework.services import users as user_service
 from tests import documents_samples as samples
 from tests import mail_corpus as corpus
-from tests.web.conftest import login, look, screenshot
+from tests.web.conftest import SCREENSHOTS, login, look, screenshot
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -162,3 +162,26 @@ def test_officers_see_the_email_in_quarantine_and_agents_do_not(page, server):
     login(page, "agent")
     expect(page.get_by_role("link", name=re.compile("quarantaine"))).to_have_count(0)
     assert page.request.get("/mail/quarantine").status == 403
+
+
+def test_a_reply_by_email_shows_in_the_timeline_with_its_attachments(page, server):
+    page.set_viewport_size(DESKTOP)
+    case = _complaint_assigned_to_someone_else(server.ctx, "agent")
+    raw = corpus.three_attachments(message_id=f"<timeline-{case.reference}@example.org>")
+    raw = raw.replace(
+        b"Subject: =?UTF-8?Q?Pi=C3=A8ces_au_soutien?=",
+        f"Subject: Re: {case.reference}".encode(),
+    )
+    assert intake.receive(server.ctx, raw=raw).outcome == "correspondence"
+    login(page, "responsable")
+    page.goto(f"/cases/{case.reference}")
+    entry = page.locator(".timeline li", has_text="Courriel reçu").last
+    expect(entry).to_contain_text(f"Objet : Re: {case.reference}")
+    expect(entry).to_contain_text("Vous trouverez ci-joint la facture")
+    expect(entry).to_contain_text("facture-décembre.pdf")
+    expect(entry).to_contain_text("Non conservé : calcul.pdf")
+    entry.scroll_into_view_if_needed()
+    look(page, "case-email-received-fr-1366")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "case-email-received-fr-390")
+    entry.screenshot(path=str(SCREENSHOTS / "case-email-received-entry-fr-390.png"))
