@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 
 from casework.api.deps import get_context
 from casework.api.errors import responses
+from casework.config import Settings
 from casework.context import Actor, AppContext
 from casework.i18n import N_
 from casework.models import Document
@@ -100,6 +101,12 @@ def limited(request: Request, limit: int) -> Request:
     return Request(request.scope, counting)
 
 
+def upload_limit(settings: Settings) -> int:
+    """Return the largest body an upload of documents may send: what a case may hold, and room
+    for the form around it (a request body limit must let the upload routes go this far)."""
+    return settings.documents.max_case_bytes + FORM_OVERHEAD
+
+
 def too_large(ctx: AppContext) -> TooLarge:
     """The refusal of a body larger than the documents of a case may be."""
     return TooLarge(
@@ -111,9 +118,8 @@ def too_large(ctx: AppContext) -> TooLarge:
 
 async def read_uploads(request: Request, ctx: AppContext) -> tuple[list[service.Upload], object]:
     """Read the files of a multipart form (fields `files`, `description`, `from_requester`)."""
-    limit = ctx.settings.documents.max_case_bytes + FORM_OVERHEAD
     try:
-        form = await limited(request, limit).form(max_files=MAX_FILES)
+        form = await limited(request, upload_limit(ctx.settings)).form(max_files=MAX_FILES)
     except BodyTooLarge:
         raise too_large(ctx) from None
     except Exception:  # a body that is no multipart form
