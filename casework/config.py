@@ -70,7 +70,7 @@ class ServerSettings(_Section):
     # The largest request body accepted (bytes), and, on the paths that receive documents, the
     # largest upload; a larger one gets 413 before it is read (docs/deployment.md).
     max_body_bytes: int = Field(default=1_000_000, ge=1024, le=1_000_000_000)
-    max_upload_bytes: int = Field(default=25_000_000, ge=1024, le=10_000_000_000)
+    max_upload_bytes: int = Field(default=80_000_000, ge=1024, le=10_000_000_000)
 
 
 class LoggingSettings(_Section):
@@ -284,6 +284,64 @@ class RetentionSettings(_Section):
         return getattr(self, CaseKind(kind).value).as_rule()
 
 
+MEGABYTE = 1024 * 1024
+
+
+class DocumentSettings(_Section):
+    # The Protecteur du citoyen's own complaint form takes 10 MB a file and 75 MB in all.
+    max_file_mb: int = Field(default=10, ge=1, le=1024)
+    max_case_mb: int = Field(default=75, ge=1, le=10 * 1024)
+
+    @model_validator(mode="after")
+    def _case_holds_a_file(self) -> "DocumentSettings":
+        if self.max_case_mb < self.max_file_mb:
+            raise ValueError("max_case_mb must be at least max_file_mb")
+        return self
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb * MEGABYTE
+
+    @property
+    def max_case_bytes(self) -> int:
+        return self.max_case_mb * MEGABYTE
+
+
+class MailSettings(_Section):
+    """The mailbox read by `casework mail fetch` (docs/operations.md)."""
+
+    # Without a host, `mail fetch` has nothing to read (and the scheduler does not try).
+    imap_host: str | None = None
+    imap_port: int = Field(default=993, ge=1, le=65535)
+    security: Literal["ssl", "starttls", "none"] = "ssl"
+    username: str | None = None
+    password: SecretStr | None = None
+    # A certificate authority to trust besides the system's (a server with an internal CA).
+    ca_file: Path | None = None
+    folder: str = "INBOX"
+    # Where a processed message goes; without it, it is only marked seen.
+    processed_folder: str | None = None
+    timeout_seconds: float = Field(default=30, gt=0)
+    fetch_every_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    # The kind of a new case by the address it was sent to; complaint for any other address.
+    kinds: dict[str, CaseKind] = Field(default_factory=dict)
+    # Send the acknowledgment of a new email case at once, or leave it to the officer (default).
+    auto_acknowledge: bool = False
+
+    @field_validator("kinds")
+    @classmethod
+    def _addresses_in_lower_case(cls, value: dict[str, CaseKind]) -> dict[str, CaseKind]:
+        return {address.strip().lower(): kind for address, kind in value.items()}
+
+    def kind_for(self, addresses: list[str]) -> CaseKind:
+        """Return the kind of a new case sent to these addresses."""
+        for address in addresses:
+            kind = self.kinds.get(address.lower())
+            if kind is not None:
+                return kind
+        return CaseKind.COMPLAINT
+
+
 class I18nSettings(_Section):
     default_language: Literal["fr", "en"] = "fr"
 
@@ -308,6 +366,8 @@ class Settings(BaseSettings):
     security: SecuritySettings = SecuritySettings()
     i18n: I18nSettings = I18nSettings()
     retention: RetentionSettings = RetentionSettings()
+    documents: DocumentSettings = DocumentSettings()
+    mail: MailSettings = MailSettings()
     data_dir: Path = Path("var")
 
     @classmethod

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlmodel import Session
 
 from casework.config import Settings
 from casework.db import make_engine
@@ -65,10 +64,13 @@ def build_calendar(settings: Settings, changes: Iterable[ClosureChange] = ()) ->
 def closure_changes(engine: Engine) -> list[ClosureChange]:
     """Read the closure changes decided in casework, oldest first (none before the table
     exists: a database not yet migrated)."""
+    from casework.db import read_session
     from casework.repositories import closures as closures_repo
 
     try:
-        with Session(engine) as session:
+        # A read session: called inside a command's unit of work (the calendar is rechecked every
+        # CALENDAR_RECHECK_SECONDS), it must not wait for that command's own write lock.
+        with read_session(engine) as session:
             return closures_repo.changes(session)
     except (OperationalError, ProgrammingError):
         return []

@@ -157,6 +157,20 @@ def format_moment(moment: datetime, tz, language: str = DEFAULT_LANGUAGE) -> str
     return f"{format_day(local.date(), language)} at {format_time(local, None, language)}"
 
 
+def format_size(size: int, language: str = DEFAULT_LANGUAGE) -> str:
+    """Format a file size: `850 o`, `34 ko`, `1,2 Mo` in French; `850 B`, `34 KB`, `1.2 MB`."""
+    from babel.numbers import format_decimal
+
+    language = normalize_language(language)
+    units = ("o", "ko", "Mo", "Go") if language == "fr" else ("B", "KB", "MB", "GB")
+    value, unit = float(size), 0
+    while value >= 1024 and unit < len(units) - 1:
+        value, unit = value / 1024, unit + 1
+    pattern = "#,##0" if unit < 2 or value >= 10 else "#,##0.#"
+    number = format_decimal(value, format=pattern, locale="fr_CA" if language == "fr" else "en_CA")
+    return f"{number}\u00a0{units[unit]}"
+
+
 def colon(language: str = DEFAULT_LANGUAGE) -> str:
     """Return a colon as the language writes it: a non-breaking space before it in French."""
     return NBSP + ":" if normalize_language(language) == "fr" else ":"

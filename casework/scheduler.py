@@ -17,6 +17,9 @@ Jobs, in the configured time zone (America/Toronto):
     prune     03:00 daily             forget run claims older than 30 days
     retention 02:00 daily             apply the retention schedule to the cases due, when
                                       `retention.automatic` is on (Loi sur les archives, art. 7)
+    mail      every mail.fetch_every_minutes (5 by default), when mail.imap_host is set:
+                                      read the mailbox (casework.mailbox); each message is
+                                      processed once whoever reads it, so it needs no claim
 
 The jobs are thin adapters over the services (casework.services.reminders and .outbox); each
 claims its slot in the database (delivery claims each message instead), so running two
@@ -130,6 +133,14 @@ def build(ctx: AppContext, *, worker: str):
         lambda: retention.apply_due(ctx, worker=worker),
         CronTrigger(hour=2, minute=0, timezone=tz),
     )
+    if ctx.settings.mail.imap_host:
+        from casework import mailbox
+
+        jobs(
+            "mail",
+            lambda: mailbox.fetch(ctx),
+            IntervalTrigger(minutes=ctx.settings.mail.fetch_every_minutes, timezone=tz),
+        )
     return scheduler
 
 

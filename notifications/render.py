@@ -29,6 +29,7 @@ KINDS = (
     "digest",
     "extension_notice",
     "escalation_notice",
+    "correspondence_notice",
 )
 TEXT_WIDTH = 76
 

@@ -274,6 +274,15 @@ def list_events(
     events = [event_public(e) for e in service.events(ctx, reference=reference)]
     # The acknowledgment letter kept with its event carries the requester's name and address:
     # it is personal information like the requester panel, shown and logged under the same rule.
+    # The documents and the emails of the requester fall under the same rule (issue 14).
+    if not policy.can(actor, "document.read", view.case):
+        for event in events:
+            if event.kind in ("documents", "correspondence"):
+                event.reason = None
+                event.data = {
+                    "redacted": True,
+                    "documents": len(event.data.get("documents") or ()),
+                }
     letters = [e for e in events if "letter" in e.data]
     if letters and not policy.can_see_requester(actor, view.case):
         for event in letters:

@@ -29,6 +29,7 @@ from casework.services.errors import (
     NotFound,
     RequestRefused,
     ServiceError,
+    TooLarge,
     TooManyAttempts,
     TransitionNotAllowed,
     VersionConflict,
@@ -159,6 +160,7 @@ STATUS = {
     VersionConflict: 409,
     TransitionNotAllowed: 409,
     BodyTooLarge: 413,
+    TooLarge: 413,
     InvalidInput: 422,
     TooManyAttempts: 429,
     InternalError: 500,
@@ -334,7 +336,8 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "Not allowed: the role does not permit this action, or a CSRF token is missing.",
         404: "No such case.",
         409: "Refused: the transition is not allowed now, or the version is stale.",
-        413: "The request body is larger than the configured limit; it was not read.",
+        413: "Too large: the request body, a file, or the documents of a case together, over "
+        "the configured limit.",
         422: "The request is not valid; each bad field is named.",
         429: "Too many failed logins from this address: wait for the Retry-After seconds.",
     }

@@ -4,6 +4,7 @@ import json
 
 import typer
 
+from casework.cli import documents as documents_cli
 from casework.cli.common import context, fail, settings
 from casework.context import Actor, AppContext
 from casework.i18n import colon, format_day, gettext
@@ -208,6 +209,10 @@ def fire(
     for warning in public.warnings:
         typer.echo(_("Warning: %(warning)s", warning=warning), err=True)
 
+
+# Documents (casework.cli.documents): `case attach` and `case documents`.
+app.command("attach")(documents_cli.attach)
+app.command("documents")(documents_cli.list_documents)
 
 workflow_app = typer.Typer(help="The case life cycle.", no_args_is_help=True)
 

@@ -8,6 +8,7 @@ import casework
 from casework.cli import apikeys as apikeys_cli
 from casework.cli import calendar as calendar_cli
 from casework.cli import cases as cases_cli
+from casework.cli import mail as mail_cli
 from casework.cli import outbox as outbox_cli
 from casework.cli import scheduler as scheduler_cli
 from casework.cli import users as users_cli
@@ -33,6 +34,7 @@ app.add_typer(cases_cli.workflow_app, name="workflow")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(apikeys_cli.app, name="apikeys")
 app.add_typer(outbox_cli.app, name="outbox")
+app.add_typer(mail_cli.app, name="mail")
 app.command("scheduler")(scheduler_cli.scheduler)
 
 
@@ -77,26 +79,65 @@ def db_current() -> None:
 
 
 @db_app.command("backup")
-def db_backup(target: str = typer.Argument(..., help="The backup file to write.")) -> None:
-    """Copy the SQLite database safely while casework runs (PostgreSQL: use pg_dump)."""
+def db_backup(
+    target: str = typer.Argument(
+        ..., help="The backup file to write (a folder with --documents-only)."
+    ),
+    documents_only: bool = typer.Option(
+        False, "--documents-only", help="Copy only the documents' files (beside pg_dump)."
+    ),
+) -> None:
+    """Copy the SQLite database safely while casework runs, and the documents' files beside it
+    (TARGET.documents/); PostgreSQL: pg_dump, and --documents-only for the files."""
     import sqlite3
     from pathlib import Path
 
     from sqlalchemy.engine import make_url
 
     url = make_url(settings().database.url)
-    if url.get_backend_name() != "sqlite":
-        fail("db backup copies SQLite databases; for PostgreSQL use pg_dump (docs/deployment.md)")
     destination = Path(target)
-    if destination.exists():
-        fail(f"{destination} exists already: choose a new file")
+    if documents_only:
+        copied = _copy_documents(destination)
+        typer.echo(f"{copied} document file(s) copied to {destination}")
+        return
+    if url.get_backend_name() != "sqlite":
+        fail(
+            "db backup copies SQLite databases; for PostgreSQL use pg_dump, and "
+            "`casework db backup --documents-only FOLDER` for the documents (docs/deployment.md)"
+        )
+    files = destination.with_name(destination.name + ".documents")
+    for path in (destination, files):
+        if path.exists():
+            fail(f"{path} exists already: choose a new file")
     source = sqlite3.connect(url.database)
     try:
         with sqlite3.connect(destination) as copy:
             source.backup(copy)
     finally:
         source.close()
-    typer.echo(f"database copied to {destination}")
+    # After the database: every document its copy names was stored before its row committed.
+    copied = _copy_documents(files)
+    typer.echo(f"database copied to {destination}, {copied} document file(s) to {files}")
+
+
+def _copy_documents(destination) -> int:
+    """Copy the documents' files (named by their hash, never changed) to a new folder."""
+    import shutil
+
+    from casework.storage import DocumentStore
+
+    if destination.exists():
+        fail(f"{destination} exists already: choose a new folder")
+    root = DocumentStore.under(settings().data_dir).root
+    destination.mkdir(parents=True)
+    copied = 0
+    if root.exists():
+        for path in sorted(root.glob("??/??/*")):
+            target = destination / path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+            copied += 1
+    return copied
 
 
 @config_app.command("show")

@@ -11,6 +11,7 @@ from casework.models.cases import (
     ReferenceCounter,
     Requester,
 )
+from casework.models.documents import Document, IncomingMessage, MessageOutcome
 from casework.models.feeds import DeadlineFeed
 from casework.models.notifications import (
     MessageChannel,
@@ -40,9 +41,12 @@ __all__ = [
     "CasePause",
     "DeadlineFeed",
     "Disposition",
+    "Document",
     "Incident",
     "IncidentCase",
+    "IncomingMessage",
     "MessageChannel",
+    "MessageOutcome",
     "MessageStatus",
     "Notification",
     "OutboxMessage",

@@ -16,7 +16,10 @@ from casework.config import ServerSettings
 from casework.services.errors import BodyTooLarge
 
 # The routes that receive documents (scans, attachments): each pattern matches a whole path.
-UPLOAD_PATHS: tuple[re.Pattern[str], ...] = ()
+UPLOAD_PATHS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"/api/cases/[^/]+/documents"),
+    re.compile(r"/cases/[^/]+/documents"),
+)
 
 
 class _TooLarge(Exception):

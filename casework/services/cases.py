@@ -79,7 +79,15 @@ def _event(case: Case, *, actor: Actor, at: datetime, kind: str, **fields) -> Ca
 
 def open_case(ctx: AppContext, *, actor: Actor, data: CaseCreate) -> CaseView:
     """Register a case: give it its reference, compute its deadlines, record its first event."""
-    now = ctx.now()
+    with unit_of_work(ctx.engine) as session:
+        return register(ctx, session, actor=actor, data=data, now=ctx.now())
+
+
+def register(
+    ctx: AppContext, session: Session, *, actor: Actor, data: CaseCreate, now: datetime
+) -> CaseView:
+    """Register a case in the caller's unit of work (open_case, or an email that becomes a
+    case together with the record that it was read)."""
     received_at = data.received_at
     if received_at > now:
         raise InvalidInput(N_("The receipt time is in the future."), field="received_at")
@@ -96,54 +104,51 @@ def open_case(ctx: AppContext, *, actor: Actor, data: CaseCreate) -> CaseView:
             field="facts_known_on",
         )
     written = data.channel in WRITTEN_CHANNELS
-    with unit_of_work(ctx.engine) as session:
-        _check_assignee(session, data.assignee_id)
-        requester = None
-        if data.requester is not None:
-            requester = repo.insert_row(session, Requester(**data.requester.model_dump()))
-        sequence = repo.next_sequence(session, kind=data.kind.value, year=received_on.year)
-        case = Case(
-            reference=f"{PREFIXES[data.kind]}-{received_on.year}-{sequence:05d}",
-            kind=data.kind.value,
-            channel=data.channel.value,
-            subject=data.subject,
-            description=data.description,
-            priority=data.priority.value,
-            status=case_flow.CaseState.RECEIVED.value,
-            received_at=received_at.astimezone(UTC),
-            requester_id=requester.id if requester else None,
-            assignee_id=data.assignee_id,
-            facts_known_on=data.facts_known_on,
-            ack_due_on=due_date(
-                calendar, received_at=received_at, delay=policy.acknowledgment, tz=ctx.tz
-            )
-            if written
-            else None,
-            answer_due_on=answer_due(
-                calendar, received_at=received_at, delay=policy.answer, tz=ctx.tz
-            ),
-            calendar_version=calendar.version,
-            created_at=now,
-            updated_at=now,
+    _check_assignee(session, data.assignee_id)
+    requester = None
+    if data.requester is not None:
+        requester = repo.insert_row(session, Requester(**data.requester.model_dump()))
+    sequence = repo.next_sequence(session, kind=data.kind.value, year=received_on.year)
+    case = Case(
+        reference=f"{PREFIXES[data.kind]}-{received_on.year}-{sequence:05d}",
+        kind=data.kind.value,
+        channel=data.channel.value,
+        subject=data.subject,
+        description=data.description,
+        priority=data.priority.value,
+        status=case_flow.CaseState.RECEIVED.value,
+        received_at=received_at.astimezone(UTC),
+        requester_id=requester.id if requester else None,
+        assignee_id=data.assignee_id,
+        facts_known_on=data.facts_known_on,
+        ack_due_on=due_date(
+            calendar, received_at=received_at, delay=policy.acknowledgment, tz=ctx.tz
         )
-        _refresh_clock(case)
-        repo.insert_row(session, case)
-        repo.insert_row(
-            session,
-            _event(
-                case,
-                actor=actor,
-                at=now,
-                kind="created",
-                to_state=case.status,
-                data={
-                    "ack_due_on": case.ack_due_on.isoformat() if case.ack_due_on else None,
-                    "answer_due_on": case.answer_due_on.isoformat(),
-                    "calendar_version": case.calendar_version,
-                    "channel": case.channel,
-                },
-            ),
-        )
+        if written
+        else None,
+        answer_due_on=answer_due(calendar, received_at=received_at, delay=policy.answer, tz=ctx.tz),
+        calendar_version=calendar.version,
+        created_at=now,
+        updated_at=now,
+    )
+    _refresh_clock(case)
+    repo.insert_row(session, case)
+    repo.insert_row(
+        session,
+        _event(
+            case,
+            actor=actor,
+            at=now,
+            kind="created",
+            to_state=case.status,
+            data={
+                "ack_due_on": case.ack_due_on.isoformat() if case.ack_due_on else None,
+                "answer_due_on": case.answer_due_on.isoformat(),
+                "calendar_version": case.calendar_version,
+                "channel": case.channel,
+            },
+        ),
+    )
     return CaseView(case=case, requester=requester)
 
 
@@ -236,49 +241,63 @@ def recompute_deadlines(
 
 def fire(ctx: AppContext, *, actor: Actor, reference: str, request: TransitionIn) -> CaseView:
     """Move a case through its life cycle; a refused transition changes nothing."""
-    now = ctx.now()
-    today = ctx.today()
     with unit_of_work(ctx.engine) as session:
         case = _locked(session, reference, request.version)
-        source = case.status
-        try:
-            result = case_flow.fire(
-                case,
-                case_flow.TransitionRequest(
-                    trigger=request.trigger.value,
-                    today=today,
-                    answer_summary=request.answer_summary,
-                    comment=request.comment,
-                    protecteur_file_number=request.protecteur_file_number,
-                    escalated_on=request.escalated_on,
-                    protecteur_reply_due_on=request.protecteur_reply_due_on,
-                    facts_known_on=case.facts_known_on,
-                    outcome=request.outcome.value if request.outcome else None,
-                    reason=request.reason,
-                ),
-            )
-        except case_flow.TransitionRefused as refused:
-            raise TransitionNotAllowed(
-                reason=refused.message, allowed=[str(t) for t in refused.allowed]
-            ) from None
-        data = _apply(ctx, session, case, request, now=now, today=today)
-        _refresh_clock(case)
-        _touch(case, now)
-        repo.add_event(
-            session,
-            _event(
-                case,
-                actor=actor,
-                at=now,
-                kind="transition",
-                trigger=result.trigger.value,
-                from_state=source,
-                to_state=case.status,
-                reason=request.reason or request.comment,
-                data={**data, "warnings": [w.render() for w in result.warnings]},
+        return fire_on(ctx, session, case, actor=actor, request=request, now=ctx.now())
+
+
+def fire_on(
+    ctx: AppContext,
+    session: Session,
+    case: Case,
+    *,
+    actor: Actor,
+    request: TransitionIn,
+    now: datetime,
+    today: date | None = None,
+) -> CaseView:
+    """Fire a transition on a case locked in the caller's unit of work (`today`, when given, is
+    the day it takes effect: the day a reply reached the office)."""
+    today = today or now.astimezone(ctx.tz).date()
+    source = case.status
+    try:
+        result = case_flow.fire(
+            case,
+            case_flow.TransitionRequest(
+                trigger=request.trigger.value,
+                today=today,
+                answer_summary=request.answer_summary,
+                comment=request.comment,
+                protecteur_file_number=request.protecteur_file_number,
+                escalated_on=request.escalated_on,
+                protecteur_reply_due_on=request.protecteur_reply_due_on,
+                facts_known_on=case.facts_known_on,
+                outcome=request.outcome.value if request.outcome else None,
+                reason=request.reason,
             ),
         )
-        requester = repo.get_requester(session, case.requester_id)
+    except case_flow.TransitionRefused as refused:
+        raise TransitionNotAllowed(
+            reason=refused.message, allowed=[str(t) for t in refused.allowed]
+        ) from None
+    data = _apply(ctx, session, case, request, now=now, today=today)
+    _refresh_clock(case)
+    _touch(case, now)
+    repo.add_event(
+        session,
+        _event(
+            case,
+            actor=actor,
+            at=now,
+            kind="transition",
+            trigger=result.trigger.value,
+            from_state=source,
+            to_state=case.status,
+            reason=request.reason or request.comment,
+            data={**data, "warnings": [w.render() for w in result.warnings]},
+        ),
+    )
+    requester = repo.get_requester(session, case.requester_id)
     return CaseView(case=case, requester=requester, warnings=result.warnings)
 
 

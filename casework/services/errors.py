@@ -49,6 +49,12 @@ class VersionConflict(ServiceError):
         self.current_version = current_version
 
 
+class TooLarge(ServiceError):
+    """More bytes than a configured limit allows (a file, the documents of a case)."""
+
+    code = "too_large"
+
+
 class TransitionNotAllowed(ServiceError):
     """A transition refused by the life cycle rules (workflows.case_flow): not allowed from the
     current state, or missing what it needs (then `field` names it)."""

@@ -313,3 +313,45 @@ def on_escalated(ctx: AppContext, session: Session, case: Case, *, now: datetime
     for message in messages:
         outbox.enqueue(session, message=message, now=now)
     return [recipient.user_id for recipient, _ in chosen]
+
+
+def on_correspondence(
+    ctx: AppContext,
+    session: Session,
+    case: Case,
+    *,
+    now: datetime,
+    received_on: date,
+    email_subject: str,
+    from_requester: bool,
+    resumed: bool,
+) -> list[int]:
+    """Tell the assignee (or else the complaints officers) that an email landed on their case,
+    and whether it resumed it; return the ids of the staff members told."""
+    staff = Staff.load(session)
+    chosen = staff.for_case(case.assignee_id)
+    for recipient, why in chosen:
+        language = normalize_language(recipient.language)
+        rendered = render(
+            "correspondence_notice",
+            language,
+            user_name=recipient.name,
+            why=why,
+            case=case_facts(ctx.settings, case, language),
+            status_label=status_label(case.status, language),
+            assignee_name=staff.name_of(case.assignee_id),
+            received_on=received_on,
+            email_subject=email_subject or "—",
+            from_requester=from_requester,
+            resumed=resumed,
+            answer_due_on=case.answer_due_on,
+        )
+        for message in staff_messages(
+            recipient,
+            rendered=rendered,
+            kind="correspondence_notice",
+            case_id=case.id,
+            link=case_link(ctx.settings, case.reference),
+        ):
+            outbox.enqueue(session, message=message, now=now)
+    return [recipient.user_id for recipient, _ in chosen]

@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from casework.api.cases import Reference
 from casework.explain import sentence
-from casework.i18n import N_
+from casework.i18n import N_, ngettext
 from casework.models import CaseEvent
 from casework.schemas import (
     CaseCreate,
@@ -34,6 +34,7 @@ from casework.schemas import (
 from casework.security import policy
 from casework.services import access_log, notices
 from casework.services import cases as service
+from casework.services import documents as documents_service
 from casework.services.errors import (
     Forbidden,
     InvalidInput,
@@ -93,6 +94,7 @@ NOTICES = {
     "note": N_("The note is added."),
     "extended": N_("The answer delay is extended."),
     "edited": N_("The subject and priority are saved."),
+    "documents": N_("The documents are attached."),
 }
 CREATE_ALIASES = {
     "received_at": "received_date",
@@ -198,12 +200,49 @@ def _deadlines(page: Page, case) -> list[dict[str, Any]]:
     return items
 
 
-def describe_event(page: Page, event: CaseEvent) -> dict[str, Any]:
-    """Say what one line of the audit trail records, in the page's language."""
+def _documents_lines(page: Page, data: dict, show_documents: bool) -> list[str]:
+    """Name the documents an event added and those refused (only to whom may see them)."""
+    added, refused = data.get("documents") or [], data.get("refused") or []
+    if not show_documents:
+        count = len(added)
+        if not count:
+            return []
+        return [
+            ngettext(
+                "%(n)s document (confidential)",
+                "%(n)s documents (confidential)",
+                count,
+                page.language,
+            )
+        ]
+    lines = [
+        page._(
+            "Document: %(name)s (%(size)s)",
+            name=d.get("filename"),
+            size=page.fmt.size(d.get("size")),
+        )
+        for d in added
+    ]
+    lines += [page._("Not kept: %(name)s", name=r.get("filename")) for r in refused]
+    return lines
+
+
+def describe_event(page: Page, event: CaseEvent, *, show_documents: bool = True) -> dict[str, Any]:
+    """Say what one line of the audit trail records, in the page's language (the documents and
+    the emails of the requester only to whom may see them)."""
     fmt, data = page.fmt, event.data or {}
     lines: list[str] = []
     title = fmt.event(event.kind)
-    if event.kind == "created":
+    if event.kind == "documents":
+        lines.extend(_documents_lines(page, data, show_documents))
+    elif event.kind == "correspondence":
+        if show_documents:
+            lines.append(page._("Subject: %(subject)s", subject=data.get("subject") or "—"))
+            if data.get("from_requester"):
+                lines.append(page._("From the requester."))
+            lines.append(event.reason or "")
+        lines.extend(_documents_lines(page, data, show_documents))
+    elif event.kind == "created":
         lines.append(page._("Received by: %(channel)s", channel=fmt.channel(data.get("channel"))))
     elif event.kind == "transition":
         title = fmt.trigger(event.trigger)
@@ -302,7 +341,7 @@ def _actor_name(page: Page, label: str) -> str:
             if user.username == username:
                 return user.full_name
         return username
-    if label == "system":
+    if label == "system" or label.startswith("system:"):
         return "casework"
     return label
 
@@ -327,8 +366,14 @@ def case_page(
         access_log.record(
             page.ctx, actor=page.actor, case_ids=[case.id], interface="web", what="read"
         )
+    documents = documents_service.for_case(
+        page.ctx, actor=page.actor, interface="web", reference=reference
+    )
     events = (
-        [describe_event(page, e) for e in service.events(page.ctx, reference=reference)]
+        [
+            describe_event(page, e, show_documents=documents.shown)
+            for e in service.events(page.ctx, reference=reference)
+        ]
         if page.can("case.history")
         else []
     )
@@ -375,6 +420,9 @@ def case_page(
             "can_edit": page.can("case.update", case),
             "priorities": [p.value for p in Priority],
             "can_print_letter": show_requester,
+            "documents": documents,
+            "can_attach": page.can("document.attach", case),
+            "limits": page.ctx.settings.documents,
             "assignees": page.active_users(),
             "errors": errors or {},
             "open_form": open_form,

@@ -25,7 +25,7 @@ from casework.api import errors
 from casework.api.errors import validation_problem
 from casework.context import Actor, AppContext
 from casework.exports import csv_text
-from casework.i18n import N_, colon, format_day, format_moment, gettext, ngettext
+from casework.i18n import N_, colon, format_day, format_moment, format_size, gettext, ngettext
 from casework.security import policy
 from casework.services import users as user_service
 from casework.services.errors import Forbidden, InvalidInput, ServiceError
@@ -108,6 +108,9 @@ class Fmt:
 
     def moment(self, value: datetime | None) -> str:
         return format_moment(value, self.ctx.tz, self.language) if value else "—"
+
+    def size(self, value: int | None) -> str:
+        return format_size(value, self.language) if value is not None else "—"
 
     def local_day(self, value: datetime) -> date:
         return value.astimezone(self.ctx.tz).date()
@@ -232,6 +235,7 @@ class Page:
             ("/cases/new", self._("New case"), self.can("case.create")),
             ("/mine", self._("My cases"), self.can("notifications.read_own")),
             ("/dashboard", self._("Dashboard"), self.can("reports.read")),
+            ("/mail/quarantine", self._("Email in quarantine"), self.can("mail.quarantine")),
             (
                 "/records" if self.can("retention.manage") else "/incidents",
                 self._("Personal information"),

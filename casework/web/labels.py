@@ -44,6 +44,8 @@ EVENT_LABELS = {
     "edit": N_("Edit"),
     "note": N_("Note"),
     "deadline_changed": N_("Deadline changed"),
+    "documents": N_("Documents added"),
+    "correspondence": N_("Email received"),
 }
 
 # What showed the requester, in the access log (casework.services.access_log).
@@ -56,6 +58,8 @@ ACCESS_LABELS = {
     "extension": N_("Answer delay extended"),
     "events": N_("Timeline"),
     "letter": N_("Acknowledgment letter"),
+    "documents": N_("Documents listed"),
+    "document": N_("Document downloaded"),
 }
 
 INTERFACE_LABELS = {

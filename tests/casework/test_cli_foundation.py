@@ -121,3 +121,37 @@ def test_db_backup_copies_the_sqlite_database_and_never_overwrites(tmp_path):
     again = casework("db", "backup", str(backup), env=env, cwd=tmp_path)
     assert again.returncode == 2
     assert "exists already" in again.stderr
+
+
+def test_db_backup_copies_the_documents_files_beside_the_database(tmp_path):
+    env = {
+        "CASEWORK_DATABASE__URL": f"sqlite:///{tmp_path}/cw.db",
+        "CASEWORK_DATA_DIR": str(tmp_path / "var"),
+    }
+    assert casework("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    new = casework(
+        "case",
+        "new",
+        "--subject",
+        "Lettre",
+        "--received",
+        "2026-11-20T10:00",
+        env=env,
+        cwd=tmp_path,
+    )
+    reference = new.stdout.split("\t")[0]
+    letter = tmp_path / "lettre.txt"
+    letter.write_text("Madame, je vous écris au sujet de mon permis.\n", encoding="utf-8")
+    attached = casework("case", "attach", reference, str(letter), env=env, cwd=tmp_path)
+    assert attached.returncode == 0, attached.stderr
+    backup = tmp_path / "copies" / "cw.db"
+    backup.parent.mkdir()
+    result = casework("db", "backup", str(backup), env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    copied = [p for p in (tmp_path / "copies" / "cw.db.documents").rglob("*") if p.is_file()]
+    assert [p.read_bytes() for p in copied] == [letter.read_bytes()]
+    only = casework(
+        "db", "backup", "--documents-only", str(tmp_path / "docs"), env=env, cwd=tmp_path
+    )
+    assert only.returncode == 0, only.stderr
+    assert "1 document file(s)" in only.stdout

@@ -126,12 +126,12 @@ def test_a_body_within_the_limit_is_read_whole(client):
     assert response.status_code == 201
 
 
-def test_upload_paths_accept_the_larger_limit(ctx, monkeypatch):
-    monkeypatch.setattr(body_limit, "UPLOAD_PATHS", (body_limit.re.compile(r"/api/cases/[^/]+/d"),))
+def test_only_the_document_uploads_accept_the_larger_limit(ctx):
     settings = ctx.settings.server
-    assert body_limit.limit_for(settings, "/api/cases/PLT-2026-00001/d") == 25_000_000
+    assert body_limit.limit_for(settings, "/api/cases/PLT-2026-00001/documents") == 80_000_000
+    assert body_limit.limit_for(settings, "/cases/PLT-2026-00001/documents") == 80_000_000
     assert body_limit.limit_for(settings, "/api/cases/PLT-2026-00001/notes") == 1_000_000
-    assert body_limit.limit_for(settings, "/api/cases/PLT-2026-00001/d/x") == 1_000_000
+    assert body_limit.limit_for(settings, "/api/cases/PLT-2026-00001/documents/3") == 1_000_000
 
 
 def test_an_unforeseen_failure_is_a_problem_in_the_users_language(client, monkeypatch, caplog):

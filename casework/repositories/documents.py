@@ -1,0 +1,65 @@
+"""Queries on documents and incoming email messages."""
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from casework.models import Document, IncomingMessage, MessageOutcome
+
+
+def for_case(session: Session, case_id: int) -> list[Document]:
+    """Return the documents of a case, oldest first."""
+    query = select(Document).where(Document.case_id == case_id).order_by(Document.id)
+    return list(session.execute(query).scalars())
+
+
+def total_size(session: Session, case_id: int) -> int:
+    """Return the bytes the documents of a case take (each attachment counted)."""
+    query = select(func.coalesce(func.sum(Document.size), 0)).where(Document.case_id == case_id)
+    return int(session.execute(query).scalar_one())
+
+
+def count(session: Session, case_id: int) -> int:
+    """Return how many documents a case has."""
+    query = select(func.count()).select_from(Document).where(Document.case_id == case_id)
+    return int(session.execute(query).scalar_one())
+
+
+def get(session: Session, *, case_id: int, document_id: int) -> Document | None:
+    """Return one document of one case."""
+    document = session.get(Document, document_id)
+    return document if document is not None and document.case_id == case_id else None
+
+
+def claim_message(session: Session, row: dict) -> int | None:
+    """Insert the row of an incoming message unless its key is there already; return its id, or
+    None when another transaction has (or had) the same message. On PostgreSQL a concurrent
+    insert of the same key waits for the first to commit or roll back."""
+    table = IncomingMessage.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(table)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=["message_key"])
+        .returning(table.c.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def is_known(session: Session, message_key: str) -> bool:
+    """Tell whether a message with this key was processed already."""
+    query = select(IncomingMessage.id).where(IncomingMessage.message_key == message_key)
+    return session.execute(query).first() is not None
+
+
+def quarantined(session: Session, *, limit: int = 200) -> list[IncomingMessage]:
+    """Return the messages that could not be read, newest first."""
+    query = (
+        select(IncomingMessage)
+        .where(IncomingMessage.outcome == MessageOutcome.QUARANTINED.value)
+        .order_by(IncomingMessage.id.desc())
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
