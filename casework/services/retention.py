@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from time import time as wall_clock
 from typing import Any
 
 from sqlalchemy import delete, exists, select, update
@@ -35,6 +36,8 @@ from casework.models import (
     CaseExtension,
     CaseHold,
     Disposition,
+    Document,
+    IncomingMessage,
     Notification,
     OutboxMessage,
     Requester,
@@ -42,6 +45,7 @@ from casework.models import (
 from casework.repositories import cases as cases_repo
 from casework.repositories import claims
 from casework.security import policy
+from casework.services import documents
 from casework.services.errors import InvalidInput, NotFound
 from workflows import retention as rules
 from workflows.deadlines import CaseKind
@@ -229,7 +233,9 @@ def _scrub(value: Any, key: str, removed: str) -> Any:
 
 def _dispose(
     ctx: AppContext, session: Session, case: Case, state: rules.Disposition, actor: Actor
-) -> None:
+) -> set[str]:
+    """Remove the case's personal information; return the hashes of the document files that no
+    row names any more (removed from disk once the unit of work has committed)."""
     removed = REMOVED % {"rule": state.rule}
     now = ctx.now()
     session.add(AnonymizationPermit(case_id=case.id))
@@ -269,6 +275,7 @@ def _dispose(
     session.execute(
         update(CaseExtension).where(CaseExtension.case_id == case.id).values(reason=removed)
     )
+    gone = _remove_documents(session, case, state.action, removed)
     session.add(
         CaseEvent(
             case_id=case.id,
@@ -291,6 +298,55 @@ def _dispose(
     )
     session.flush()
     session.execute(delete(AnonymizationPermit).where(AnonymizationPermit.case_id == case.id))
+    return gone
+
+
+def _remove_documents(
+    session: Session, case: Case, action: rules.FinalAction, removed: str
+) -> set[str]:
+    """Delete the documents from the requester (every document, for a destruction) and blank
+    the incoming emails' sender and subject; return the hashes no other document shares."""
+    query = select(Document).where(Document.case_id == case.id)
+    if action is rules.FinalAction.ANONYMIZE:
+        query = query.where(Document.from_requester.is_(True))
+    rows = list(session.execute(query).scalars())
+    hashes = {row.sha256 for row in rows}
+    for row in rows:
+        session.delete(row)
+    session.execute(
+        update(IncomingMessage)
+        .where(IncomingMessage.case_id == case.id)
+        .values(sender="", subject=removed[:300], reason=None)
+    )
+    session.flush()
+    shared = set(
+        session.execute(select(Document.sha256).where(Document.sha256.in_(hashes))).scalars()
+    )
+    return hashes - shared
+
+
+# A file younger than this may belong to an upload whose row is not committed yet.
+ORPHAN_AGE = timedelta(hours=1)
+
+
+def remove_orphan_files(ctx: AppContext) -> int:
+    """Remove the document files that no row names (left by a crash between an anonymization's
+    commit and the removal of its files); return how many."""
+    folder = documents.store(ctx).root
+    if not folder.is_dir():
+        return 0
+    with read_session(ctx.engine) as session:
+        known = set(session.execute(select(Document.sha256)).scalars())
+    limit = wall_clock() - ORPHAN_AGE.total_seconds()
+    count = 0
+    spool = folder / "tmp"
+    for path in folder.rglob("*"):
+        if spool in path.parents or not path.is_file() or path.name in known:
+            continue
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            count += 1
+    return count
 
 
 def apply(
@@ -325,17 +381,18 @@ def apply(
                     field="reference",
                     reference=reference,
                 )
-            _dispose(ctx, session, case, state, actor)
-            applied.append(
-                DueCase(
-                    reference=case.reference,
-                    kind=case.kind,
-                    closed_on=_closed_on(ctx, case),
-                    planned_on=state.planned_on,
-                    action=state.action.value,
-                    rule=state.rule,
-                )
+            files = _dispose(ctx, session, case, state, actor)
+            done = DueCase(
+                reference=case.reference,
+                kind=case.kind,
+                closed_on=_closed_on(ctx, case),
+                planned_on=state.planned_on,
+                action=state.action.value,
+                rule=state.rule,
             )
+        # After the commit: a crash here leaves only orphan files, removed by the next run.
+        documents.store(ctx).forget(files)
+        applied.append(done)
     return applied
 
 
@@ -354,6 +411,7 @@ def apply_due(ctx: AppContext, *, worker: str) -> int:
             session, job="retention", slot=today.isoformat(), worker=worker, now=ctx.now()
         ):
             return 0
+    remove_orphan_files(ctx)
     done = 0
     for item in due(ctx, actor=AUTOMATIC, as_of=today):
         try:

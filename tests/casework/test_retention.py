@@ -240,3 +240,60 @@ def test_automatic_mode_applies_the_schedule_once_a_day_even_with_two_schedulers
     assert retention.apply_due(ctx, worker="b") == 0
     [event] = [e for e in cases.events(ctx, reference=case.reference) if e.kind.startswith("ret")]
     assert (event.kind, event.actor) == ("retention_anonymize", "scheduler:retention")
+
+
+def _attach(ctx, case, name: str, content: bytes, *, from_requester: bool):
+    import io
+
+    from casework.services import documents
+
+    [document] = documents.attach(
+        ctx,
+        actor=OFFICER,
+        interface="api",
+        reference=case.reference,
+        uploads=[
+            documents.Upload(
+                filename=name, stream=io.BytesIO(content), from_requester=from_requester
+            )
+        ],
+    )
+    return documents.store(ctx).path(document.sha256)
+
+
+def test_the_requesters_documents_leave_the_disk_and_the_bodys_own_stay(ctx, clock):
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    scan = _attach(ctx, case, "lettre.txt", f"Lettre de {NAME}".encode(), from_requester=True)
+    note = _attach(ctx, case, "analyse.txt", b"Analyse interne du dossier", from_requester=False)
+    _closed_at(ctx, clock, montreal(2027, 3, 20, 10, 0), case)
+    clock.current = montreal(2034, 3, 21, 10, 0)
+    assert scan.exists() and note.exists()
+    retention.apply(ctx, actor=RECORDS, references=[case.reference], confirm=True)
+    assert not scan.exists()
+    assert note.exists()
+
+
+def test_a_crash_after_the_commit_leaves_only_an_orphan_file_that_the_next_run_removes(
+    ctx, clock, monkeypatch
+):
+    from casework.services import documents
+
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    scan = _attach(ctx, case, "lettre.txt", f"Lettre de {NAME}".encode(), from_requester=True)
+    _closed_at(ctx, clock, montreal(2027, 3, 20, 10, 0), case)
+    clock.current = montreal(2034, 3, 21, 10, 0)
+
+    def crash(self, hashes):
+        raise SystemExit("killed between the commit and the removal of the files")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(documents.DocumentStore, "forget", crash)
+        with pytest.raises(SystemExit):
+            retention.apply(ctx, actor=RECORDS, references=[case.reference], confirm=True)
+    assert cases.get(ctx, reference=case.reference).requester is None  # the commit held
+    assert scan.exists()
+    monkeypatch.setattr(retention, "ORPHAN_AGE", retention.timedelta(0))
+    assert retention.remove_orphan_files(ctx) == 1
+    assert not scan.exists()
