@@ -8,7 +8,7 @@ import typer
 from sqlalchemy import Engine
 
 from casework.config import ConfigError, Settings, load_settings
-from casework.context import AppContext
+from casework.context import Actor, AppContext
 from casework.db import check_database, make_engine
 from casework.logs import configure_logging
 
@@ -42,6 +42,14 @@ def context(clock=None) -> AppContext:
     if reason:
         fail(reason, code=1)
     return AppContext(settings=settings(), engine=engine(), clock=clock)
+
+
+def operator() -> Actor:
+    """Return who runs the command: the server's operator, who holds the database itself, acts
+    as an administrator."""
+    import getpass
+
+    return Actor(label=f"cli:{getpass.getuser()}", role="admin")
 
 
 def is_tty() -> bool:

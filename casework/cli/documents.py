@@ -5,17 +5,8 @@ from pathlib import Path
 
 import typer
 
-from casework.cli.common import context, fail
-from casework.context import Actor
+from casework.cli.common import context, fail, operator
 from casework.i18n import format_moment
-
-
-def _actor() -> Actor:
-    """Return who runs the command: the server's operator, who holds the database itself, acts
-    as an administrator."""
-    import getpass
-
-    return Actor(label=f"cli:{getpass.getuser()}", role="admin")
 
 
 def attach(
@@ -47,7 +38,7 @@ def attach(
         ]
         added = _run(
             lambda: documents.attach(
-                ctx, actor=_actor(), interface="cli", reference=reference, uploads=uploads
+                ctx, actor=operator(), interface="cli", reference=reference, uploads=uploads
             )
         )
     finally:
@@ -67,7 +58,7 @@ def list_documents(
 
     ctx = context()
     view = _run(
-        lambda: documents.for_case(ctx, actor=_actor(), interface="cli", reference=reference)
+        lambda: documents.for_case(ctx, actor=operator(), interface="cli", reference=reference)
     )
     if as_json:
         rows = [

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from casework.cli.common import context, fail, settings
-from casework.cli.documents import _actor
+from casework.cli.common import context, fail, operator, settings
 
 app = typer.Typer(help="Incoming email.", no_args_is_help=True)
 
@@ -77,7 +76,7 @@ def quarantine() -> None:
 
     ctx = context()
     language = settings().i18n.default_language
-    for row in intake.quarantined(ctx, actor=_actor()):
+    for row in intake.quarantined(ctx, actor=operator()):
         moment = format_moment(row.created_at, ctx.tz, language)
         size = format_size(row.raw_size or 0, language)
         reason = gettext(row.reason, language) if row.reason else ""

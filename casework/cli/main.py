@@ -10,6 +10,7 @@ from casework.cli import calendar as calendar_cli
 from casework.cli import cases as cases_cli
 from casework.cli import mail as mail_cli
 from casework.cli import outbox as outbox_cli
+from casework.cli import retention as retention_cli
 from casework.cli import scheduler as scheduler_cli
 from casework.cli import users as users_cli
 from casework.cli.common import context, engine, fail, settings
@@ -35,6 +36,7 @@ app.add_typer(users_cli.app, name="users")
 app.add_typer(apikeys_cli.app, name="apikeys")
 app.add_typer(outbox_cli.app, name="outbox")
 app.add_typer(mail_cli.app, name="mail")
+app.add_typer(retention_cli.app, name="retention")
 app.command("scheduler")(scheduler_cli.scheduler)
 
 

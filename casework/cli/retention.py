@@ -1,0 +1,97 @@
+"""`casework retention`: the records officer's list, the final action, the certificate.
+
+Loi sur les archives, art. 7; Loi sur l'accès, art. 73. The services check the permission and
+apply the rules; these commands print what they return.
+"""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from casework.cli.common import context, fail, operator, settings
+from casework.services import retention
+from casework.services.errors import ServiceError
+
+app = typer.Typer(
+    help="The retention schedule: cases due, final action, certificate.", no_args_is_help=True
+)
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{name}: write the date as YYYY-MM-DD (not {value!r})")
+
+
+def _language() -> str:
+    return settings().i18n.default_language
+
+
+@app.command("due")
+def due(
+    as_of: str = typer.Option(None, "--as-of", help="The day (YYYY-MM-DD); today by default."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
+) -> None:
+    """List the closed cases whose retention period has ended, by planned date."""
+    ctx = context()
+    try:
+        items = retention.due(ctx, actor=operator(), as_of=_day(as_of, "--as-of"))
+    except ServiceError as exc:
+        fail(exc.message(_language()))
+    if as_json:
+        rows = [
+            {
+                "reference": i.reference,
+                "planned_on": i.planned_on.isoformat(),
+                "action": i.action,
+                "rule": i.rule,
+                "kind": i.kind,
+                "closed_on": i.closed_on.isoformat(),
+            }
+            for i in items
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for i in items:
+        typer.echo(f"{i.reference}\t{i.planned_on}\t{i.action}\t{i.rule}")
+
+
+@app.command("apply")
+def apply(
+    references: list[str] = typer.Argument(..., help="The cases: PLT-2026-00042 …"),
+    confirm: bool = typer.Option(False, "--confirm", help="Required: it cannot be undone."),
+) -> None:
+    """Anonymize or destroy the named cases, as the schedule says."""
+    ctx = context()
+    try:
+        done = retention.apply(ctx, actor=operator(), references=references, confirm=confirm)
+    except ServiceError as exc:
+        fail(exc.message(_language()))
+    for i in done:
+        typer.echo(f"{i.reference}\t{i.action}\t{i.rule}")
+
+
+@app.command("certificate")
+def certificate(
+    start: str = typer.Option(..., "--from", help="First day (YYYY-MM-DD)."),
+    end: str = typer.Option(..., "--to", help="Last day (YYYY-MM-DD)."),
+    output: Path = typer.Option(None, "-o", help="Write the CSV to this file."),
+) -> None:
+    """Write the destruction certificate of a period as CSV."""
+    ctx = context()
+    try:
+        rows = retention.certificate_rows(
+            ctx, actor=operator(), start=_day(start, "--from"), end=_day(end, "--to")
+        )
+    except ServiceError as exc:
+        fail(exc.message(_language()))
+    text = retention.certificate_csv(rows)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text.lstrip("\ufeff"), nl=False)
