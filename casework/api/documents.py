@@ -155,6 +155,7 @@ MULTIPART = {
                     "properties": {
                         "files": {
                             "type": "array",
+                            "minItems": 1,
                             "items": {"type": "string", "format": "binary"},
                         },
                         "description": {

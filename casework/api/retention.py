@@ -5,7 +5,7 @@ Thin adapters: the services check the permission, apply the rules and write the 
 """
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
@@ -14,7 +14,7 @@ from casework.api.cases import Reference
 from casework.api.deps import get_context
 from casework.api.errors import responses
 from casework.context import Actor, AppContext
-from casework.schemas import MAX_ID, Text
+from casework.schemas import MAX_ID, VISIBLE, Day, Text, _Input
 from casework.security.authn import authenticated
 from casework.services import incidents, retention
 
@@ -46,16 +46,16 @@ class PreviewOut(BaseModel):
     items: list[PreviewItemOut]
 
 
-class ApplyIn(BaseModel):
+class ApplyIn(_Input):
     references: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
         min_length=1, max_length=1000
     )
-    confirm: bool = Field(description="Must be true: the final action cannot be undone.")
+    confirm: Literal[True] = Field(description="Must be true: the final action cannot be undone.")
 
 
-class HoldIn(BaseModel):
-    kind: str = Field(description="legal or access_request")
-    reason: Text = Field(min_length=1, max_length=5000)
+class HoldIn(_Input):
+    kind: Literal["legal", "access_request"]
+    reason: Text = Field(min_length=1, max_length=5000, json_schema_extra=VISIBLE)
 
 
 class HoldOut(BaseModel):
@@ -86,7 +86,7 @@ def _hold(hold) -> HoldOut:
     responses=responses(422),
     summary="List the closed cases whose retention period has ended (records officer)",
 )
-def due(ctx: Context, actor: Who, as_of: date | None = None) -> list[DueOut]:
+def due(ctx: Context, actor: Who, as_of: Day | None = None) -> list[DueOut]:
     return [DueOut(**vars(item)) for item in retention.due(ctx, actor=actor, as_of=as_of)]
 
 
@@ -127,8 +127,8 @@ def apply(ctx: Context, actor: Who, body: ApplyIn) -> list[DueOut]:
 def certificate(
     ctx: Context,
     actor: Who,
-    start: Annotated[date, Query(alias="from")],
-    end: Annotated[date, Query(alias="to")],
+    start: Annotated[Day, Query(alias="from")],
+    end: Annotated[Day, Query(alias="to")],
 ) -> Response:
     rows = retention.certificate_rows(ctx, actor=actor, start=start, end=end)
     return Response(

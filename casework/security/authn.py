@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 
-from casework.api.errors import problem_response
+from casework.api.errors import is_api_path, problem_response
 from casework.context import Actor, AppContext
 from casework.i18n import gettext
 from casework.security import policy, sessions
@@ -75,6 +75,9 @@ def _media_type(request: Request) -> str:
 
 
 async def _csrf_token_of(request: Request) -> str | None:
+    header = request.headers.get(sessions.CSRF_HEADER)
+    if header or is_api_path(request.url.path):
+        return header  # the API takes the token in its header, forms or not (an upload)
     if _media_type(request) in FORM_TYPES:
         await request.body()  # read once: the body is then handed on to the endpoint as well
         try:
@@ -83,7 +86,7 @@ async def _csrf_token_of(request: Request) -> str | None:
         except Exception:  # a malformed form body carries no token
             return None
         return token if isinstance(token, str) else None
-    return request.headers.get(sessions.CSRF_HEADER)
+    return None
 
 
 async def _csrf_refusal(
@@ -105,7 +108,7 @@ def csrf_refusal_response(request: Request, *, is_form: bool) -> Response:
     """Answer a request refused for its CSRF token: a page for a form, a problem otherwise."""
     error = CsrfRejected()
     language = page_language(request)
-    if is_form:
+    if is_form and not is_api_path(request.url.path):
         return render(
             request,
             "error.html",

@@ -9,10 +9,10 @@ assessment of the risk of serious injury, the measures taken, and the dates the 
 d'accès à l'information and the people concerned were notified (art. 63.8).
 """
 
-from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import delete, select
 
 from casework.context import Actor, AppContext
@@ -20,7 +20,7 @@ from casework.db import read_session, unit_of_work
 from casework.exports import csv_text
 from casework.i18n import N_
 from casework.models import Case, Incident, IncidentCase
-from casework.schemas import Line, Text
+from casework.schemas import VISIBLE, Day, Line, Text, _Input
 from casework.security import policy
 from casework.services.errors import InvalidInput, NotFound
 
@@ -31,19 +31,19 @@ class Risk(StrEnum):
     HIGH = "high"  # a risk of serious injury: the Commission and the people must be notified
 
 
-class IncidentBase(BaseModel):
-    title: Line = Field(min_length=1, max_length=200)
-    information: Text = Field(min_length=1, max_length=5000)
-    circumstances: Text = Field(min_length=1, max_length=10000)
-    occurred_on: date
-    known_on: date
+class IncidentBase(_Input):
+    title: Line = Field(min_length=1, max_length=200, json_schema_extra=VISIBLE)
+    information: Text = Field(min_length=1, max_length=5000, json_schema_extra=VISIBLE)
+    circumstances: Text = Field(min_length=1, max_length=10000, json_schema_extra=VISIBLE)
+    occurred_on: Day
+    known_on: Day
     people_count: int = Field(default=0, ge=0, le=100_000_000)
     serious_injury_risk: Risk
     risk_assessment: Text = Field(default="", max_length=10000)
     measures: Text = Field(default="", max_length=10000)
-    cai_notified_on: date | None = None
-    people_notified_on: date | None = None
-    cases: list[str] = Field(default_factory=list, max_length=1000)
+    cai_notified_on: Day | None = None
+    people_notified_on: Day | None = None
+    cases: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=1000)
 
 
 class IncidentCreate(IncidentBase):

@@ -79,14 +79,20 @@ def test_every_operation_honours_its_documented_contract(ctx, caller):
             database=None,
         )
         def honours_contract(case):
-            # Two rules OpenAPI cannot state, made true as a real caller would: an assignee is an
-            # account that exists, and a receipt is not in the future.
+            # Rules OpenAPI cannot state, made true as a real caller would: an assignee is an
+            # account that exists, a receipt is not in the future, and an incident happened in
+            # the past and was known after it happened.
             body = case.body if isinstance(case.body, dict) else {}
             if isinstance(body.get("assignee_id"), int | float):
                 body["assignee_id"] = assignee
             received = body.get("received_at")
             if isinstance(received, str) and received[:4].isdigit() and received[:4] > "2025":
                 body["received_at"] = "2024" + received[4:]  # a leap year
+            if "occurred_on" in body:
+                body["occurred_on"], body["known_on"] = "2026-11-02", "2026-11-03"
+                for name in ("cai_notified_on", "people_notified_on"):
+                    if body.get(name) is not None:
+                        body[name] = "2026-11-04"
             case.call_and_validate(headers=headers, checks=checks)
 
         honours_contract()
