@@ -22,14 +22,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from casework.i18n import format_day, normalize_language, translations
 
-KINDS = (
-    "acknowledgment",
-    "reminder",
-    "overdue_alert",
-    "digest",
-    "extension_notice",
-    "escalation_notice",
-)
+# Letters to the requester are written by notifications.letters.
+KINDS = ("reminder", "overdue_alert", "digest", "escalation_notice")
 TEXT_WIDTH = 76
 
 

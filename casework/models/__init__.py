@@ -11,6 +11,7 @@ from casework.models.cases import (
     ReferenceCounter,
     Requester,
 )
+from casework.models.letters import Letter, LetterChannel, LetterKind
 from casework.models.notifications import (
     MessageChannel,
     MessageStatus,
@@ -28,6 +29,9 @@ __all__ = [
     "CaseEvent",
     "CaseExtension",
     "CasePause",
+    "Letter",
+    "LetterChannel",
+    "LetterKind",
     "MessageChannel",
     "MessageStatus",
     "Notification",
