@@ -155,6 +155,11 @@ def staff_messages(
 # of work of the step; the event of the step keeps the letter's id and channel.
 
 
+def _requester_language(session: Session, case: Case) -> str:
+    requester = session.get(Requester, case.requester_id) if case.requester_id else None
+    return normalize_language(requester.language if requester else None)
+
+
 def on_acknowledged(
     ctx: AppContext, session: Session, case: Case, *, actor: Actor, now: datetime, today: date
 ) -> dict:
@@ -244,7 +249,14 @@ def on_extended(
 
 
 def on_answered(
-    ctx: AppContext, session: Session, case: Case, *, answer: str, actor, now, today
+    ctx: AppContext,
+    session: Session,
+    case: Case,
+    *,
+    answer: str,
+    actor: Actor,
+    now: datetime,
+    today: date,
 ) -> dict:
     """Send the answer written by the officer, with the recourse to the Protecteur du citoyen
     for a complaint."""
@@ -281,11 +293,6 @@ def on_closed_without_answer(
         comment=comment or "",
     )
     return letters.event_data(letter)
-
-
-def _requester_language(session: Session, case: Case) -> str:
-    requester = session.get(Requester, case.requester_id) if case.requester_id else None
-    return normalize_language(requester.language if requester else None)
 
 
 def on_escalated(ctx: AppContext, session: Session, case: Case, *, now: datetime) -> list[int]:

@@ -15,7 +15,10 @@ answer due Monday 25 January 2027 (20 business days). Then, worked out by hand:
 
 from datetime import date
 
+import pytest
+
 from casework.services import letters
+from casework.services.errors import TransitionNotAllowed
 from tests.letters.conftest import OFFICER, extend, fire, letter_of_18_december
 
 LETTERHEAD_FR = """Secrétariat du Conseil du trésor
@@ -355,3 +358,13 @@ def test_closing_an_answered_case_writes_no_second_letter(ctx):
     fire(ctx, case, "close", 2027, 1, 13, 9, 0, outcome="founded")
     sent = letters.for_case(ctx, actor=OFFICER, interface="api", reference=case.reference)
     assert [x.kind for x in sent.letters] == ["answer"]
+
+
+def test_a_refused_step_writes_no_letter(ctx):
+    case = letter_of_18_december(ctx)
+    with pytest.raises(TransitionNotAllowed):
+        fire(ctx, case, "close", 2027, 1, 6, 11, 0, outcome="founded")  # not answered yet
+    assert (
+        letters.for_case(ctx, actor=OFFICER, interface="api", reference=case.reference).letters
+        == []
+    )
