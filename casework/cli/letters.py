@@ -88,10 +88,11 @@ def to_mail() -> None:
     """List the letters waiting to be printed and mailed, oldest first."""
     ctx = context()
     items = _run(lambda: service.to_mail(ctx, actor=operator(), interface="cli"))
-    for letter, case in items:
+    for letter, case, has_address in items:
+        warning = "" if has_address else "\t" + _("no postal address")
         typer.echo(
             f"{letter.id}\t{case.reference}\t{format_day(letter.letter_date, _language())}\t"
-            f"{_(service.KIND_LABELS[letter.kind])}"
+            f"{_(service.KIND_LABELS[letter.kind])}{warning}"
         )
     if not items:
         typer.echo(_("No letter is waiting to be mailed."))

@@ -1,10 +1,12 @@
 """Queries on the letters to the requester (insert, read, and record a mailing; nothing else)."""
 
+from typing import NamedTuple
+
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 from sqlmodel import Session
 
-from casework.models import Case, Letter, LetterChannel
+from casework.models import Case, Letter, LetterChannel, Requester
 
 
 def add(session: Session, letter: Letter) -> Letter:
@@ -30,14 +32,23 @@ def get(session: Session, letter_id: int, *, for_update: bool = False) -> Letter
     return session.get(Letter, letter_id, with_for_update=for_update)
 
 
-def to_mail(session: Session, *, limit: int) -> list[tuple[Letter, Case]]:
+class ToMail(NamedTuple):
+    """A letter to print and mail, its case, and whether the person has a postal address."""
+
+    letter: Letter
+    case: Case
+    has_address: bool
+
+
+def to_mail(session: Session, *, limit: int) -> list[ToMail]:
     """Return the letters to print and mail, oldest first, with their case."""
     query = (
-        select(Letter, Case)
+        select(Letter, Case, Requester.postal_address.is_not(None))  # type: ignore[union-attr]
         .options(defer(Letter.pdf))  # type: ignore[arg-type]
         .join(Case, Case.id == Letter.case_id)
+        .outerjoin(Requester, Requester.id == Case.requester_id)
         .where(Letter.channel == LetterChannel.MAIL, Letter.mailed_on.is_(None))  # type: ignore[union-attr]
         .order_by(Letter.id)
         .limit(limit)
     )
-    return [(letter, case) for letter, case in session.execute(query).all()]
+    return [ToMail(*row) for row in session.execute(query).all()]

@@ -185,19 +185,15 @@ def get(
     return case, letter
 
 
-def to_mail(
-    ctx: AppContext, *, actor: Actor, interface: str, with_pdf: bool = False
-) -> list[tuple[Letter, Case]]:
+def to_mail(ctx: AppContext, *, actor: Actor, interface: str) -> list[repo.ToMail]:
     """Return the letters waiting to be printed and mailed, oldest first; log each case shown."""
     policy.check(actor, "letters.mail")
     with read_session(ctx.engine) as session:
         items = repo.to_mail(session, limit=TO_MAIL_LIMIT)
-        if with_pdf:
-            items = [(repo.get(session, letter.id), case) for letter, case in items]
     access_log.record(
         ctx,
         actor=actor,
-        case_ids=[case.id for _, case in items],
+        case_ids=[item.case.id for item in items],
         interface=interface,
         what="letters to mail",
     )

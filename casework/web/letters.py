@@ -84,11 +84,12 @@ def _to_mail_page(page: Page, *, errors=None, values=None, status_code=200) -> R
         {
             "items": [
                 {
-                    "letter": letter,
-                    "case": case,
-                    "kind": page._(service.KIND_LABELS[letter.kind]),
+                    "letter": item.letter,
+                    "case": item.case,
+                    "has_address": item.has_address,
+                    "kind": page._(service.KIND_LABELS[item.letter.kind]),
                 }
-                for letter, case in items
+                for item in items
             ],
             "notice": page._("Letter %(id)s is recorded as mailed.", id=done) if done else None,
             "errors": errors or {},
@@ -107,12 +108,12 @@ def to_mail(page: CurrentPage) -> Response:
 @router.get("/letters/to-mail/print")
 def print_to_mail(page: CurrentPage) -> Response:
     """Every letter to mail on one page, one per sheet, to print them at once."""
-    items = service.to_mail(page.ctx, actor=page.actor, interface="web", with_pdf=False)
+    items = service.to_mail(page.ctx, actor=page.actor, interface="web")
     return page.render(
         "web/letter.html",
         {
             "case": None,
-            "letters": [letter for letter, _ in items],
+            "letters": [item.letter for item in items],
             "title": page._("Letters to mail"),
             "copy_label": page.fmt.day(page.ctx.today()),
             "can_mail": False,

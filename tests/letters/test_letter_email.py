@@ -16,7 +16,14 @@ from pypdf import PdfReader
 from casework.services import letters
 from notifications.delivery import deliver_pending
 from tests.letters.conftest import OFFICER, fire, letter_of_18_december
-from tests.notifications.conftest import casework_process, outbox_rows, process_env, wait_for
+from tests.notifications.conftest import (
+    at,
+    casework_process,
+    open_case,
+    outbox_rows,
+    process_env,
+    wait_for,
+)
 
 
 def the_letters(ctx, case):
@@ -65,8 +72,12 @@ def test_a_person_who_asked_for_mail_gets_no_email_but_a_letter_to_mail(mail_ctx
     fire(ctx, case, "acknowledge", 2026, 12, 21, 9, 30)
     deliver_pending(ctx, worker="test")
     assert mailbox.received == [] and outbox_rows(ctx) == []
-    ((letter, listed),) = letters.to_mail(ctx, actor=OFFICER, interface="api")
-    assert (letter.kind, listed.reference) == ("acknowledgment", "PLT-2026-00001")
+    ((letter, listed, has_address),) = letters.to_mail(ctx, actor=OFFICER, interface="api")
+    assert (letter.kind, listed.reference, has_address) == (
+        "acknowledgment",
+        "PLT-2026-00001",
+        True,
+    )
 
 
 def test_a_person_without_email_gets_a_letter_to_mail(ctx):
@@ -106,3 +117,15 @@ def test_a_scheduler_killed_between_enqueue_and_send_sends_the_letter_once(
     (letter,) = the_letters(ctx, case)
     assert hashlib.sha256(attachments[0].get_content()).hexdigest() == letter.sha256
     assert Counter(m.outbox_id for m in mailbox.received) == Counter({row.id: 1})
+
+
+def test_a_letter_to_mail_for_a_person_without_postal_address_is_flagged(ctx):
+    at(ctx, 2026, 12, 18, 16, 0)
+    case = open_case(
+        ctx,
+        received_at="2026-12-18T15:00:00-05:00",
+        requester={"name": "Jean Roy", "phone": "418 555-0101"},
+    )
+    fire(ctx, case, "acknowledge", 2026, 12, 21, 9, 30)
+    ((_, listed, has_address),) = letters.to_mail(ctx, actor=OFFICER, interface="api")
+    assert (listed.reference, has_address) == (case.reference, False)
