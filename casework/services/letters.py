@@ -50,8 +50,8 @@ KIND_LABELS = {
     "answer": N_("Answer"),
     "closing": N_("Closing without an answer"),
 }
-# Only a complaint can be taken to the Protecteur du citoyen after the body's answer (Loi sur le
-# Protecteur du citoyen, art. 13).
+# The service declaration points the person not satisfied with the answer to a complaint to the
+# Protecteur du citoyen; the answer to a request for information or a comment does not.
 PROTECTEUR_KINDS = frozenset({"complaint"})
 TO_MAIL_LIMIT = 500
 

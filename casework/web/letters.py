@@ -12,7 +12,7 @@ from datetime import date
 
 from starlette.responses import Response
 
-from casework.i18n import N_
+from casework.i18n import N_, ngettext
 from casework.services import letters as service
 from casework.services.errors import InvalidInput, NotFound
 from casework.web.common import CurrentPage, Form, Page, page_router
@@ -56,8 +56,6 @@ def letter_page(reference: str, letter_id: int, page: CurrentPage) -> Response:
             "can_mail": page.can("letters.mail")
             and letter.channel == "mail"
             and letter.mailed_on is None,
-            "errors": {},
-            "values": {},
         },
     )
 
@@ -115,10 +113,13 @@ def print_to_mail(page: CurrentPage) -> Response:
             "case": None,
             "letters": [item.letter for item in items],
             "title": page._("Letters to mail"),
-            "copy_label": page.fmt.day(page.ctx.today()),
+            "copy_label": ngettext(
+                "%(n)s letter to mail, the oldest first",
+                "%(n)s letters to mail, the oldest first",
+                len(items),
+                page.language,
+            ),
             "can_mail": False,
-            "errors": {},
-            "values": {},
         },
     )
 

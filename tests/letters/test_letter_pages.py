@@ -70,3 +70,12 @@ def test_a_bad_mailing_date_is_refused_next_to_its_field_and_nothing_is_recorded
         letter_id=letter.id,
     )[1]
     assert kept.mailed_on == date(2026, 11, 23)
+
+
+def test_every_letter_to_mail_prints_from_one_page_one_article_each(app, ctx):
+    waiting = letters.to_mail(ctx, actor=OFFICER, interface="web")
+    officer = _signed_in(app, "responsable")
+    page = officer.get("/letters/to-mail/print")
+    assert page.status_code == 200
+    assert page.text.count('<article class="letter"') == len(waiting) > 1
+    assert f"{len(waiting)} lettres à poster, les plus anciennes d’abord" in page.text
