@@ -92,7 +92,7 @@ class RequesterPublic(BaseModel):
     postal_address: str | None
     language: str
     title: str | None = None
-    by_mail: bool = False
+    by_mail: bool | None = None  # withheld (None) with the rest when redacted
     redacted: bool = False
 
 
