@@ -39,8 +39,6 @@ from casework.i18n import colon, format_time, gettext, normalize_language, trans
 from notifications.render import TEXT_WIDTH, _day
 
 KINDS = ("acknowledgment", "information_request", "extension_notice", "answer", "closing")
-# Titles a requester may have, and how a letter greets them.
-TITLES = ("ms", "mr")
 STYLESHEET = Path(__file__).parent / "templates" / "letters" / "letter.css"
 
 
