@@ -11,6 +11,7 @@ from casework.models.cases import (
     ReferenceCounter,
     Requester,
 )
+from casework.models.feeds import DeadlineFeed
 from casework.models.letters import Letter, LetterChannel, LetterKind
 from casework.models.notifications import (
     MessageChannel,
@@ -19,16 +20,29 @@ from casework.models.notifications import (
     OutboxMessage,
     SchedulerClaim,
 )
+from casework.models.retention import (
+    AnonymizationPermit,
+    CaseHold,
+    Disposition,
+    Incident,
+    IncidentCase,
+)
 from casework.models.users import User
 
 __all__ = [
     "AccessLogEntry",
+    "AnonymizationPermit",
     "ApiKey",
     "CalendarClosure",
     "Case",
     "CaseEvent",
     "CaseExtension",
+    "CaseHold",
     "CasePause",
+    "DeadlineFeed",
+    "Disposition",
+    "Incident",
+    "IncidentCase",
     "Letter",
     "LetterChannel",
     "LetterKind",

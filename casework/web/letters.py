@@ -12,6 +12,7 @@ from datetime import date
 
 from starlette.responses import Response
 
+from casework.api.cases import Reference
 from casework.i18n import N_, ngettext
 from casework.services import letters as service
 from casework.services.errors import InvalidInput, NotFound
@@ -41,7 +42,7 @@ def stylesheet(page: CurrentPage) -> Response:
 
 
 @router.get("/cases/{reference}/letters/{letter_id}")
-def letter_page(reference: str, letter_id: int, page: CurrentPage) -> Response:
+def letter_page(reference: Reference, letter_id: int, page: CurrentPage) -> Response:
     """One letter as it was sent, ready to print."""
     case, letter = service.get(
         page.ctx, actor=page.actor, interface="web", reference=reference, letter_id=letter_id
@@ -61,7 +62,7 @@ def letter_page(reference: str, letter_id: int, page: CurrentPage) -> Response:
 
 
 @router.get("/cases/{reference}/letters/{letter_id}/pdf")
-def letter_pdf(reference: str, letter_id: int, page: CurrentPage) -> Response:
+def letter_pdf(reference: Reference, letter_id: int, page: CurrentPage) -> Response:
     """The PDF of a letter, the bytes that were sent."""
     case, letter = service.get(
         page.ctx, actor=page.actor, interface="web", reference=reference, letter_id=letter_id

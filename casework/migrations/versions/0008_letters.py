@@ -1,7 +1,7 @@
 """letters: letters to the requester kept as sent, and how the requester wants them
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0013
 Create Date: 2026-12-01 06:30:00.000000
 
 DESIGN §2.7: "A letter is stored exactly as sent (PDF bytes and their hash) and sent by email
@@ -18,7 +18,7 @@ import casework.models.types
 
 
 revision: str = '0008'
-down_revision: str | None = '0004'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
