@@ -248,6 +248,70 @@ class SecuritySettings(_Section):
         return self
 
 
+class OrganizationSettings(_Section):
+    """Who writes the letters: the letterhead, the contact details and the signatory. The
+    defaults are those of the service declaration of the Secrétariat du Conseil du trésor."""
+
+    name: str = Field(default="Secrétariat du Conseil du trésor", min_length=1, max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    service: str = Field(default="Bureau des plaintes", min_length=1, max_length=200)
+    service_en: str = Field(default="Complaints Office", min_length=1, max_length=200)
+    address: str = Field(
+        default="875, Grande Allée Est\nQuébec (Québec)  G1R 5R8", min_length=1, max_length=500
+    )
+    city: str = Field(default="Québec", min_length=1, max_length=100)
+    telephone: str = Field(default="418 643-1529", min_length=1, max_length=40)
+    toll_free: str | None = Field(default="1 866 552-5158", max_length=40)
+    email: str = Field(default="plaintes@example.qc.ca", min_length=3, max_length=320)
+    website: str | None = Field(default="www.tresor.gouv.qc.ca", max_length=200)
+    signatory_name: str | None = Field(default=None, max_length=200)
+    signatory_title: str = Field(default="Responsable des plaintes", min_length=1, max_length=200)
+    signatory_title_en: str = Field(default="Complaints Officer", min_length=1, max_length=200)
+    # "title": « Madame, » / « Monsieur, » when the requester's title is known, else the full name;
+    # "name": always the full name.
+    salutation: Literal["title", "name"] = "title"
+    logo: Path | None = None
+    # A folder of letter templates that replace the shipped ones of the same name.
+    templates: Path | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _is_email(cls, value: str) -> str:
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise ValueError(f"not an email address: {value!r} ({exc})") from None
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_is_an_image(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if value.suffix.lower() not in {".png", ".jpg", ".jpeg", ".svg"}:
+            raise ValueError(f"the logo must be a PNG, JPEG or SVG file: {value}")
+        if not value.is_file():
+            raise ValueError(f"no such logo file: {value}")
+        return value.resolve()
+
+    @field_validator("templates")
+    @classmethod
+    def _templates_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"no such folder of letter templates: {value}")
+        return value.resolve() if value is not None else None
+
+    def in_language(self, language: str) -> dict[str, str | None]:
+        """Return the identity as one language writes it (name, service, signatory's title)."""
+        english = language == "en"
+        return {
+            "name": (self.name_en or self.name) if english else self.name,
+            "service": self.service_en if english else self.service,
+            "signatory_title": self.signatory_title_en if english else self.signatory_title,
+        }
+
+
 class RetentionRuleSettings(_Section):
     """One line of the body's retention schedule (Loi sur les archives, art. 7)."""
 
@@ -365,6 +429,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     security: SecuritySettings = SecuritySettings()
     i18n: I18nSettings = I18nSettings()
+    organization: OrganizationSettings = OrganizationSettings()
     retention: RetentionSettings = RetentionSettings()
     documents: DocumentSettings = DocumentSettings()
     mail: MailSettings = MailSettings()

@@ -46,6 +46,8 @@ def case_public(
                 phone=r.phone,
                 postal_address=r.postal_address,
                 language=r.language,
+                title=r.title,
+                by_mail=r.by_mail,
             )
             if show_requester
             else RequesterPublic(

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -115,6 +115,10 @@ def as_montreal(value: datetime | date) -> datetime:
         value = datetime.combine(value, time(0, 0))
     if value.tzinfo is None:
         value = value.replace(tzinfo=MONTREAL)
+    try:
+        value.astimezone(MONTREAL)
+    except OverflowError:  # 1 January of year 1 in UTC is still year 0 in Montreal
+        raise ValueError("date out of range") from None
     return value
 
 
@@ -128,6 +132,12 @@ class RequesterCreate(_Input):
     phone: Line | None = Field(default=None, max_length=40)
     postal_address: Text | None = Field(default=None, max_length=500)
     language: str = Field(default="fr", pattern="^(fr|en)$")
+    title: Literal["ms", "mr"] | None = Field(
+        default=None, description="Madame (ms) or Monsieur (mr): how letters greet the person."
+    )
+    by_mail: bool = Field(
+        default=False, description="The person asked for letters by mail, not by email."
+    )
 
 
 class RequesterPublic(BaseModel):
@@ -136,6 +146,8 @@ class RequesterPublic(BaseModel):
     phone: str | None
     postal_address: str | None
     language: str
+    title: str | None = None
+    by_mail: bool | None = None  # withheld (None) with the rest when redacted
     redacted: bool = False
 
 
@@ -180,6 +192,12 @@ class TransitionIn(_Input):
     escalated_on: Day | None = None
     protecteur_reply_due_on: Day | None = None
     outcome: Outcome | None = None
+    redirected_to: Text | None = Field(
+        default=None,
+        max_length=1000,
+        description="Closing as redirected: the body the person is referred to, with its contact "
+        "details when known (the closing letter gives them).",
+    )
     reason: Text | None = Field(default=None, max_length=5000)
 
 
@@ -252,3 +270,21 @@ class EventPublic(BaseModel):
     to_state: str | None
     reason: str | None
     data: dict[str, Any]
+
+
+class LetterPublic(BaseModel):
+    """A letter to the requester as it was sent (its PDF at `pdf_url`)."""
+
+    id: int
+    case_reference: str
+    kind: str
+    language: str
+    channel: str = Field(description="email (sent with the PDF attached) or mail (printed).")
+    recipient: str | None = Field(description="The email address it was sent to.")
+    letter_date: date
+    subject: str
+    text: str = Field(description="The letter as plain text, as sent.")
+    sha256: str = Field(description="SHA-256 of the PDF bytes, as sent.")
+    created_at: datetime
+    mailed_on: date | None = Field(description="For a letter to mail: the day it was mailed.")
+    pdf_url: str

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from casework.context import AppContext
-from casework.db import unit_of_work
+from casework.db import read_session, unit_of_work
 from casework.models import MessageChannel, MessageStatus
 from notifications import outbox
 from notifications.channels import DeliveryFailed, EmailTransport, inapp
@@ -103,6 +103,22 @@ def _subject_and_text(message, content: dict | None) -> tuple[str, str]:
     return message.subject or "", message.text_body
 
 
+def _letter_pdf(ctx: AppContext, letter_id: int | None) -> tuple[str, bytes] | None:
+    """Return the file name and the bytes of the letter an email carries, as they were kept."""
+    if letter_id is None:
+        return None
+    from casework.models import Case, Letter
+
+    with read_session(ctx.engine) as session:
+        letter = session.get(Letter, letter_id)
+        case = session.get(Case, letter.case_id) if letter else None
+        if letter is None or case is None:
+            raise DeliveryFailed(f"letter {letter_id} is missing", permanent=True)
+        from casework.services.letters import letter_file_name
+
+        return letter_file_name(letter, case.reference), letter.pdf
+
+
 class _LostClaim(Exception):
     """The message was taken back from this worker (its lease ran out) before it was recorded."""
 
@@ -166,6 +182,7 @@ class _Pass:
             text=text,
             html=content["html_body"] if content else message.html_body,
             readable=not settings.host,
+            attachment=_letter_pdf(self.ctx, message.letter_id),
         )
         if self.transport is None:
             self.transport = email_transport(self.ctx)

@@ -60,6 +60,7 @@ class NewMessage:
     recipient: str | None = None
     user_id: int | None = None
     case_id: int | None = None
+    letter_id: int | None = None
     link: str | None = None
     dedup_key: str | None = None
 

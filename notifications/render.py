@@ -22,12 +22,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from casework.i18n import format_day, normalize_language, translations
 
+# Letters to the requester are written by notifications.letters.
 KINDS = (
-    "acknowledgment",
     "reminder",
     "overdue_alert",
     "digest",
-    "extension_notice",
     "escalation_notice",
     "correspondence_notice",
 )

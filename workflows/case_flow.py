@@ -200,6 +200,7 @@ _GUARD_FIELDS: dict[str, tuple[str, ...]] = {
 # Fields a trigger reads when given but does not insist on.
 _OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "escalate": ("protecteur_reply_due_on", "facts_known_on"),
+    "close": ("redirected_to",),
 }
 
 _OUTCOME_VALUES = frozenset(outcome.value for outcome in Outcome)
@@ -274,6 +275,7 @@ class TransitionRequest:
     protecteur_reply_due_on: date | None = None
     facts_known_on: date | None = None
     outcome: str | None = None
+    redirected_to: str | None = None
     reason: str | None = None
 
     def __post_init__(self) -> None:

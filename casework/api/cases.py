@@ -9,7 +9,7 @@ see it (`show_requester`), and every answer that shows it leaves one access-log 
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from casework.api.deps import get_context, get_language
@@ -28,13 +28,14 @@ from casework.schemas import (
     Day,
     EventPublic,
     ExtensionIn,
+    LetterPublic,
     NoteIn,
     TransitionIn,
     search_text,
 )
 from casework.security import policy
 from casework.security.authn import authenticated, require
-from casework.services import access_log
+from casework.services import access_log, letters
 from casework.services import cases as service
 from casework.services.cases import CaseView
 from casework.services.errors import Forbidden
@@ -272,9 +273,9 @@ def list_events(
 ) -> list[EventPublic]:
     view = service.get(ctx, reference=reference)
     events = [event_public(e) for e in service.events(ctx, reference=reference)]
-    # The acknowledgment letter kept with its event carries the requester's name and address:
-    # it is personal information like the requester panel, shown and logged under the same rule.
-    # The documents and the emails of the requester fall under the same rule (issue 14).
+    # Events written before letters had their own table kept the acknowledgment letter itself,
+    # with the requester's name and address: shown and logged under the requester's rule.
+    # The documents and the emails of the requester fall under the requester's rule (issue 14).
     if not policy.can(actor, "document.read", view.case):
         for event in events:
             if event.kind in ("documents", "correspondence"):
@@ -309,3 +310,66 @@ def list_deadlines(
         deadline_out(ctx, d.name, d.explanation, language=language, today=today)
         for d in service.deadlines(ctx, reference=reference)
     ]
+
+
+def letter_public(letter, reference: str) -> LetterPublic:
+    """Present a letter as the API shows it."""
+    return LetterPublic(
+        id=letter.id,
+        case_reference=reference,
+        kind=letter.kind,
+        language=letter.language,
+        channel=letter.channel,
+        recipient=letter.recipient,
+        letter_date=letter.letter_date,
+        subject=letter.subject,
+        text=letter.text_body,
+        sha256=letter.sha256,
+        created_at=letter.created_at,
+        mailed_on=letter.mailed_on,
+        pdf_url=f"/api/cases/{reference}/letters/{letter.id}",
+    )
+
+
+@router.get(
+    "/{reference}/letters",
+    response_model=list[LetterPublic],
+    responses=responses(404, 422),
+    summary="List the letters sent to the requester, oldest first",
+)
+def list_letters(reference: Reference, ctx: Context, actor: CurrentActor) -> list[LetterPublic]:
+    found = letters.for_case(ctx, actor=actor, interface="api", reference=reference)
+    return [letter_public(letter, found.case.reference) for letter in found.letters]
+
+
+@router.get(
+    "/{reference}/letters/{letter_id}",
+    response_model=LetterPublic,
+    responses={
+        **responses(404, 422),
+        200: {"content": {"application/pdf": {}}, "description": "The letter (JSON or PDF)."},
+    },
+    summary="Read a letter as sent: JSON, or its PDF with Accept: application/pdf",
+)
+def read_letter(
+    reference: Reference,
+    letter_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    request: Request,
+    ctx: Context,
+    actor: CurrentActor,
+):
+    case, letter = letters.get(
+        ctx, actor=actor, interface="api", reference=reference, letter_id=letter_id
+    )
+    if "application/pdf" in request.headers.get("accept", ""):
+        return Response(
+            content=letter.pdf,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": (
+                    f'inline; filename="{letters.letter_file_name(letter, case.reference)}"'
+                ),
+                "X-Content-SHA256": letter.sha256,
+            },
+        )
+    return letter_public(letter, case.reference)

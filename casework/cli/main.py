@@ -8,6 +8,7 @@ import casework
 from casework.cli import apikeys as apikeys_cli
 from casework.cli import calendar as calendar_cli
 from casework.cli import cases as cases_cli
+from casework.cli import letters as letters_cli
 from casework.cli import mail as mail_cli
 from casework.cli import outbox as outbox_cli
 from casework.cli import retention as retention_cli
@@ -37,6 +38,8 @@ app.add_typer(apikeys_cli.app, name="apikeys")
 app.add_typer(outbox_cli.app, name="outbox")
 app.add_typer(mail_cli.app, name="mail")
 app.add_typer(retention_cli.app, name="retention")
+app.add_typer(letters_cli.app, name="letters")
+cases_cli.app.command("letters")(letters_cli.case_letters)
 app.command("scheduler")(scheduler_cli.scheduler)
 
 

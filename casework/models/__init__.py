@@ -13,6 +13,7 @@ from casework.models.cases import (
 )
 from casework.models.documents import Document, IncomingMessage, MessageOutcome
 from casework.models.feeds import DeadlineFeed
+from casework.models.letters import Letter, LetterChannel, LetterKind
 from casework.models.notifications import (
     MessageChannel,
     MessageStatus,
@@ -45,6 +46,9 @@ __all__ = [
     "Incident",
     "IncidentCase",
     "IncomingMessage",
+    "Letter",
+    "LetterChannel",
+    "LetterKind",
     "MessageChannel",
     "MessageOutcome",
     "MessageStatus",

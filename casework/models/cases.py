@@ -31,6 +31,10 @@ class Requester(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=40)
     postal_address: str | None = Field(default=None, max_length=500)
     language: str = Field(default="fr", max_length=2)
+    # How letters begin: « Madame, » / « Monsieur, » when known, else the full name.
+    title: str | None = Field(default=None, max_length=8)
+    # The person asked for letters by mail even though they gave an email address.
+    by_mail: bool = False
 
 
 class Case(SQLModel, table=True):

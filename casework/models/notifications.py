@@ -62,6 +62,11 @@ class OutboxMessage(SQLModel, table=True):
         ),
     )
     language: str = Field(default="fr", max_length=2)
+    # A letter to the requester travels as the PDF attached to this email.
+    letter_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("letters.id", ondelete="RESTRICT"), nullable=True),
+    )
     # What the message says: rendered when it is enqueued, or (reminders, enqueued by the
     # thousand) rendered from `context` at its first delivery attempt and kept from then on.
     subject: str | None = Field(default=None, sa_column=Column(Text))

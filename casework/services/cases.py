@@ -273,6 +273,7 @@ def fire_on(
                 protecteur_reply_due_on=request.protecteur_reply_due_on,
                 facts_known_on=case.facts_known_on,
                 outcome=request.outcome.value if request.outcome else None,
+                redirected_to=request.redirected_to,
                 reason=request.reason,
             ),
         )
@@ -280,7 +281,7 @@ def fire_on(
         raise TransitionNotAllowed(
             reason=refused.message, allowed=[str(t) for t in refused.allowed]
         ) from None
-    data = _apply(ctx, session, case, request, now=now, today=today)
+    data = _apply(ctx, session, case, request, source=source, actor=actor, now=now, today=today)
     _refresh_clock(case)
     _touch(case, now)
     repo.add_event(
@@ -302,27 +303,49 @@ def fire_on(
 
 
 def _apply(
-    ctx: AppContext, session: Session, case: Case, request: TransitionIn, *, now, today
+    ctx: AppContext,
+    session: Session,
+    case: Case,
+    request: TransitionIn,
+    *,
+    source: str,
+    actor: Actor,
+    now: datetime,
+    today: date,
 ) -> dict:
     """Record what a successful transition carries; return what its event should keep."""
     trigger = request.trigger
     T = case_flow.Trigger
     if trigger == T.ACKNOWLEDGE:
         case.acknowledged_at = now
-        # The letter stays with the event (to print it for a postal reply); it is emailed when
-        # the requester has an address.
         return {
             "answer_due_on": case.answer_due_on.isoformat(),
-            **notices.on_acknowledged(ctx, session, case, now=now, today=today),
+            **notices.on_acknowledged(ctx, session, case, actor=actor, now=now, today=today),
         }
     if trigger == T.ANSWER:
         case.answered_at = now
         case.answer_summary = request.answer_summary
-        return {"answer_summary": request.answer_summary}
+        return {
+            "answer_summary": request.answer_summary,
+            **notices.on_answered(
+                ctx,
+                session,
+                case,
+                answer=request.answer_summary or "",
+                actor=actor,
+                now=now,
+                today=today,
+            ),
+        }
     if trigger == T.REQUEST_INFORMATION:
         case.paused_on = today
         session.add(CasePause(case_id=case.id, start=today))
-        return {"paused_on": today.isoformat()}
+        return {
+            "paused_on": today.isoformat(),
+            **notices.on_information_requested(
+                ctx, session, case, missing=request.comment or "", actor=actor, now=now, today=today
+            ),
+        }
     if trigger == T.RESUME:
         pause = repo.open_pause(session, case.id)
         before = case.answer_due_on
@@ -351,7 +374,25 @@ def _apply(
     if trigger == T.CLOSE:
         case.closed_at = now
         case.outcome = request.outcome.value if request.outcome else None
-        return {"outcome": case.outcome}
+        data = {"outcome": case.outcome}
+        if request.redirected_to:
+            data["redirected_to"] = request.redirected_to
+        if source in UNANSWERED_STATES:
+            # Closed before any answer: the person learns why (DESIGN §2.7).
+            data.update(
+                notices.on_closed_without_answer(
+                    ctx,
+                    session,
+                    case,
+                    outcome=case.outcome or "",
+                    redirected_to=request.redirected_to,
+                    comment=request.comment,
+                    actor=actor,
+                    now=now,
+                    today=today,
+                )
+            )
+        return data
     if trigger == T.REOPEN:
         case.closed_at = None
         case.outcome = None
@@ -446,6 +487,7 @@ def extend(
                         case,
                         previous_due_on=before,
                         reason=reason,
+                        actor=actor,
                         now=now,
                         today=ctx.today(),
                     ),

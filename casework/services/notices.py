@@ -1,5 +1,6 @@
-"""What the case commands tell people, and who is told: the acknowledgment of receipt, the
-extension notice, the escalation notice, and the staff who receive reminders.
+"""What the case commands tell people, and who is told: the letters to the requester at each step
+(acknowledgment of receipt, request for missing information, extension notice, answer, closing
+without answer), the escalation notice, and the staff who receive reminders.
 
 DESIGN §2.3: "The acknowledgment of receipt [...] states the delay for the answer"; "the person
 is told of any extension". DESIGN §2.4: "the assignee, or the complaints officers when nobody is
@@ -18,11 +19,12 @@ from urllib.parse import quote
 from sqlmodel import Session
 
 from casework.config import Settings
-from casework.context import AppContext
+from casework.context import Actor, AppContext
 from casework.i18n import N_, gettext, ngettext, normalize_language
 from casework.models import Case, MessageChannel, Requester
 from casework.repositories import reminders as reminders_repo
 from casework.repositories.reminders import Recipient
+from casework.services import letters
 from notifications import outbox
 from notifications.outbox import NewMessage
 from notifications.render import Rendered, render
@@ -30,13 +32,6 @@ from workflows.case_clock import DeadlineName
 from workflows.case_flow import STATE_LABELS
 from workflows.deadlines import DayUnit, receipt_date
 
-REQUEST_NOUNS = {
-    "complaint": N_("your complaint"),
-    "information_request": N_("your request for information"),
-    "media_request": N_("your request"),
-    "supplier_complaint": N_("your complaint"),
-    "comment": N_("your comment"),
-}
 # The deadlines as they read inside a sentence ("the deadline for the answer").
 DEADLINE_IN_SENTENCE = {
     DeadlineName.ACKNOWLEDGMENT: N_("the acknowledgment of receipt"),
@@ -156,88 +151,72 @@ def staff_messages(
 
 
 # -- letters to the requester --------------------------------------------------------------
+# Each step the person must hear about writes its letter (casework.services.letters) in the unit
+# of work of the step; the event of the step keeps the letter's id and channel.
 
 
-def _requester_language(ctx: AppContext, requester: Requester | None) -> str:
-    return normalize_language(
-        requester.language if requester else ctx.settings.i18n.default_language
-    )
+def _requester_language(session: Session, case: Case) -> str:
+    requester = session.get(Requester, case.requester_id) if case.requester_id else None
+    return normalize_language(requester.language if requester else None)
 
 
-def acknowledgment_letter(
-    ctx: AppContext, case: Case, requester: Requester | None, *, today: date
-) -> tuple[str, Rendered]:
+def on_acknowledged(
+    ctx: AppContext, session: Session, case: Case, *, actor: Actor, now: datetime, today: date
+) -> dict:
     """Write the acknowledgment of receipt: it states the answer delay as a date and as a number
-    of days counted from the day of receipt. Return its language and its text."""
-    language = _requester_language(ctx, requester)
+    of days counted from the day of receipt. Return what the transition's event keeps."""
     received_on = receipt_date(case.received_at, ctx.tz)
+    language = _requester_language(session, case)
     unit = ctx.policy(case.kind).answer.unit
     if unit is DayUnit.BUSINESS:
         days = ctx.calendar.business_days_between(received_on, case.answer_due_on)
     else:
         days = (case.answer_due_on - received_on).days
-    rendered = render(
-        "acknowledgment",
-        language,
-        letter_date=today,
-        requester_name=requester.name if requester else None,
-        postal_address=requester.postal_address if requester else None,
-        request_noun=gettext(REQUEST_NOUNS[case.kind], language),
-        case=case_facts(ctx.settings, case, language),
-        received_on=received_on,
+    letter = letters.issue(
+        ctx,
+        session,
+        case,
+        kind="acknowledgment",
+        actor=actor,
+        now=now,
+        today=today,
         answer_due_on=case.answer_due_on,
         answer_delay=delay_text(days, unit, language),
     )
-    return language, rendered
+    return letters.event_data(letter)
 
 
-def _to_requester(
+def on_information_requested(
+    ctx: AppContext,
     session: Session,
-    requester: Requester | None,
-    *,
-    kind: str,
-    language: str,
-    rendered: Rendered,
     case: Case,
+    *,
+    missing: str,
+    actor: Actor,
     now: datetime,
-) -> bool:
-    if requester is None or not requester.email:
-        return False
-    outbox.enqueue(
-        session,
-        message=NewMessage(
-            kind=kind,
-            channel=MessageChannel.EMAIL.value,
-            language=language,
-            subject=rendered.subject,
-            text_body=rendered.text,
-            html_body=rendered.html,
-            recipient=requester.email,
-            case_id=case.id,
-        ),
-        now=now,
-    )
-    return True
-
-
-def on_acknowledged(
-    ctx: AppContext, session: Session, case: Case, *, now: datetime, today: date
+    today: date,
 ) -> dict:
-    """Enqueue the acknowledgment email when the requester has an address; return what the
-    transition's event keeps: the letter itself (to print it for a postal reply) and whether it
-    was emailed."""
-    requester = session.get(Requester, case.requester_id) if case.requester_id else None
-    language, letter = acknowledgment_letter(ctx, case, requester, today=today)
-    emailed = _to_requester(
-        session,
-        requester,
-        kind="acknowledgment",
-        language=language,
-        rendered=letter,
-        case=case,
-        now=now,
+    """Ask the requester for what is missing: what, how and where to send it, and that the
+    answer delay is suspended until it arrives (with the business days that will remain)."""
+    language = _requester_language(session, case)
+    remaining = (
+        ctx.calendar.business_days_between(today, case.answer_due_on)
+        if case.answer_due_on > today
+        else 0
     )
-    return {"letter": {"language": language, **letter.as_dict()}, "emailed": emailed}
+    letter = letters.issue(
+        ctx,
+        session,
+        case,
+        kind="information_request",
+        actor=actor,
+        now=now,
+        today=today,
+        missing=missing,
+        paused_on=today,
+        remaining_delay=delay_text(remaining, DayUnit.BUSINESS, language) if remaining else "",
+    )
+    return letters.event_data(letter)
 
 
 def on_extended(
@@ -247,35 +226,73 @@ def on_extended(
     *,
     previous_due_on: date,
     reason: str,
+    actor: Actor,
     now: datetime,
     today: date,
 ) -> dict:
-    """Tell the requester of an extension of the answer delay (by email when they have an
-    address); return what the event keeps: the letter and whether it was emailed."""
-    requester = session.get(Requester, case.requester_id) if case.requester_id else None
-    language = _requester_language(ctx, requester)
-    letter = render(
-        "extension_notice",
-        language,
-        letter_date=today,
-        requester_name=requester.name if requester else None,
-        request_noun=gettext(REQUEST_NOUNS[case.kind], language),
-        case=case_facts(ctx.settings, case, language),
-        received_on=receipt_date(case.received_at, ctx.tz),
+    """Tell the requester of an extension of the answer delay: the reason and the new date; an
+    extension given after the deadline says that the deadline was missed."""
+    letter = letters.issue(
+        ctx,
+        session,
+        case,
+        kind="extension_notice",
+        actor=actor,
+        now=now,
+        today=today,
         answer_due_on=case.answer_due_on,
         previous_due_on=previous_due_on,
+        late=today > previous_due_on,
         reason=reason,
     )
-    emailed = _to_requester(
-        session,
-        requester,
-        kind="extension_notice",
-        language=language,
-        rendered=letter,
-        case=case,
-        now=now,
+    return letters.event_data(letter)
+
+
+def on_answered(
+    ctx: AppContext,
+    session: Session,
+    case: Case,
+    *,
+    answer: str,
+    actor: Actor,
+    now: datetime,
+    today: date,
+) -> dict:
+    """Send the answer written by the officer, with the recourse to the Protecteur du citoyen
+    for a complaint."""
+    letter = letters.issue(
+        ctx, session, case, kind="answer", actor=actor, now=now, today=today, answer=answer
     )
-    return {"letter": {"language": language, **letter.as_dict()}, "emailed": emailed}
+    return letters.event_data(letter)
+
+
+def on_closed_without_answer(
+    ctx: AppContext,
+    session: Session,
+    case: Case,
+    *,
+    outcome: str,
+    redirected_to: str | None,
+    comment: str | None,
+    actor: Actor,
+    now: datetime,
+    today: date,
+) -> dict:
+    """Tell the requester that the file is closed without an answer: withdrawn, redirected (to
+    whom, with their contact details when known) or without follow-up."""
+    letter = letters.issue(
+        ctx,
+        session,
+        case,
+        kind="closing",
+        actor=actor,
+        now=now,
+        today=today,
+        outcome=outcome,
+        redirected_to=redirected_to or "",
+        comment=comment or "",
+    )
+    return letters.event_data(letter)
 
 
 def on_escalated(ctx: AppContext, session: Session, case: Case, *, now: datetime) -> list[int]:

@@ -38,6 +38,7 @@ from casework.models import (
     Disposition,
     Document,
     IncomingMessage,
+    Letter,
     Notification,
     OutboxMessage,
     Requester,
@@ -174,6 +175,10 @@ def _what_is_removed(session: Session, case: Case, action: rules.FinalAction) ->
         PreviewItem(N_("Subject, description and answer"), 1),
         PreviewItem(N_("Free texts of the audit trail"), count(events)),
         PreviewItem(
+            N_("Letters sent to the requester (their text and PDF)"),
+            count(select(func.count()).select_from(Letter).where(Letter.case_id == case.id)),
+        ),
+        PreviewItem(
             N_("Reasons of extensions"),
             count(
                 select(func.count())
@@ -276,6 +281,14 @@ def _dispose(
         update(CaseExtension).where(CaseExtension.case_id == case.id).values(reason=removed)
     )
     gone = _remove_documents(session, case, state.action, removed)
+    # The letters stay listed (their kind, date and channel), without their words or their PDF.
+    session.execute(
+        update(Letter)
+        .where(Letter.case_id == case.id)
+        .values(
+            recipient=None, subject=removed, text_body=removed, html_body="", pdf=b"", sha256=""
+        )
+    )
     session.add(
         CaseEvent(
             case_id=case.id,

@@ -1,8 +1,8 @@
-"""The case page and its forms, the new case form, and the acknowledgment letter to print.
+"""The case page and its forms (with the letters sent to the requester), and the new case form.
 
 The issue: "summary; requester panel under the confidentiality rules; each deadline with its
 explanation; the timeline of events; notes; buttons only for the transitions allowed now, each
-with a form for what it needs [...]; the acknowledgment letter ready to print." And: "New case
+with a form for what it needs [...]". And: "New case
 form for a letter, a call or a visit, with the receipt date and time."
 
 DESIGN §2.5: the requester is shown only to those `policy.can_see_requester` lets see it, and
@@ -12,7 +12,7 @@ shows the page again with the reason next to the field and what was typed kept.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -32,9 +32,10 @@ from casework.schemas import (
     TransitionIn,
 )
 from casework.security import policy
-from casework.services import access_log, notices
+from casework.services import access_log
 from casework.services import cases as service
 from casework.services import documents as documents_service
+from casework.services import letters as letters_service
 from casework.services.errors import (
     Forbidden,
     InvalidInput,
@@ -52,6 +53,7 @@ from casework.web.common import (
     page_router,
     service_error,
 )
+from casework.web.letters import copy_label
 from notifications.delivery import in_office_hours
 from workflows import case_flow
 from workflows.case_clock import UNANSWERED_STATES, running_deadlines
@@ -61,12 +63,13 @@ router = page_router()
 
 # The form fields of each transition's data, with their labels (the order they are shown in).
 FIELD_LABELS = {
-    "answer_summary": N_("Summary of the answer"),
+    "answer_summary": N_("The answer to the requester (the letter's text, in paragraphs)"),
     "comment": N_("What is missing from the requester"),
     "protecteur_file_number": N_("Protecteur du citoyen file number"),
     "escalated_on": N_("Date the person went to the Protecteur du citoyen"),
     "protecteur_reply_due_on": N_("Reply expected by the Protecteur du citoyen by"),
     "outcome": N_("Outcome"),
+    "redirected_to": N_("Redirected to (the body and its contact details, for the letter)"),
     "reason": N_("Reason for reopening"),
 }
 FIELD_KINDS = {
@@ -76,6 +79,7 @@ FIELD_KINDS = {
     "escalated_on": "date",
     "protecteur_reply_due_on": "date",
     "outcome": "outcome",
+    "redirected_to": "textarea",
     "reason": "textarea",
 }
 TRANSITION_FIELDS = tuple(FIELD_LABELS)
@@ -103,6 +107,7 @@ CREATE_ALIASES = {
     "requester.phone": "requester_phone",
     "requester.postal_address": "requester_address",
     "requester.language": "requester_language",
+    "requester.title": "requester_title",
     "requester": "requester_name",
 }
 
@@ -390,6 +395,13 @@ def case_page(
         if page.can("access_log.read")
         else None
     )
+    letters = (
+        letters_service.for_case(
+            page.ctx, actor=page.actor, interface="web", reference=reference
+        ).letters
+        if show_requester
+        else []
+    )
     done = page.request.query_params.get("done", "")
     notice = None
     if done in NOTICES:
@@ -419,10 +431,17 @@ def case_page(
             "can_assign": page.can("case.assign", case),
             "can_edit": page.can("case.update", case),
             "priorities": [p.value for p in Priority],
-            "can_print_letter": show_requester,
             "documents": documents,
             "can_attach": page.can("document.attach", case),
             "limits": page.ctx.settings.documents,
+            "letters": [
+                {
+                    "letter": letter,
+                    "kind": page._(letters_service.KIND_LABELS[letter.kind]),
+                    "label": copy_label(page, letter),
+                }
+                for letter in letters
+            ],
             "assignees": page.active_users(),
             "errors": errors or {},
             "open_form": open_form,
@@ -447,6 +466,7 @@ NEW_CASE_LABELS = {
     "subject": N_("Subject"),
     "description": N_("What the person wrote or said"),
     "facts_known_on": N_("Date the person learned of the facts"),
+    "requester_title": N_("Letters begin with"),
     "requester_name": N_("Name"),
     "requester_email": N_("Email"),
     "requester_phone": N_("Phone"),
@@ -563,6 +583,8 @@ def create_case(page: CurrentPage, form: Form) -> Response:
             )
         requester.setdefault("name", "")
         requester["language"] = form.get("requester_language", "fr")
+        requester["title"] = form.get("requester_title") or None
+        requester["by_mail"] = form.get("requester_by_mail") == "1"
         data["requester"] = requester
     try:
         create = CaseCreate(**data)
@@ -708,40 +730,3 @@ def edit(reference: Reference, page: CurrentPage, form: Form) -> Response:
     except VersionConflict:
         return case_page(page, reference, alert=_conflict(page), status_code=409, **retry)
     return page.redirect(f"/cases/{reference}", done="edited")
-
-
-@router.get("/cases/{reference}/letter")
-def letter(reference: Reference, page: CurrentPage) -> Response:
-    """The acknowledgment letter, ready to print: the one sent when the case was acknowledged,
-    or, before that, the one that would be sent today."""
-    page.require("case.read")
-    view = service.get(page.ctx, reference=reference)
-    case = view.case
-    if not policy.can_see_requester(page.actor, case):
-        raise Forbidden()
-    stored = None
-    sent_at: datetime | None = None
-    for event in service.events(page.ctx, reference=reference):
-        letter_data = (event.data or {}).get("letter")
-        if event.trigger == "acknowledge" and isinstance(letter_data, dict):
-            stored, sent_at = letter_data, event.at
-    if stored is None:
-        language, rendered = notices.acknowledgment_letter(
-            page.ctx, case, view.requester, today=page.ctx.today()
-        )
-        stored = {"language": language, **rendered.as_dict()}
-    if view.requester is not None:
-        access_log.record(
-            page.ctx, actor=page.actor, case_ids=[case.id], interface="web", what="letter"
-        )
-    paragraphs = [block.splitlines() for block in stored.get("text", "").split("\n\n")]
-    return page.render(
-        "web/letter.html",
-        {
-            "case": case,
-            "subject": stored.get("subject", ""),
-            "letter_language": stored.get("language", "fr"),
-            "paragraphs": [lines for lines in paragraphs if any(x.strip() for x in lines)],
-            "sent_at": sent_at,
-        },
-    )

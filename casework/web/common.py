@@ -234,6 +234,7 @@ class Page:
             ("/queue", self._("Cases"), self.can("case.read")),
             ("/cases/new", self._("New case"), self.can("case.create")),
             ("/mine", self._("My cases"), self.can("notifications.read_own")),
+            ("/letters/to-mail", self._("Letters to mail"), self.can("letters.mail")),
             ("/dashboard", self._("Dashboard"), self.can("reports.read")),
             ("/mail/quarantine", self._("Email in quarantine"), self.can("mail.quarantine")),
             (

@@ -57,7 +57,9 @@ ACCESS_LABELS = {
     "transition": N_("Status change"),
     "extension": N_("Answer delay extended"),
     "events": N_("Timeline"),
-    "letter": N_("Acknowledgment letter"),
+    "letter": N_("Letter opened"),
+    "letters": N_("List of letters"),
+    "letters to mail": N_("Letters to mail"),
     "documents": N_("Documents listed"),
     "document": N_("Document downloaded"),
 }

@@ -15,6 +15,7 @@ from datetime import datetime
 from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
+from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
@@ -78,14 +79,24 @@ def build_email(
     text: str,
     html: str | None,
     readable: bool = False,
+    attachment: tuple[str, bytes] | None = None,
 ) -> Message:
-    """Build one email; `readable` keeps the body in 8-bit text (for .eml files people read)."""
+    """Build one email; `readable` keeps the body in 8-bit text (for .eml files people read);
+    `attachment` is a PDF (file name, bytes) sent with it."""
     if html:
         message: Message = MIMEMultipart("alternative")
         message.attach(_part(text, "plain", readable))
         message.attach(_part(html, "html", readable))
     else:
         message = _part(text, "plain", readable)
+    if attachment is not None:
+        name, content = attachment
+        body = message
+        message = MIMEMultipart("mixed")
+        message.attach(body)
+        pdf = MIMEApplication(content, "pdf")
+        pdf.add_header("Content-Disposition", "attachment", filename=name)
+        message.attach(pdf)
     message["From"] = _address(from_address)
     message["To"] = formataddr((" ".join((recipient_name or "").split()), recipient), "utf-8")
     if reply_to:

@@ -6,56 +6,71 @@ from datetime import date
 import pytest
 from jinja2 import UndefinedError
 
-from notifications.render import KINDS, render
+from casework.config import CalendarSettings, OrganizationSettings
+from notifications.letters import KINDS as LETTER_KINDS
+from notifications.letters import Addressee, render_letter
+from notifications.render import KINDS
 
-CASE = {
-    "reference": "PLT-2026-00001",
-    "subject": "Permis <b>refusé</b> & recours",
-    "link": "http://127.0.0.1:8000/cases/PLT-2026-00001",
-}
+SUBJECT = "Permis <b>refusé</b> & recours"
 
 
-def acknowledgment(language: str, **overrides):
+def acknowledgment(language: str, *, name: str = "Marie Tremblay", **overrides):
     context = {
-        "letter_date": date(2026, 12, 21),
-        "requester_name": "Marie Tremblay",
-        "postal_address": None,
         "request_noun": "votre plainte" if language == "fr" else "your complaint",
-        "case": CASE,
+        "case_subject": SUBJECT,
         "received_on": date(2026, 12, 18),
         "answer_due_on": date(2027, 1, 25),
         "answer_delay": "20 jours ouvrables" if language == "fr" else "20 business days",
+        "org_email": "plaintes@example.qc.ca",
+        "protecteur": True,
         **overrides,
     }
-    return render("acknowledgment", language, **context)
+    return render_letter(
+        "acknowledgment",
+        language,
+        organization=OrganizationSettings(),
+        office_hours=CalendarSettings().office_hours,
+        letter_date=date(2026, 12, 21),
+        reference="PLT-2026-00001",
+        addressee=Addressee(name=name),
+        **context,
+    )
 
 
 def test_acknowledgment_is_written_in_french_with_quebec_dates():
     letter = acknowledgment("fr")
-    assert letter.subject == "Accusé de réception — PLT-2026-00001"
-    assert letter.text.startswith("21 décembre 2026\n\nMarie Tremblay\n\nBonjour Marie Tremblay,")
-    assert '<html lang="fr">' in letter.html
+    assert letter.subject == "Accusé de réception"
+    assert "Québec, le 21 décembre 2026\n\nMarie Tremblay\n\n" in letter.text
+    assert '<article class="letter" lang="fr-CA">' in letter.html
 
 
 def test_unknown_language_falls_back_to_french():
-    assert acknowledgment("de").subject == "Accusé de réception — PLT-2026-00001"
+    assert acknowledgment("de").subject == "Accusé de réception"
 
 
 def test_public_text_is_escaped_in_html_and_kept_as_written_in_plain_text():
     letter = acknowledgment("en")
     assert "Permis &lt;b&gt;refusé&lt;/b&gt; &amp; recours" in letter.html
-    assert "Permis <b>refusé</b> & recours" in letter.text
+    assert SUBJECT in letter.text
 
 
 def test_variables_inside_translated_sentences_are_escaped_too():
-    letter = acknowledgment("fr", requester_name="<img src=x onerror=alert(1)>")
+    letter = acknowledgment("fr", name="<img src=x onerror=alert(1)>")
     assert "<img" not in letter.html
     assert "Bonjour &lt;img src=x onerror=alert(1)&gt;," in letter.html
 
 
 def test_missing_variable_is_an_error_not_a_blank():
-    with pytest.raises(UndefinedError):
-        render("acknowledgment", "fr", case=CASE)
+    with pytest.raises(UndefinedError):  # an answer letter without the officer's text
+        render_letter(
+            "answer",
+            "fr",
+            organization=OrganizationSettings(),
+            office_hours=[],
+            letter_date=date(2026, 12, 21),
+            reference="PLT-2026-00001",
+            addressee=Addressee(name="Marie Tremblay"),
+        )
 
 
 def test_plain_text_is_wrapped_without_breaking_links():
@@ -69,3 +84,6 @@ def test_every_kind_of_message_has_its_three_templates():
     names = {p.name for p in files("notifications").joinpath("templates").iterdir()}
     for kind in KINDS:
         assert {f"{kind}.subject.txt", f"{kind}.txt", f"{kind}.html"} <= names
+    letters = {p.name for p in files("notifications").joinpath("templates/letters").iterdir()}
+    for kind in LETTER_KINDS:
+        assert {f"{kind}.subject.txt", f"{kind}.txt"} <= letters

@@ -187,7 +187,7 @@ def test_the_command_line_records_what_it_prints(ctx, engine, tmp_path):
     assert entry.what == "read"
 
 
-def test_the_acknowledgment_letter_in_the_trail_is_personal_information(
+def test_letters_carry_the_requester_and_are_read_and_logged_under_the_same_rule(
     callers, ctx, engine, people
 ):
     case = make_case(ctx, assignee_id=people["agent_assigned"])
@@ -197,13 +197,26 @@ def test_the_acknowledgment_letter_in_the_trail_is_personal_information(
     )
     assert fired.status_code == 200
     before = len(entries(engine, case.id))
+    letters_url = f"/api/cases/{case.reference}/letters"
 
-    def letter_seen_by(role):
-        events = callers[role].get(f"/api/cases/{case.reference}/events").json()
-        return next(e["data"]["letter"] for e in events if e["trigger"] == "acknowledge")
-
-    assert letter_seen_by("agent_other") == {"redacted": True}
+    for role in ("agent_other", "integration"):
+        assert callers[role].get(letters_url).status_code == 403
+        assert callers[role].get(f"{letters_url}/1").status_code == 403
     assert len(entries(engine, case.id)) == before  # nothing shown, nothing logged
-    letter = letter_seen_by("officer")
-    assert "redacted" not in letter
-    assert [e.what for e in entries(engine, case.id)][before:] == ["events"]
+
+    listed = callers["agent_assigned"].get(letters_url)
+    assert listed.status_code == 200
+    assert [(x["kind"], x["channel"]) for x in listed.json()] == [("acknowledgment", "email")]
+    assert "Marie Tremblay" in listed.json()[0]["text"]
+    pdf = callers["officer"].get(f"{letters_url}/1", headers={"Accept": "application/pdf"})
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert [(e.actor, e.what) for e in entries(engine, case.id)][before:] == [
+        ("user:agent-assigned", "letters"),
+        ("user:officer", "letter"),
+    ]
+    # The trail says a letter was written, without the person's name or address.
+    events = callers["agent_other"].get(f"/api/cases/{case.reference}/events").json()
+    acknowledged = next(e for e in events if e["trigger"] == "acknowledge")
+    assert acknowledged["data"]["letter_id"] == 1
+    assert "Marie Tremblay" not in json.dumps(events)

@@ -155,6 +155,8 @@ def test_requester_is_shown_to_officers_supervisors_admins_and_the_assignee_only
                     "phone": None,
                     "postal_address": None,
                     "language": "fr",
+                    "title": None,
+                    "by_mail": None,
                     "redacted": True,
                 }, caller
 

@@ -7,8 +7,10 @@ import re
 
 import pytest
 
+from casework.context import Actor
 from casework.repositories.cases import CaseFilters
 from casework.services import cases as case_service
+from casework.services import letters
 from tests.web.conftest import PASSWORDS, screenshot
 
 WIDTHS = (390, 1366)
@@ -37,12 +39,15 @@ def _pages(ctx) -> list[tuple[str | None, str, str]]:
     """Return (who signs in, address, name) for every page, on a case that has a requester."""
     views, _ = case_service.search(ctx, filters=CaseFilters(status=("acknowledged",)), limit=50)
     case = next(v.case for v in views if v.requester is not None and v.case.assignee_id)
+    officer = Actor("test", role="officer")
+    first = letters.for_case(ctx, actor=officer, interface="web", reference=case.reference)
     return [
         (None, "/login", "login"),
         ("responsable", "/queue", "queue"),
         ("responsable", "/cases/new", "new-case"),
         ("responsable", f"/cases/{case.reference}", "case"),
-        ("responsable", f"/cases/{case.reference}/letter", "letter"),
+        ("responsable", f"/cases/{case.reference}/letters/{first.letters[0].id}", "letter"),
+        ("responsable", "/letters/to-mail", "letters-to-mail"),
         ("agent", "/mine", "mine"),
         ("agent", "/me", "account"),
         ("superviseure", "/dashboard", "dashboard"),

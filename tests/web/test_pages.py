@@ -25,7 +25,9 @@ def _case_not_assigned_to(ctx, username: str):
     )
 
 
-def test_an_officer_registers_a_letter_acknowledges_answers_and_closes_it(page, server):
+def test_an_officer_registers_a_letter_acknowledges_answers_prints_mails_and_closes_it(
+    page, server
+):
     login(page, "responsable")
     expect(page).to_have_url(re.compile(r"/queue$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossiers")
@@ -66,21 +68,53 @@ def test_an_officer_registers_a_letter_acknowledges_answers_and_closes_it(page, 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Attente de deux heures")
     expect(page.locator(".timeline")).to_contain_text("Priorité : de « Normale » à « Haute ».")
 
-    page.get_by_role("link", name="Ouvrir la lettre d’accusé de réception").click()
+    letters = page.locator("section[aria-labelledby=letters-title]")
+    expect(letters).to_contain_text("Lettre à poster, rédigée le 23 novembre 2026")
+    letters.get_by_role("link", name="Accusé de réception").click()
     expect(page.locator("article.letter")).to_contain_text(reference)
     expect(page.locator("article.letter")).to_contain_text("Gabrielle Lavoie")
+    # Received Friday 20 November 2026: the answer is due 20 business days later, Friday
+    # 18 December.
+    expect(page.locator("article.letter")).to_contain_text("au plus tard le 18 décembre 2026")
     expect(page.get_by_role("button", name="Imprimer la lettre")).to_be_visible()
     look(page, "letter")
-    page.emulate_media(media="print")
-    screenshot(page, "letter-print")
-    page.emulate_media(media="screen")
     page.get_by_role("link", name=f"Retour au dossier {reference}").click()
 
+    # The person wrote by mail: the officer writes the answer, in paragraphs, on the case page.
     page.locator("summary", has_text="Consigner la réponse").click()
-    page.get_by_label("Résumé de la réponse").fill("Le délai d’attente a été expliqué; excuses.")
+    page.get_by_label("La réponse au demandeur").fill(
+        "Nous avons vérifié l’attente au comptoir du 18 novembre.\n\n"
+        "Un deuxième guichet ouvrira le lundi; nous vous prions d’excuser ce délai."
+    )
     page.get_by_role("button", name="Consigner la réponse").click()
     expect(page.locator("p.notice")).to_contain_text("Consigner la réponse")
     expect(page.locator(".summary").first).to_contain_text("Répondue")
+
+    # The answer letter: printed as it was kept, with the recourse to the Protecteur du citoyen.
+    letters.get_by_role("link", name="Réponse").click()
+    letter = page.locator("article.letter")
+    expect(letter).to_contain_text("Objet\u00a0: Réponse à votre plainte")
+    expect(letter).to_contain_text("Un deuxième guichet ouvrira le lundi")
+    expect(letter).to_contain_text("525, boulevard René-Lévesque Est, bureau 1.25")
+    expect(page.locator("p.notice")).to_contain_text("Lettre à poster, rédigée le 23 novembre 2026")
+    look(page, "letter-answer")
+    page.emulate_media(media="print")
+    screenshot(page, "letter-answer-print")
+    printed = page.pdf(format="Letter")
+    assert printed.startswith(b"%PDF-")
+    page.emulate_media(media="screen")
+
+    # Then it goes in the envelope, and the officer records the day it was mailed.
+    page.get_by_role("link", name="Lettres à poster").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lettres à poster")
+    row = page.locator("li", has_text=reference).filter(has_text="Réponse")
+    look(page, "letters-to-mail")
+    row.get_by_label("Jour de la mise à la poste").fill("2026-11-23")
+    row.get_by_role("button", name="Inscrire comme postée").click()
+    expect(page.locator("p.notice")).to_contain_text("est inscrite comme postée")
+    expect(page.locator("li", has_text=reference).filter(has_text="Réponse")).to_have_count(0)
+    page.goto(f"/cases/{reference}")
+    expect(letters).to_contain_text("Copie de la lettre postée le 23 novembre 2026")
 
     page.locator("summary", has_text="Fermer le dossier").click()
     page.get_by_label("Fondée", exact=True).check()
@@ -130,7 +164,7 @@ def test_an_agent_opening_a_case_assigned_to_someone_else_does_not_see_the_reque
     assert "Accuser réception" not in panel.inner_text()
     look(page, "case-agent-not-assigned")
     # The letter carries the requester's name and address: refused too.
-    response = page.goto(f"/cases/{case.reference}/letter")
+    response = page.goto(f"/cases/{case.reference}/letters/1")
     assert response.status == 403
     assert requester.name not in page.content()
 
