@@ -17,7 +17,7 @@ from casework.api.errors import responses
 from casework.api.explain import DeadlineOut, deadline_out
 from casework.context import Actor, AppContext
 from casework.presenters import case_public, event_public
-from casework.repositories.cases import CaseFilters
+from casework.repositories.cases import TEXT_COUNT_CAP, CaseFilters
 from casework.schemas import (
     MAX_ID,
     CaseCreate,
@@ -171,11 +171,18 @@ def list_cases(
         text=_searchable(q),
     )
     views, total = service.search(
-        ctx, filters=filters, limit=limit, offset=offset, by_due=sort == "due"
+        ctx,
+        filters=filters,
+        limit=limit,
+        offset=offset,
+        by_due=sort == "due",
+        actor=actor,
+        interface="api",
     )
     return CaseList(
         items=_present(ctx, actor, views, language=language, what="list", today=today),
-        total=total,
+        total=min(total, TEXT_COUNT_CAP),
+        total_capped=total > TEXT_COUNT_CAP,
         limit=limit,
         offset=offset,
     )

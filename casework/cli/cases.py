@@ -8,7 +8,7 @@ from casework.cli.common import context, fail, settings
 from casework.context import Actor, AppContext
 from casework.i18n import format_day, gettext
 from casework.presenters import case_public
-from casework.repositories.cases import CaseFilters
+from casework.repositories.cases import TEXT_COUNT_CAP, CaseFilters
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases as service
 from casework.services.errors import ServiceError
@@ -134,7 +134,10 @@ def list_(
         late = f" {_('OVERDUE')}" if item.overdue else ""
         label = _(STATE_LABELS[item.status])
         typer.echo(f"{item.reference}\t{label}\t{due}{late}\t{item.subject}")
-    typer.echo(_("(%(shown)s of %(total)s)", shown=len(items), total=total))
+    if total > TEXT_COUNT_CAP:
+        typer.echo(_("(%(shown)s of more than %(total)s)", shown=len(items), total=TEXT_COUNT_CAP))
+    else:
+        typer.echo(_("(%(shown)s of %(total)s)", shown=len(items), total=total))
 
 
 @app.command("show")

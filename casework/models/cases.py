@@ -28,7 +28,7 @@ class Requester(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=320)
-    phone: str | None = Field(default=None, max_length=40)
+    phone: str | None = Field(default=None, max_length=40, index=True)
     postal_address: str | None = Field(default=None, max_length=500)
     language: str = Field(default="fr", max_length=2)
 
@@ -48,7 +48,9 @@ class Case(SQLModel, table=True):
     received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     requester_id: int | None = Field(
         default=None,
-        sa_column=Column(Integer, ForeignKey("requesters.id", ondelete="RESTRICT"), nullable=True),
+        sa_column=Column(
+            Integer, ForeignKey("requesters.id", ondelete="RESTRICT"), nullable=True, index=True
+        ),
     )
     assignee_id: int | None = Field(
         default=None,

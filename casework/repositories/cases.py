@@ -1,10 +1,30 @@
-"""Queries on cases and their events (the only place that builds case queries)."""
+"""Queries on cases and their events (the only place that builds case queries).
 
-from dataclasses import dataclass
+Text search (migration 0010): the words of the text, folded for case and accents, each matched
+as the start of a word: in the subject and description (with French stemming on PostgreSQL), in
+the requester's name, email address and telephone number when the caller may search people, and
+the whole text as a reference, exactly. The full-text indexes answer; nothing reads every case.
+"""
+
+import re
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Select, and_, case, func, insert, or_, select, text
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    union,
+)
 from sqlmodel import Session, SQLModel
 
 from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
@@ -23,6 +43,29 @@ class CaseFilters:
     overdue_on: date | None = None
     at_risk_until: tuple[date, date] | None = None
     text: str | None = None
+    # Whether the text is also looked for in requesters (names, email addresses, telephones),
+    # and then only on the cases of this assignee when set: the services decide, from the
+    # permission to see requesters.
+    people: bool = False
+    people_assignee_id: int | None = None
+
+
+# A text search counts its matches up to this many (and says "more than" beyond): counting every
+# match of a common word would read a large part of the table for a figure nobody needs exactly.
+TEXT_COUNT_CAP = 1000
+_WORDS = re.compile(r"[^\W_]+")
+_REFERENCE = re.compile(r"[A-Za-z]{3}-\d{4}-\d{1,10}")
+_MAX_WORDS = 8
+# The indexed expressions of migration 0010, verbatim, so that PostgreSQL uses the indexes.
+_PG_CASE_MATCH = (
+    "to_tsvector('casework_fr'::regconfig, translate(subject || ' ' || description, '<>', '  ')) "
+    "@@ to_tsquery('casework_fr'::regconfig, :case_words)"
+)
+_PG_PERSON_MATCH = (
+    "to_tsvector('casework_simple'::regconfig, translate(name || ' ' || coalesce(email, '') || "
+    "' ' || coalesce(phone, '') || ' ' || coalesce(regexp_replace(phone, '[^0-9]', '', 'g'), ''), "
+    "'@._-+()/<>', '          ')) @@ to_tsquery('casework_simple'::regconfig, :person_words)"
+)
 
 
 # The same statement on SQLite (3.35+) and PostgreSQL; plain SQL, so nothing is compiled per call.
@@ -94,7 +137,7 @@ def add_event(session: Session, event: CaseEvent) -> CaseEvent:
     return event
 
 
-def _filtered(query: Select, filters: CaseFilters) -> Select:
+def _filtered(query: Select, filters: CaseFilters, *, sqlite: bool) -> Select:
     conditions = []
     if filters.status:
         conditions.append(Case.status.in_(filters.status))
@@ -118,19 +161,61 @@ def _filtered(query: Select, filters: CaseFilters) -> Select:
         start, end = filters.at_risk_until
         conditions.append(and_(Case.next_due_on >= start, Case.next_due_on <= end))
     if filters.text:
-        pattern = "%" + _escape_like(filters.text.lower()) + "%"
-        conditions.append(
-            or_(
-                func.lower(Case.subject).like(pattern, escape="\\"),
-                func.lower(Case.description).like(pattern, escape="\\"),
-                func.lower(Case.reference).like(pattern, escape="\\"),
-            )
-        )
+        conditions.append(Case.id.in_(_text_matches(filters, sqlite=sqlite)))
     return query.where(*conditions) if conditions else query
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _text_matches(filters: CaseFilters, *, sqlite: bool, only_people: bool = False):
+    """Return the ids of the cases the text finds, from the full-text indexes (only those found
+    through their requester, when asked)."""
+    text_ = filters.text.strip()
+    words = _WORDS.findall(text_.lower())[:_MAX_WORDS]
+    parts = []
+    if _REFERENCE.fullmatch(text_) and not only_people:
+        parts.append(select(Case.id).where(Case.reference == text_.upper()))
+    if words and not only_people:
+        parts.append(_word_matches(words, sqlite=sqlite))
+    if words and filters.people:
+        by_person = select(Case.id).where(Case.requester_id.in_(_person_matches(words, sqlite)))
+        if filters.people_assignee_id is not None:
+            by_person = by_person.where(Case.assignee_id == filters.people_assignee_id)
+        parts.append(by_person)
+    if not parts:
+        return select(Case.id).where(false())
+    return parts[0] if len(parts) == 1 else union(*parts)
+
+
+def _word_matches(words: list[str], *, sqlite: bool) -> Select:
+    """Return the ids of the cases whose subject or description has every word."""
+    if sqlite:
+        return (
+            select(literal_column("rowid"))
+            .select_from(table("cases_fts"))
+            .where(text("cases_fts MATCH :case_words").bindparams(case_words=_fts5(words)))
+        )
+    return select(Case.id).where(text(_PG_CASE_MATCH).bindparams(case_words=_tsquery(words)))
+
+
+def _person_matches(words: list[str], sqlite: bool) -> Select:
+    """Return the ids of the requesters whose name, email and telephone have every word."""
+    if sqlite:
+        return (
+            select(literal_column("rowid"))
+            .select_from(table("requesters_fts"))
+            .where(text("requesters_fts MATCH :person_words").bindparams(person_words=_fts5(words)))
+        )
+    return select(Requester.id).where(
+        text(_PG_PERSON_MATCH).bindparams(person_words=_tsquery(words))
+    )
+
+
+def _fts5(words: list[str]) -> str:
+    # Each word a quoted prefix (the words hold letters and digits only): "marie"* "trem"*.
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _tsquery(words: list[str]) -> str:
+    return " & ".join(f"{word}:*" for word in words)
 
 
 def search(
@@ -142,13 +227,15 @@ def search(
     by_due: bool = False,
     triage: bool = False,
 ) -> tuple[list[Case], int]:
-    """Return one page of the matching cases and how many match in all.
+    """Return one page of the matching cases and how many match in all (for a text search, up
+    to TEXT_COUNT_CAP + 1: more than the cap).
 
     The order is stable: by due date then id when asked (queues), else newest receipt first.
     With `triage`, new cases nobody is assigned to come first, then by due date (the officers'
     triage queue).
     """
-    query = _filtered(select(Case), filters)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    query = _filtered(select(Case), filters, sqlite=sqlite)
     if triage:
         untriaged = and_(Case.status == "received", Case.assignee_id.is_(None))
         query = query.order_by(
@@ -159,8 +246,54 @@ def search(
     else:
         query = query.order_by(Case.received_at.desc(), Case.id.desc())
     items = list(session.execute(query.limit(limit).offset(offset)).scalars())
-    total = session.execute(_filtered(select(func.count(Case.id)), filters)).scalar_one()
+    if filters.text:
+        matches = _filtered(select(Case.id), filters, sqlite=sqlite).limit(TEXT_COUNT_CAP + 1)
+        total = session.execute(select(func.count()).select_from(matches.subquery())).scalar_one()
+    else:
+        total = session.execute(
+            _filtered(select(func.count(Case.id)), filters, sqlite=sqlite)
+        ).scalar_one()
     return items, total
+
+
+def found_by_person(session: Session, *, ids: list[int], filters: CaseFilters) -> list[int]:
+    """Return which of these cases the text found through their requester."""
+    if not ids or not filters.text or not filters.people:
+        return []
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    person_only = replace(filters, people=True)
+    matches = _text_matches(person_only, sqlite=sqlite, only_people=True)
+    query = select(Case.id).where(Case.id.in_(ids), Case.id.in_(matches))
+    return list(session.execute(query).scalars())
+
+
+def cases_of_same_person(
+    session: Session,
+    *,
+    requester: Requester,
+    exclude_case_id: int,
+    assignee_id: int | None,
+    limit: int,
+) -> list[Case]:
+    """Return the other cases whose requester has the same email address (in any case) or the
+    same telephone number, newest first (only those assigned to `assignee_id` when given)."""
+    same = []
+    if requester.email:
+        if session.get_bind().dialect.name == "sqlite":
+            same.append(Requester.email.collate("NOCASE") == requester.email)
+        else:
+            same.append(func.lower(Requester.email) == requester.email.lower())
+    if requester.phone:
+        same.append(Requester.phone == requester.phone)
+    if not same:
+        return []
+    query = select(Case).where(
+        Case.requester_id.in_(select(Requester.id).where(or_(*same))), Case.id != exclude_case_id
+    )
+    if assignee_id is not None:
+        query = query.where(Case.assignee_id == assignee_id)
+    query = query.order_by(Case.received_at.desc(), Case.id.desc()).limit(limit)
+    return list(session.execute(query).scalars())
 
 
 def insert_row(session: Session, row: SQLModel) -> SQLModel:

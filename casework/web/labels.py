@@ -56,6 +56,8 @@ ACCESS_LABELS = {
     "extension": N_("Answer delay extended"),
     "events": N_("Timeline"),
     "letter": N_("Acknowledgment letter"),
+    "search": N_("Found by searching for a person"),
+    "related": N_("Listed among the person's other cases"),
 }
 
 INTERFACE_LABELS = {

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from casework.api.auth import safe_next
-from casework.repositories.cases import CaseFilters
+from casework.repositories.cases import TEXT_COUNT_CAP, CaseFilters
 from casework.schemas import CaseUpdate, Channel
 from casework.services import cases as service
 from casework.services.errors import InvalidInput, VersionConflict
@@ -135,6 +135,8 @@ def _search(page: Page, query: QueueQuery, *, limit: int, offset: int):
         offset=offset,
         by_due=query.sort == "due",
         triage=query.sort == "triage",
+        actor=page.actor,
+        interface="web",
     )
 
 
@@ -146,6 +148,8 @@ def queue(request: Request, page: CurrentPage) -> Response:
         views, _ = _search(page, query, limit=CSV_LIMIT, offset=0)
         return queue_csv(page, views)
     views, total = _search(page, query, limit=PAGE_SIZE, offset=(query.page - 1) * PAGE_SIZE)
+    # A text search counts up to a cap: the page says "more than" and pages through the cap.
+    capped, total = total > TEXT_COUNT_CAP, min(total, TEXT_COUNT_CAP)
     pages = max(1, -(-total // PAGE_SIZE))
     here = "/queue" + ("?" + query.params() if query.params() else "")
     return page.render(
@@ -154,6 +158,7 @@ def queue(request: Request, page: CurrentPage) -> Response:
             "query": query,
             "views": views,
             "total": total,
+            "total_capped": capped,
             "pages": pages,
             "here": here,
             "can_assign": page.can("case.assign"),
