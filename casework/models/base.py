@@ -13,8 +13,9 @@ NAMING_CONVENTION = {
 metadata = SQLModel.metadata
 metadata.naming_convention = NAMING_CONVENTION
 
-# Full-text search objects that only the migrations make (revision 0010): expression indexes of
-# one database and SQLite's FTS5 tables with their shadow tables. The models cannot describe them.
+# Full-text search objects that only the migrations make (revision 0010): PostgreSQL's generated
+# search vectors and their indexes, an index of each database, SQLite's FTS5 tables with their
+# shadow tables. The models cannot describe them.
 SEARCH_INDEXES = frozenset(
     {
         "ix_cases_search",
@@ -24,10 +25,13 @@ SEARCH_INDEXES = frozenset(
     }
 )
 SEARCH_TABLE_PREFIXES = ("cases_fts", "requesters_fts")
+SEARCH_VECTOR = "search_vector"
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Tell Alembic's comparison to leave the full-text search objects alone."""
     if type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIXES):
+        return False
+    if type_ == "column" and name == SEARCH_VECTOR:
         return False
     return not (type_ == "index" and name in SEARCH_INDEXES)

@@ -4,8 +4,8 @@ for those allowed to see requesters, and each case found through its requester i
 from sqlalchemy import select
 
 from casework.context import Actor
-from casework.models import AccessLogEntry
-from casework.repositories.cases import CaseFilters
+from casework.models import AccessLogEntry, Case
+from casework.repositories.cases import TEXT_COUNT_CAP, CaseFilters
 from casework.schemas import CaseCreate, CaseUpdate
 from casework.services import cases as service
 from tests.conftest import montreal
@@ -136,3 +136,23 @@ def test_the_case_page_lists_the_persons_other_cases_by_email_or_telephone(ctx):
         service.other_cases(ctx, actor=INTEGRATION, reference=first.reference, interface="api")
         == []
     )
+
+
+def test_a_common_word_is_counted_up_to_the_cap_and_its_newest_cases_come_first(ctx, client):
+    from benchmarks.data import load
+
+    load(ctx.engine, ctx.settings, cases=6000, today=ctx.today(), seed=3)
+    with ctx.engine.connect() as connection:
+        rows = connection.execute(
+            select(Case.reference, Case.subject, Case.description).order_by(
+                Case.received_at.desc(), Case.id.desc()
+            )
+        ).all()
+    having = [r.reference for r in rows if "préposé" in f"{r.subject} {r.description}".lower()]
+    assert len(having) > TEXT_COUNT_CAP
+
+    body = client.get("/api/cases", params={"q": "PRÉPOSÉ", "limit": 20}).json()
+    assert body["total"] == TEXT_COUNT_CAP and body["total_capped"] is True
+    assert [c["reference"] for c in body["items"]] == having[:20]
+    rare = client.get("/api/cases", params={"q": having[-1]}).json()
+    assert rare["total"] == 1 and rare["total_capped"] is False

@@ -7,15 +7,16 @@ Create Date: 2026-12-01 06:30:00.000000
 Searching a word must not read every case, and searching a person must find their requester
 (DESIGN §2.5: only for those allowed to see requesters; the services decide). Words are folded
 for case and accents on both databases:
-- PostgreSQL: full-text indexes (GIN) over `to_tsvector` with two text search configurations,
-  `casework_fr` (French stemming after `unaccent`) for subjects and descriptions, and
-  `casework_simple` (no stemming, after `unaccent`) for names, email addresses and telephone
-  numbers (their punctuation turned into spaces, and the telephone's digits alone);
+- PostgreSQL: a generated `search_vector` column (tsvector) on `cases` and on `requesters`, with
+  a GIN index, made with two text search configurations: `casework_fr` (French stemming after
+  `unaccent`) for subjects and descriptions, and `casework_simple` (no stemming, after
+  `unaccent`) for names, email addresses and telephone numbers (their punctuation turned into
+  spaces, and the telephone's digits alone). Stored, so that checking a match reads the vector
+  instead of parsing the text again;
 - SQLite: FTS5 tables with the `unicode61 remove_diacritics 2` tokenizer, kept in step with
   `cases` and `requesters` by triggers. On SQLite, a later migration that rebuilds `cases` or
   `requesters` (batch "move and copy") drops these triggers and must create them again.
-The expressions below are repeated in casework.repositories.search, which must use them verbatim
-for PostgreSQL to use the indexes.
+The models do not describe these objects (casework.models.base.include_object).
 """
 
 from collections.abc import Sequence
@@ -63,13 +64,15 @@ def _postgresql_upgrade() -> None:
         'word, numhword, hword_numpart, numword WITH unaccent, simple'
     )
     op.execute(
-        'CREATE INDEX ix_cases_search ON cases USING gin '
-        f"(to_tsvector('casework_fr'::regconfig, {CASE_DOCUMENT}))"
+        'ALTER TABLE cases ADD COLUMN search_vector tsvector GENERATED ALWAYS AS '
+        f"(to_tsvector('casework_fr'::regconfig, {CASE_DOCUMENT})) STORED"
     )
+    op.execute('CREATE INDEX ix_cases_search ON cases USING gin (search_vector)')
     op.execute(
-        'CREATE INDEX ix_requesters_search ON requesters USING gin '
-        f"(to_tsvector('casework_simple'::regconfig, {REQUESTER_DOCUMENT}))"
+        'ALTER TABLE requesters ADD COLUMN search_vector tsvector GENERATED ALWAYS AS '
+        f"(to_tsvector('casework_simple'::regconfig, {REQUESTER_DOCUMENT})) STORED"
     )
+    op.execute('CREATE INDEX ix_requesters_search ON requesters USING gin (search_vector)')
     op.execute('CREATE INDEX ix_requesters_email_lower ON requesters (lower(email))')
 
 
@@ -122,8 +125,8 @@ def _sqlite_upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('DROP INDEX IF EXISTS ix_requesters_email_lower')
-        op.execute('DROP INDEX IF EXISTS ix_requesters_search')
-        op.execute('DROP INDEX IF EXISTS ix_cases_search')
+        op.execute('ALTER TABLE requesters DROP COLUMN IF EXISTS search_vector')
+        op.execute('ALTER TABLE cases DROP COLUMN IF EXISTS search_vector')
         op.execute('DROP TEXT SEARCH CONFIGURATION IF EXISTS casework_simple')
         op.execute('DROP TEXT SEARCH CONFIGURATION IF EXISTS casework_fr')
     else:
