@@ -158,3 +158,25 @@ def test_the_acknowledgment_rate_counts_open_and_already_late_requests(ctx, cloc
     assert sum(row.open for row in data.workload) == 4
     assert sum(bucket.count for bucket in data.ageing) == 4
     assert sorted(a.age for a in data.aged) == [1, 15, 15, 15]
+
+
+@pytest.mark.parametrize("action", ["add", "remove"])
+def test_the_preview_of_many_cases_lists_exactly_the_deadlines_the_change_then_moves(ctx, action):
+    # Five years of cases with pauses and every state (the benchmark loader); adding Thursday
+    # 26 November, or removing it once added, must preview what applying it then changes.
+    from benchmarks.data import load
+
+    load(ctx.engine, ctx.settings, cases=4000, today=ctx.today(), seed=5)
+    day = date(2026, 11, 26)
+    names = {"name_fr": "Fermeture", "name_en": "Closure"}
+    if action == "remove":
+        closures.apply_closure_change(ctx, actor=ADMIN, day=day, action="add", **names)
+        names = {}
+    preview = closures.preview_closure_change(ctx, day=day, action=action, **names)
+    applied = closures.apply_closure_change(ctx, actor=ADMIN, day=day, action=action, **names)
+
+    def key(move):
+        return (move.reference, move.deadline, move.before, move.after)
+
+    assert len(preview.moves) > 20
+    assert sorted(map(key, preview.moves)) == sorted(map(key, applied.moves))
