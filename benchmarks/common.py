@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -83,8 +86,9 @@ def loaded(url: str, cases: int, *, today: date) -> None:
 
 
 @contextlib.contextmanager
-def sqlite_database(cases: int, *, today: date) -> Iterator[str]:
-    """Return a loaded SQLite file of this scale, reused when it exists for today's schema."""
+def sqlite_database(cases: int, *, today: date, scratch: bool = False) -> Iterator[str]:
+    """Return a loaded SQLite file of this scale, reused when it exists for today's schema (a
+    scratch copy of it, removed after, for a benchmark that writes)."""
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     path = BENCH_DIR / f"cases-{cases}-{head_revision()}-{today.isoformat()}.db"
     url = f"sqlite:///{path}"
@@ -99,7 +103,15 @@ def sqlite_database(cases: int, *, today: date) -> Iterator[str]:
         partial.rename(path)
     else:
         print(f"  reusing {path}", flush=True)
-    yield url
+    if not scratch:
+        yield url
+        return
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy must hold everything
+    with tempfile.TemporaryDirectory(dir=BENCH_DIR) as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        yield f"sqlite:///{copy}"
 
 
 def free_port() -> int:
