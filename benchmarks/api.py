@@ -32,7 +32,6 @@ from sqlalchemy import select
 
 from benchmarks.common import (
     SECRET,
-    loaded,
     postgresql_admin_url,
     postgresql_database,
     server,
@@ -158,8 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     admin_url = postgresql_admin_url()
     if admin_url:
         print(f"\nPostgreSQL, {args.cases:,} cases", flush=True)
-        with postgresql_database(admin_url, "api") as url:
-            loaded(url, args.cases, today=today)
+        with postgresql_database(admin_url, args.cases, today=today) as url:
             results.append(measure(f"PostgreSQL, {args.cases:,} cases", url, args.rounds))
     return 0 if all(results) else 1
 

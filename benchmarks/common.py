@@ -35,9 +35,16 @@ BENCH_DIR = Path("var/bench")
 SECRET = "benchmark-secret-key-not-for-production"
 
 
-def head_revision() -> str:
-    """Return the schema revision the migrations end at."""
-    return migrate.head()
+def schema_key() -> str:
+    """Return the schema revision the migrations end at, with a digest of their text (a loaded
+    database is reused only for the very same migrations)."""
+    import hashlib
+
+    folder = Path(migrate.__file__).parent / "migrations" / "versions"
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        digest.update(path.read_bytes())
+    return f"{migrate.head()}-{digest.hexdigest()[:8]}"
 
 
 def postgresql_admin_url() -> str | None:
@@ -53,17 +60,37 @@ def postgresql_admin_url() -> str | None:
 
 
 @contextlib.contextmanager
-def postgresql_database(admin_url: str, label: str) -> Iterator[str]:
-    """Create an empty PostgreSQL database for the run, and drop it after."""
-    name = f"casework_bench_{label}_{uuid.uuid4().hex[:6]}"
+def postgresql_database(
+    admin_url: str, cases: int, *, today: date, keep: bool = False
+) -> Iterator[str]:
+    """Create a PostgreSQL database loaded with `cases` cases for the run, and drop it after;
+    with `keep`, reuse (and keep) the one of the same scale, schema and day."""
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    if keep:
+        key = schema_key().replace("-", "_")
+        name = f"casework_bench_{cases}_{key}_{today:%Y%m%d}"
+    else:
+        name = f"casework_bench_{cases}_{uuid.uuid4().hex[:6]}"
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        if exists:
+            print(f"  reusing the database {name}", flush=True)
+        else:
+            loaded(url, cases, today=today)
+        yield url
+    except BaseException:
+        keep = False  # a half-loaded database is never reused
+        raise
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -90,7 +117,7 @@ def sqlite_database(cases: int, *, today: date, scratch: bool = False) -> Iterat
     """Return a loaded SQLite file of this scale, reused when it exists for today's schema (a
     scratch copy of it, removed after, for a benchmark that writes)."""
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    path = BENCH_DIR / f"cases-{cases}-{head_revision()}-{today.isoformat()}.db"
+    path = BENCH_DIR / f"cases-{cases}-{schema_key()}-{today.isoformat()}.db"
     url = f"sqlite:///{path}"
     if not path.exists():
         partial = path.with_suffix(".loading")

@@ -236,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, action="append", help="scales (repeat)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the PostgreSQL databases for the next run"
+    )
     args = parser.parse_args(argv)
     scales = sorted(args.cases or [100_000, 1_000_000])
     today = datetime.now(MONTREAL).date()
@@ -249,12 +252,9 @@ def main(argv: list[str] | None = None) -> int:
             )
     admin_url = None if args.sqlite_only else postgresql_admin_url()
     if admin_url:
-        from benchmarks.common import loaded
-
         for cases in scales:
             print(f"\nPostgreSQL, {cases:,} cases", flush=True)
-            with postgresql_database(admin_url, _scale(cases).replace(" ", "")) as url:
-                loaded(url, cases, today=today)
+            with postgresql_database(admin_url, cases, today=today, keep=args.keep) as url:
                 results[("PostgreSQL", cases)], memory[f"PostgreSQL {_scale(cases)}"], _ = measure(
                     url, args.runs
                 )

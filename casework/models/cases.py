@@ -35,7 +35,12 @@ class Requester(SQLModel, table=True):
 
 class Case(SQLModel, table=True):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_received_at_id", "received_at", "id"),)
+    __table_args__ = (
+        Index("ix_cases_received_at_id", "received_at", "id"),
+        # The dashboard's grouped counts of open cases (by assignee, by age) read only these.
+        Index("ix_cases_status_assignee_id_next_due_on", "status", "assignee_id", "next_due_on"),
+        Index("ix_cases_status_received_at", "status", "received_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=20, unique=True)
@@ -69,7 +74,7 @@ class Case(SQLModel, table=True):
     paused_business_days: int = 0
 
     acknowledged_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), index=True))
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     answer_summary: str | None = Field(default=None, sa_column=Column(Text))
     outcome: str | None = Field(default=None, max_length=24)

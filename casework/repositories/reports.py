@@ -4,6 +4,7 @@ They read whole columns of the cases and their first transition out of `received
 requesters: the dashboard shows no personal information.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -11,8 +12,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
 from casework.models import Case, CaseEvent
-
-CLOSED = "closed"
+from workflows.case_flow import OPEN_STATES
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,11 @@ class OpenCaseRow:
     next_deadline: str | None
 
 
-def open_cases(session: Session) -> list[OpenCaseRow]:
-    """Return every case not closed, oldest receipt first."""
+OPEN = tuple(sorted(state.value for state in OPEN_STATES))
+
+
+def open_cases(session: Session) -> Iterator[OpenCaseRow]:
+    """Yield every case not closed, oldest receipt first, fetched in batches as they are read."""
     query = (
         select(
             Case.reference,
@@ -40,10 +43,25 @@ def open_cases(session: Session) -> list[OpenCaseRow]:
             Case.next_due_on,
             Case.next_deadline,
         )
-        .where(Case.status != CLOSED)
+        .where(Case.status.in_(OPEN))
         .order_by(Case.received_at, Case.id)
+        .execution_options(stream_results=True, yield_per=1000)
     )
-    return [OpenCaseRow(*row) for row in session.execute(query)]
+    for row in session.execute(query):
+        yield OpenCaseRow(*row)
+
+
+def open_cases_received_before(
+    session: Session, moments: dict[int, datetime]
+) -> tuple[int, dict[int, int]]:
+    """Count the open cases, and those received before each moment, in one grouped query (the
+    (status, received_at) index answers it)."""
+    columns = [func.count()] + [
+        func.coalesce(func.sum(case((Case.received_at < moment, 1), else_=0)), 0)
+        for moment in moments.values()
+    ]
+    total, *counts = session.execute(select(*columns).where(Case.status.in_(OPEN))).one()
+    return int(total), {key: int(n) for key, n in zip(moments, counts, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -62,8 +80,8 @@ def workload(session: Session, *, today: date, at_risk_until: date) -> list[Work
         case((and_(Case.next_due_on >= today, Case.next_due_on <= at_risk_until), 1), else_=0)
     )
     query = (
-        select(Case.assignee_id, func.count(Case.id), overdue, at_risk)
-        .where(Case.status != CLOSED)
+        select(Case.assignee_id, func.count(), overdue, at_risk)
+        .where(Case.status.in_(OPEN))
         .group_by(Case.assignee_id)
     )
     return [

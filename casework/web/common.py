@@ -10,7 +10,7 @@ session's CSRF token. Page routes stay out of the OpenAPI document (`include_in_
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from casework.api.errors import validation_problem
 from casework.context import Actor, AppContext
@@ -330,17 +330,30 @@ def _cell(value: Any) -> str:
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
     """Answer a CSV file for a spreadsheet: UTF-8 with a byte order mark (Excel reads the accents
-    right), one header line."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+    right), one header line; written as the rows come, so a long list never sits whole in
+    memory."""
+
+    def chunks() -> Iterator[bytes]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        buffer.write("\ufeff")
+        writer.writerow(header)
+        for count, row in enumerate(rows, 1):
+            writer.writerow([_cell(value) for value in row])
+            if count % CSV_CHUNK_ROWS == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
+
+    return StreamingResponse(
+        chunks(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{quote(filename)}"'},
     )
+
+
+CSV_CHUNK_ROWS = 500
 
 
 def is_htmx(request: Request) -> bool:

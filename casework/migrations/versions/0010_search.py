@@ -1,4 +1,5 @@
-"""search: full-text indexes of cases and requesters; indexes to find a person's other cases
+"""search and dashboard: full-text indexes of cases and requesters; indexes to find a person's
+other cases and for the dashboard's grouped counts
 
 Revision ID: 0010
 Revises: 0004
@@ -17,6 +18,10 @@ for case and accents on both databases:
   `cases` and `requesters` by triggers. On SQLite, a later migration that rebuilds `cases` or
   `requesters` (batch "move and copy") drops these triggers and must create them again.
 The models do not describe these objects (casework.models.base.include_object).
+
+The dashboard counts open cases by assignee and by age with one grouped query each: the indexes
+(status, assignee_id, next_due_on) and (status, received_at) answer them without reading the
+cases; `answered_at` gets the index its weekly count needs.
 """
 
 from collections.abc import Sequence
@@ -45,6 +50,11 @@ TOKENIZER = "unicode61 remove_diacritics 2"
 def upgrade() -> None:
     op.create_index('ix_cases_requester_id', 'cases', ['requester_id'])
     op.create_index('ix_requesters_phone', 'requesters', ['phone'])
+    op.create_index(
+        'ix_cases_status_assignee_id_next_due_on', 'cases', ['status', 'assignee_id', 'next_due_on']
+    )
+    op.create_index('ix_cases_status_received_at', 'cases', ['status', 'received_at'])
+    op.create_index('ix_cases_answered_at', 'cases', ['answered_at'])
     if op.get_bind().dialect.name == 'postgresql':
         _postgresql_upgrade()
     else:
@@ -142,5 +152,8 @@ def downgrade() -> None:
         op.execute('DROP TABLE IF EXISTS requesters_fts')
         op.execute('DROP TABLE IF EXISTS cases_fts')
         op.execute('DROP INDEX IF EXISTS ix_requesters_email_nocase')
+    op.drop_index('ix_cases_answered_at', 'cases')
+    op.drop_index('ix_cases_status_received_at', 'cases')
+    op.drop_index('ix_cases_status_assignee_id_next_due_on', 'cases')
     op.drop_index('ix_requesters_phone', 'requesters')
     op.drop_index('ix_cases_requester_id', 'cases')
