@@ -17,7 +17,7 @@ from casework.api.errors import responses
 from casework.api.explain import DeadlineOut, deadline_out
 from casework.context import Actor, AppContext
 from casework.presenters import case_public, event_public
-from casework.repositories.cases import TEXT_COUNT_CAP, CaseFilters
+from casework.repositories.cases import CaseFilters, shown_total
 from casework.schemas import (
     MAX_ID,
     CaseCreate,
@@ -179,10 +179,11 @@ def list_cases(
         actor=actor,
         interface="api",
     )
+    total, capped = shown_total(filters, total)
     return CaseList(
         items=_present(ctx, actor, views, language=language, what="list", today=today),
-        total=min(total, TEXT_COUNT_CAP),
-        total_capped=total > TEXT_COUNT_CAP,
+        total=total,
+        total_capped=capped,
         limit=limit,
         offset=offset,
     )

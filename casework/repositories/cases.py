@@ -255,6 +255,14 @@ def search(
     return items, total
 
 
+def shown_total(filters: CaseFilters, total: int) -> tuple[int, bool]:
+    """Return the count of matches to show and whether more match (only a text search counts up
+    to the cap)."""
+    if filters.text and total > TEXT_COUNT_CAP:
+        return TEXT_COUNT_CAP, True
+    return total, False
+
+
 def found_by_person(session: Session, *, ids: list[int], filters: CaseFilters) -> list[int]:
     """Return which of these cases the text found through their requester."""
     if not ids or not filters.text or not filters.people:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from casework.api.auth import safe_next
-from casework.repositories.cases import TEXT_COUNT_CAP, CaseFilters
+from casework.repositories.cases import CaseFilters, shown_total
 from casework.schemas import CaseUpdate, Channel
 from casework.services import cases as service
 from casework.services.errors import InvalidInput, VersionConflict
@@ -149,7 +149,7 @@ def queue(request: Request, page: CurrentPage) -> Response:
         return queue_csv(page, views)
     views, total = _search(page, query, limit=PAGE_SIZE, offset=(query.page - 1) * PAGE_SIZE)
     # A text search counts up to a cap: the page says "more than" and pages through the cap.
-    capped, total = total > TEXT_COUNT_CAP, min(total, TEXT_COUNT_CAP)
+    total, capped = shown_total(query.filters(page.ctx.today()), total)
     pages = max(1, -(-total // PAGE_SIZE))
     here = "/queue" + ("?" + query.params() if query.params() else "")
     return page.render(

@@ -156,3 +156,5 @@ def test_a_common_word_is_counted_up_to_the_cap_and_its_newest_cases_come_first(
     assert [c["reference"] for c in body["items"]] == having[:20]
     rare = client.get("/api/cases", params={"q": having[-1]}).json()
     assert rare["total"] == 1 and rare["total_capped"] is False
+    every = client.get("/api/cases", params={"limit": 1}).json()  # no text: counted exactly
+    assert every["total"] == 6000 and every["total_capped"] is False
