@@ -231,7 +231,7 @@ def search(
     if filters.text:
         # The matches first, up to the cap: a few are then sorted directly; past the cap, the
         # matches are common and the page comes soonest by walking the order's index.
-        matches = _filtered(select(Case.id), filters, sqlite=sqlite).limit(TEXT_COUNT_CAP + 1)
+        matches = matches_query(filters, sqlite=sqlite).limit(TEXT_COUNT_CAP + 1)
         ids = list(session.execute(matches).scalars())
         total = len(ids)
         query = select(Case).where(Case.id.in_(ids)) if total <= TEXT_COUNT_CAP else None
@@ -253,6 +253,11 @@ def search(
         query = query.order_by(Case.received_at.desc(), Case.id.desc())
     items = list(session.execute(query.limit(limit).offset(offset)).scalars()) if total else []
     return items, total
+
+
+def matches_query(filters: CaseFilters, *, sqlite: bool) -> Select:
+    """Return the query of the ids a search matches (its plan is checked in the tests)."""
+    return _filtered(select(Case.id), filters, sqlite=sqlite)
 
 
 def shown_total(filters: CaseFilters, total: int) -> tuple[int, bool]:

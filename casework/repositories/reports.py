@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlmodel import Session
 
 from casework.models import Case, CaseEvent
@@ -56,12 +56,17 @@ def open_cases_received_before(
 ) -> tuple[int, dict[int, int]]:
     """Count the open cases, and those received before each moment, in one grouped query (the
     (status, received_at) index answers it)."""
+    total, *counts = session.execute(ageing_query(moments)).one()
+    return int(total), {key: int(n) for key, n in zip(moments, counts, strict=True)}
+
+
+def ageing_query(moments: dict[int, datetime]) -> Select:
+    """Return the query of open_cases_received_before (its plan is checked in the tests)."""
     columns = [func.count()] + [
         func.coalesce(func.sum(case((Case.received_at < moment, 1), else_=0)), 0)
         for moment in moments.values()
     ]
-    total, *counts = session.execute(select(*columns).where(Case.status.in_(OPEN))).one()
-    return int(total), {key: int(n) for key, n in zip(moments, counts, strict=True)}
+    return select(*columns).where(Case.status.in_(OPEN))
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,16 @@ class WorkloadRow:
 def workload(session: Session, *, today: date, at_risk_until: date) -> list[WorkloadRow]:
     """Count the open cases of each assignee (None: nobody), with how many are overdue or at
     risk."""
+    return [
+        WorkloadRow(assignee_id, int(total), int(late or 0), int(risk or 0))
+        for assignee_id, total, late, risk in session.execute(
+            workload_query(today=today, at_risk_until=at_risk_until)
+        )
+    ]
+
+
+def workload_query(*, today: date, at_risk_until: date) -> Select:
+    """Return the query of workload (its plan is checked in the tests)."""
     overdue = func.sum(case((Case.next_due_on < today, 1), else_=0))
     at_risk = func.sum(
         case((and_(Case.next_due_on >= today, Case.next_due_on <= at_risk_until), 1), else_=0)
@@ -82,15 +97,11 @@ def workload(session: Session, *, today: date, at_risk_until: date) -> list[Work
     # Grouped by an expression, not the column: SQLite would otherwise walk the assignee index
     # over every case to spare a sort, instead of reading the open ones from the covering index.
     assignee = (Case.assignee_id + 0).label("assignee")
-    query = (
+    return (
         select(assignee, func.count(), overdue, at_risk)
         .where(Case.status.in_(OPEN))
         .group_by(assignee)
     )
-    return [
-        WorkloadRow(assignee_id, int(total), int(late or 0), int(risk or 0))
-        for assignee_id, total, late, risk in session.execute(query)
-    ]
 
 
 def received_since(session: Session, start: datetime) -> list[datetime]:
