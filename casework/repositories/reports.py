@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, and_, case, func, literal_column, or_, select
+from sqlalchemy import Select, and_, case, func, literal_column, select, union
 from sqlmodel import Session
 
 from casework.models import Case, CaseEvent
-from workflows.case_flow import OPEN_STATES
+from workflows.case_flow import OPEN_STATES, CaseState
 
 
 @dataclass(frozen=True)
@@ -139,28 +139,33 @@ class DeadlineRow:
 def deadlines_due_since(session: Session, start: date) -> list[DeadlineRow]:
     """Return the deadlines of the cases whose acknowledgment or answer is due from `start` on,
     with when each case first left `received` otherwise than closed."""
-    left = (
-        select(CaseEvent.case_id, func.min(CaseEvent.at).label("left_at"))
+    # For each case due since `start` only (through the trail's case index), not grouped over
+    # the whole trail first.
+    left_at = (
+        select(func.min(CaseEvent.at))
         .where(
+            CaseEvent.case_id == Case.id,
             CaseEvent.kind == "transition",
             CaseEvent.from_state == "received",
             CaseEvent.trigger != "close",
         )
-        .group_by(CaseEvent.case_id)
-        .subquery()
+        .correlate(Case)
+        .scalar_subquery()
     )
-    query = (
-        select(
-            Case.status,
-            Case.ack_due_on,
-            Case.answer_due_on,
-            Case.answered_at,
-            Case.closed_at,
-            left.c.left_at,
-        )
-        .outerjoin(left, left.c.case_id == Case.id)
-        .where(or_(Case.ack_due_on >= start, Case.answer_due_on >= start))
+    # Every state named, so that each due date is a range of its (status, due date) index.
+    every_state = [state.value for state in CaseState]
+    due = union(
+        select(Case.id).where(Case.status.in_(every_state), Case.ack_due_on >= start),
+        select(Case.id).where(Case.status.in_(every_state), Case.answer_due_on >= start),
     )
+    query = select(
+        Case.status,
+        Case.ack_due_on,
+        Case.answer_due_on,
+        Case.answered_at,
+        Case.closed_at,
+        left_at,
+    ).where(Case.id.in_(due))
     rows = []
     for status, ack, answer, answered_at, closed_at, left_at in session.execute(query):
         rows.append(

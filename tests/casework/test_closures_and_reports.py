@@ -194,3 +194,40 @@ def test_the_grouped_ageing_counts_each_open_case_by_its_age_in_business_days(ct
     expected = standards.ageing(ctx.calendar, (a.received_on for a in aged), today=ctx.today())
     assert all(bucket.count for bucket in expected)
     assert reports.dashboard(ctx).ageing == expected
+
+
+def test_the_deadlines_of_the_weekly_rates_are_read_with_when_each_case_left_received(ctx):
+    # Five years of cases (the benchmark loader): the rows behind the on-time rates are those due
+    # since the start, each with the first transition out of `received` that did not close it.
+    from sqlalchemy import select
+
+    from benchmarks.data import load
+    from casework.db import read_session
+    from casework.models import Case, CaseEvent
+    from casework.repositories import reports as repo
+
+    load(ctx.engine, ctx.settings, cases=3000, today=ctx.today(), seed=13)
+    start = date(2026, 8, 31)
+    with read_session(ctx.engine) as session:
+        rows = repo.deadlines_due_since(session, start)
+        cases = session.execute(select(Case)).scalars().all()
+        events = session.execute(select(CaseEvent)).scalars().all()
+    left: dict[int, object] = {}
+    for event in events:
+        if (event.kind, event.from_state) == (
+            "transition",
+            "received",
+        ) and event.trigger != "close":
+            left[event.case_id] = min(left.get(event.case_id, event.at), event.at)
+    expected = sorted(
+        (c.ack_due_on or date.min, c.answer_due_on, c.status, left.get(c.id))
+        for c in cases
+        if (c.ack_due_on and c.ack_due_on >= start) or c.answer_due_on >= start
+    )
+    assert len(expected) > 100
+    assert (
+        sorted(
+            (r.ack_due_on or date.min, r.answer_due_on, r.status, r.left_received_at) for r in rows
+        )
+        == expected
+    )
