@@ -23,6 +23,7 @@ from sqlalchemy import (
     select,
     table,
     text,
+    union_all,
 )
 from sqlmodel import Session, SQLModel
 
@@ -55,14 +56,15 @@ TEXT_COUNT_CAP = 1000
 _WORDS = re.compile(r"[^\W_]+")
 _REFERENCE = re.compile(r"[A-Za-z]{3}-\d{4}-\d{1,10}")
 _MAX_WORDS = 8
-# The generated search vectors of migration 0010 (PostgreSQL). The requesters found become an
-# array first, so that the cases are then fetched through their requester index (a bitmap scan
-# that can be OR-ed with the words' one).
+# The generated search vectors of migration 0010 (PostgreSQL): checked on each case as a page
+# walks the order's index (many matches), or driving the search from their GIN indexes (the
+# matches and their count, _pg_matches).
 _PG_CASE_MATCH = "cases.search_vector @@ to_tsquery('casework_fr'::regconfig, :case_words)"
 _PG_PERSON_MATCH = (
-    "cases.requester_id = ANY(ARRAY(SELECT requesters.id FROM requesters WHERE "
-    "requesters.search_vector @@ to_tsquery('casework_simple'::regconfig, :person_words)))"
+    "EXISTS (SELECT 1 FROM requesters WHERE requesters.id = cases.requester_id AND "
+    "requesters.search_vector @@ to_tsquery('casework_simple'::regconfig, :person_words))"
 )
+_PG_PEOPLE = "requesters.search_vector @@ to_tsquery('casework_simple'::regconfig, :person_words)"
 
 
 # The same statement on SQLite (3.35+) and PostgreSQL; plain SQL, so nothing is compiled per call.
@@ -135,6 +137,14 @@ def add_event(session: Session, event: CaseEvent) -> CaseEvent:
 
 
 def _filtered(query: Select, filters: CaseFilters, *, sqlite: bool) -> Select:
+    conditions = _conditions(filters)
+    if filters.text:
+        conditions.append(_text_condition(filters, sqlite=sqlite))
+    return query.where(*conditions) if conditions else query
+
+
+def _conditions(filters: CaseFilters) -> list:
+    """Return the conditions of every filter but the text."""
     conditions = []
     if filters.status:
         conditions.append(Case.status.in_(filters.status))
@@ -157,9 +167,7 @@ def _filtered(query: Select, filters: CaseFilters, *, sqlite: bool) -> Select:
     if filters.at_risk_until is not None:
         start, end = filters.at_risk_until
         conditions.append(and_(Case.next_due_on >= start, Case.next_due_on <= end))
-    if filters.text:
-        conditions.append(_text_condition(filters, sqlite=sqlite))
-    return query.where(*conditions) if conditions else query
+    return conditions
 
 
 def _text_condition(filters: CaseFilters, *, sqlite: bool, only_people: bool = False):
@@ -231,9 +239,9 @@ def search(
     if filters.text:
         # The matches first, up to the cap: a few are then sorted directly; past the cap, the
         # matches are common and the page comes soonest by walking the order's index.
-        matches = matches_query(filters, sqlite=sqlite).limit(TEXT_COUNT_CAP + 1)
-        ids = list(session.execute(matches).scalars())
-        total = len(ids)
+        found = list(session.execute(matches_query(filters, sqlite=sqlite)).scalars())
+        ids = list(dict.fromkeys(found))
+        total = len(ids) if len(found) <= TEXT_COUNT_CAP else TEXT_COUNT_CAP + 1
         query = select(Case).where(Case.id.in_(ids)) if total <= TEXT_COUNT_CAP else None
     else:
         total = session.execute(
@@ -256,8 +264,36 @@ def search(
 
 
 def matches_query(filters: CaseFilters, *, sqlite: bool) -> Select:
-    """Return the query of the ids a search matches (its plan is checked in the tests)."""
-    return _filtered(select(Case.id), filters, sqlite=sqlite)
+    """Return the query of the ids a search matches, up to the cap and one more (its plan is
+    checked in the tests); an id may come twice on PostgreSQL."""
+    if sqlite:
+        return _filtered(select(Case.id), filters, sqlite=True).limit(TEXT_COUNT_CAP + 1)
+    return _pg_matches(filters).limit(TEXT_COUNT_CAP + 1)
+
+
+def _pg_matches(filters: CaseFilters):
+    """Return the matches of a text on PostgreSQL as one query per way of matching, each driven
+    by its own index, appended (UNION ALL stops at the limit; a union would read them all)."""
+    text_ = filters.text.strip()
+    words = _WORDS.findall(text_.lower())[:_MAX_WORDS]
+    others = _conditions(filters)
+    parts = []
+    if _REFERENCE.fullmatch(text_):
+        parts.append(select(Case.id).where(Case.reference == text_.upper(), *others))
+    if words:
+        case_words = text(_PG_CASE_MATCH).bindparams(case_words=_tsquery(words))
+        parts.append(select(Case.id).where(case_words, *others))
+    if words and filters.people:
+        people = select(Requester.id).where(
+            text(_PG_PEOPLE).bindparams(person_words=_tsquery(words))
+        )
+        by_person = select(Case.id).where(Case.requester_id.in_(people), *others)
+        if filters.people_assignee_id is not None:
+            by_person = by_person.where(Case.assignee_id == filters.people_assignee_id)
+        parts.append(by_person)
+    if not parts:
+        return select(Case.id).where(false())
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def shown_total(filters: CaseFilters, total: int) -> tuple[int, bool]:
