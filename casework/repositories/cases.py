@@ -170,14 +170,20 @@ def _conditions(filters: CaseFilters) -> list:
     return conditions
 
 
+def _parsed(filters: CaseFilters) -> tuple[str | None, list[str]]:
+    """Return the reference the text is (None when it is not one) and its words."""
+    text_ = filters.text.strip()
+    reference = text_.upper() if _REFERENCE.fullmatch(text_) else None
+    return reference, _WORDS.findall(text_.lower())[:_MAX_WORDS]
+
+
 def _text_condition(filters: CaseFilters, *, sqlite: bool, only_people: bool = False):
     """Return the condition of the cases the text finds, answered by the full-text indexes (only
     those found through their requester, when asked)."""
-    text_ = filters.text.strip()
-    words = _WORDS.findall(text_.lower())[:_MAX_WORDS]
+    reference, words = _parsed(filters)
     found = []
-    if _REFERENCE.fullmatch(text_) and not only_people:
-        found.append(Case.reference == text_.upper())
+    if reference and not only_people:
+        found.append(Case.reference == reference)
     if words and not only_people:
         found.append(_word_match(words, sqlite=sqlite))
     if words and filters.people:
@@ -274,12 +280,11 @@ def matches_query(filters: CaseFilters, *, sqlite: bool) -> Select:
 def _pg_matches(filters: CaseFilters):
     """Return the matches of a text on PostgreSQL as one query per way of matching, each driven
     by its own index, appended (UNION ALL stops at the limit; a union would read them all)."""
-    text_ = filters.text.strip()
-    words = _WORDS.findall(text_.lower())[:_MAX_WORDS]
+    reference, words = _parsed(filters)
     others = _conditions(filters)
     parts = []
-    if _REFERENCE.fullmatch(text_):
-        parts.append(select(Case.id).where(Case.reference == text_.upper(), *others))
+    if reference:
+        parts.append(select(Case.id).where(Case.reference == reference, *others))
     if words:
         case_words = text(_PG_CASE_MATCH).bindparams(case_words=_tsquery(words))
         parts.append(select(Case.id).where(case_words, *others))
