@@ -2,11 +2,12 @@
 `CaseBase`, `CaseCreate`, `CaseUpdate`, `CasePublic`). Input is validated here, not by the
 table models."""
 
+import unicodedata
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
 
 from workflows.case_flow import CaseState, Outcome, Trigger
 from workflows.deadlines import MONTREAL, CaseKind
@@ -41,17 +42,40 @@ PREFIXES: dict[CaseKind, str] = {
 }
 
 
-def _no_control_characters(value: str) -> str:
-    cleaned = "".join(ch for ch in value if ch in "\n\t" or ch.isprintable())
-    return cleaned.strip()
+def clean_text(value: str) -> str:
+    """Return a text without control or format characters (NUL, escapes, zero-width and
+    direction marks), with its lines, tabs and spaces of every kind, trimmed."""
+    kept = []
+    for ch in value:
+        if ch in "\n\t" or ch.isprintable() or unicodedata.category(ch) == "Zs":
+            kept.append(ch)
+        elif ch in "\u2028\u2029":  # line and paragraph separators (a CR is dropped)
+            kept.append("\n")
+    return "".join(kept).strip()
 
 
-def _one_line(value: str) -> str:
-    return " ".join(_no_control_characters(value).split())
+def clean_line(value: str) -> str:
+    """Return a text cleaned as `clean_text`, on one line with single spaces."""
+    return " ".join(clean_text(value).split())
 
 
-Text = Annotated[str, AfterValidator(_no_control_characters)]
-Line = Annotated[str, AfterValidator(_one_line)]
+def _cleaned_first(clean):
+    # Before the type's own checks: a required text left empty by the cleaning is refused as
+    # empty, and its length is that of what is stored.
+    return BeforeValidator(lambda value: clean(value) if isinstance(value, str) else value)
+
+
+def search_text(q: str | None) -> str | None:
+    """Return the text to search for, without control characters; None when nothing is left
+    (PostgreSQL refuses a NUL byte in text, and nobody searches for one)."""
+    if q is None:
+        return None
+    text = "".join(ch for ch in q if ch.isprintable()).strip()
+    return text or None
+
+
+Text = Annotated[str, _cleaned_first(clean_text)]
+Line = Annotated[str, _cleaned_first(clean_line)]
 
 
 def as_montreal(value: datetime | date) -> datetime:

@@ -3,8 +3,9 @@
 DESIGN §4: "Templates escape by default (`autoescape`, `StrictUndefined`): complaint text comes
 from the public." Pages carry no inline script or style (the content security policy forbids
 them, docs/security.md); each form posts its session's CSRF token (`csrf_token`). Every page
-extends `base.html` and gets: `language`, `_` (gettext in the page's language), `csrf_token`, and
-`current_user` (the signed-in account's name, or None).
+extends `base.html` and gets: `language`, `_` (gettext in the page's language), `colon` (« : » in
+French, with its non-breaking space), `csrf_token`, and `current_user` (the signed-in account's
+name, or None).
 """
 
 from functools import cache
@@ -16,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from casework.i18n import LANGUAGES, gettext, negotiate
+from casework.i18n import LANGUAGES, colon, gettext, negotiate
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -59,6 +60,7 @@ def render(
     values = {
         "language": language,
         "_": translate,
+        "colon": colon(language),
         "csrf_token": session.csrf if session is not None else "",
         "current_user": actor.label.removeprefix("user:") if via == "session" else None,
         **(context or {}),

@@ -29,6 +29,7 @@ from casework.schemas import (
     ExtensionIn,
     NoteIn,
     TransitionIn,
+    search_text,
 )
 from casework.security import policy
 from casework.security.authn import authenticated, require
@@ -55,14 +56,6 @@ CurrentActor = Annotated[Actor, Depends(authenticated)]
 Reference = Annotated[
     str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$", description="PLT-2026-00042")
 ]
-
-
-def _searchable(q: str | None) -> str | None:
-    """Return the text to search for, without control characters; None when nothing is left."""
-    if q is None:
-        return None
-    text = "".join(ch for ch in q if ch.isprintable()).strip()
-    return text or None
 
 
 def _authorize(ctx: AppContext, actor: Actor, reference: str, *permissions: str) -> None:
@@ -168,7 +161,7 @@ def list_cases(
         )
         if at_risk
         else None,
-        text=_searchable(q),
+        text=search_text(q),
     )
     views, total = service.search(
         ctx,

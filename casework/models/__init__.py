@@ -11,6 +11,7 @@ from casework.models.cases import (
     ReferenceCounter,
     Requester,
 )
+from casework.models.feeds import DeadlineFeed
 from casework.models.notifications import (
     MessageChannel,
     MessageStatus,
@@ -18,16 +19,29 @@ from casework.models.notifications import (
     OutboxMessage,
     SchedulerClaim,
 )
+from casework.models.retention import (
+    AnonymizationPermit,
+    CaseHold,
+    Disposition,
+    Incident,
+    IncidentCase,
+)
 from casework.models.users import User
 
 __all__ = [
     "AccessLogEntry",
+    "AnonymizationPermit",
     "ApiKey",
     "CalendarClosure",
     "Case",
     "CaseEvent",
     "CaseExtension",
+    "CaseHold",
     "CasePause",
+    "DeadlineFeed",
+    "Disposition",
+    "Incident",
+    "IncidentCase",
     "MessageChannel",
     "MessageStatus",
     "Notification",

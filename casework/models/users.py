@@ -14,6 +14,7 @@ from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
 from casework.models.types import UTCDateTime
+from casework.schemas import clean_line
 
 USERNAME_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"
 
@@ -57,6 +58,12 @@ class UserCreate(UserBase):
         if not re.fullmatch(USERNAME_PATTERN, value):
             raise ValueError("not a login name")
         return value
+
+    @field_validator("full_name", mode="before")
+    @classmethod
+    def _cleaned_name(cls, value: object) -> object:
+        # Cleaned before the length check: a name of invisible characters is an empty name.
+        return clean_line(value) if isinstance(value, str) else value
 
 
 class UserPublic(UserBase):

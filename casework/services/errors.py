@@ -96,3 +96,57 @@ class CsrfRejected(Forbidden):
                 "again."
             )
         )
+
+
+class TooManyAttempts(ServiceError):
+    """Too many failed logins from this client address: it must wait before trying again."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, *, retry_after: int) -> None:
+        super().__init__(
+            N_(
+                "Too many failed attempts from this address. Try again later (in about "
+                "%(minutes)s min)."
+            ),
+            minutes=max(1, -(-retry_after // 60)),
+        )
+        self.retry_after = retry_after
+
+
+class BodyTooLarge(ServiceError):
+    """A request body larger than the configured limit; it was not read."""
+
+    code = "body_too_large"
+
+    def __init__(self, *, limit: int) -> None:
+        super().__init__(
+            N_("The request is too large: at most %(megabytes)s MB are accepted here."),
+            megabytes=f"{limit / 1_000_000:g}",
+        )
+
+
+class DatabaseBusy(ServiceError):
+    """The database did not answer in time (a lock held too long, or the database is down);
+    nothing was written."""
+
+    code = "database_busy"
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_("The database is busy: nothing was changed. Try again in a few seconds.")
+        )
+
+
+class InternalError(ServiceError):
+    """Something failed that casework did not foresee; it was logged and nothing was written."""
+
+    code = "internal_error"
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_(
+                "Something went wrong on our side and nothing was changed. The error was logged; "
+                "try again, and tell your administrator if it happens again."
+            )
+        )

@@ -8,13 +8,14 @@ first (casework.services.closures.preview_closure_change), then made on confirma
 """
 
 from datetime import date
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Path, Request
 from starlette.responses import Response
 
 from casework.i18n import N_
-from casework.models.users import Role
+from casework.models.users import USERNAME_PATTERN, Role
 from casework.services import closures
 from casework.services import users as user_service
 from casework.services.errors import InvalidInput, NotFound
@@ -22,6 +23,9 @@ from casework.web.case import FIELD_LABELS
 from casework.web.common import CurrentPage, Form, Page, csv_response, page_router
 from workflows import case_flow
 
+# An account's username as typed in a URL: what a username can be, nothing else (never a control
+# character, which PostgreSQL refuses in text).
+Username = Annotated[str, Path(max_length=64, pattern=f"^{USERNAME_PATTERN}$")]
 router = page_router(prefix="/admin")
 # The preview page lists this many moved deadlines; the CSV file has them all.
 PREVIEW_ROWS = 100
@@ -105,7 +109,7 @@ def _user_command(page: Page, username: str, command) -> Response | None:
 
 
 @router.post("/users/{username}/role")
-def change_role(username: str, page: CurrentPage, form: Form) -> Response:
+def change_role(username: Username, page: CurrentPage, form: Form) -> Response:
     page.require("users.manage")
     refused = _user_command(
         page,
@@ -118,7 +122,7 @@ def change_role(username: str, page: CurrentPage, form: Form) -> Response:
 
 
 @router.post("/users/{username}/disable")
-def disable_user(username: str, page: CurrentPage) -> Response:
+def disable_user(username: Username, page: CurrentPage) -> Response:
     page.require("users.manage")
     refused = _user_command(
         page,
@@ -129,7 +133,7 @@ def disable_user(username: str, page: CurrentPage) -> Response:
 
 
 @router.post("/users/{username}/enable")
-def enable_user(username: str, page: CurrentPage) -> Response:
+def enable_user(username: Username, page: CurrentPage) -> Response:
     page.require("users.manage")
     user_service.enable(page.ctx, actor=page.actor, username=username)
     return page.redirect("/admin", done="enabled")

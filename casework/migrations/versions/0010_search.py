@@ -2,7 +2,7 @@
 other cases and for the dashboard's grouped counts
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0013
 Create Date: 2026-12-01 06:30:00.000000
 
 Searching a word must not read every case, and searching a person must find their requester
@@ -30,7 +30,7 @@ from alembic import op
 
 
 revision: str = '0010'
-down_revision: str | None = '0004'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

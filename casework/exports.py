@@ -1,0 +1,49 @@
+"""CSV files for a spreadsheet, one way for every export (pages, API, command line).
+
+UTF-8 with a byte order mark, so that Excel reads the accents right; one header line; a cell that
+would start a formula is prefixed with an apostrophe, because text typed by the public or by staff
+opens in a spreadsheet (CSV injection).
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> str:
+    """Write one value as a safe cell: dates in ISO form, lists joined, no formula."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = " ".join(str(v) for v in value)
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+# Rows written between two pieces of a streamed file.
+CHUNK_ROWS = 500
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Return a whole CSV file as text, byte order mark first."""
+    return "".join(csv_chunks(header, rows))
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """Yield a CSV file piece by piece as the rows come (byte order mark first), so that a long
+    list never sits whole in memory."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(header)
+    for count, row in enumerate(rows, 1):
+        writer.writerow([cell(value) for value in row])
+        if count % CHUNK_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
