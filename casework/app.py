@@ -20,6 +20,7 @@ from casework.api import (
     retention,
     workflow,
 )
+from casework.api.methods import HeadAndOptions
 from casework.config import DEFAULT_SECRET_KEY, Settings
 from casework.context import AppContext, Clock
 from casework.security import authn, headers
@@ -56,6 +57,7 @@ def create_app(
     # reach every answer (failures included), a failure anywhere gets a proper answer, a body
     # too large is refused before anything reads it, authentication runs closest to the routes.
     authn.install(app)
+    app.add_middleware(HeadAndOptions)
     app.add_middleware(LimitBodies, settings=settings.server)
     app.add_middleware(errors.AnswerFailures)
     headers.install(app)

@@ -25,6 +25,7 @@ from casework.schemas import (
     CasePublic,
     CaseUpdate,
     Channel,
+    Day,
     EventPublic,
     ExtensionIn,
     NoteIn,
@@ -128,9 +129,9 @@ def list_cases(
         int | None, Query(ge=1, le=MAX_ID, description="Assignee's user id.")
     ] = None,
     unassigned: bool = False,
-    received_from: date | None = None,
-    received_to: date | None = Query(default=None, description="Inclusive."),
-    due_before: date | None = None,
+    received_from: Day | None = None,
+    received_to: Day | None = Query(default=None, description="Inclusive."),
+    due_before: Day | None = None,
     overdue: bool = False,
     at_risk: bool = Query(default=False, description="Due within the at-risk threshold."),
     q: Annotated[

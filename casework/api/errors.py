@@ -6,6 +6,7 @@ field".
 """
 
 import logging
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from casework.i18n import N_, gettext, negotiate
@@ -25,6 +27,7 @@ from casework.services.errors import (
     InvalidInput,
     NotAuthenticated,
     NotFound,
+    RequestRefused,
     ServiceError,
     TooManyAttempts,
     TransitionNotAllowed,
@@ -97,6 +100,8 @@ UNKNOWN_MESSAGE = N_("This value is not valid.")
 
 
 def _field_name(location: tuple[Any, ...]) -> str:
+    if location[:1] == ("body",) and len(location) == 2 and isinstance(location[1], int):
+        return "body"  # malformed JSON: the location is the position of the mistake
     parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
     # Union members (`datetime`, `date`) appear in the location; they are not fields.
     parts = [p for p in parts if p not in ("datetime", "date", "function-after[_aware(), union]")]
@@ -173,6 +178,8 @@ PAGE_TITLES = {
 
 def status_of(exc: ServiceError) -> int:
     """Return the HTTP status of a refused command."""
+    if isinstance(exc, RequestRefused):
+        return exc.status
     return next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
 
 
@@ -243,7 +250,18 @@ def _leaves(exc: BaseException) -> list[BaseException]:
 def is_database_busy(exc: BaseException) -> bool:
     """Tell whether a failure means the database did not answer in time: a lock held longer than
     `database.busy_timeout_ms`, no free connection in the pool, or no database at all."""
-    return any(isinstance(leaf, OperationalError | PoolTimeout) for leaf in _leaves(exc))
+    return any(_is_busy(leaf) for leaf in _leaves(exc))
+
+
+def _is_busy(exc: BaseException) -> bool:
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if isinstance(exc.orig, sqlite3.Error):
+        # SQLite says "operational" of a mistake in a statement too: only a lock is busy.
+        return any(word in str(exc.orig) for word in ("locked", "busy"))
+    return True  # PostgreSQL: a lock timeout, a lost or refused connection
 
 
 class AnswerFailures:
@@ -294,6 +312,18 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service(request: Request, exc: ServiceError) -> JSONResponse:
         return problem_response(exc, language_of(request))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _refused(request: Request, exc: StarletteHTTPException) -> Response:
+        # No route, a method the route does not answer, an unreadable body: said like any
+        # other refusal (a Problem, or a page), in the user's language.
+        from casework.api.methods import allowed_methods
+
+        response = error_answer(request, RequestRefused(status=exc.status_code))
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(sorted(allowed_methods(request.scope)))
+        return response
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -44,6 +44,8 @@ class User(UserBase, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     failed_logins: int = 0
+    # No longer set: failed logins slow down the address that makes them, never the account
+    # (casework.security.throttle). The column stays until a migration drops it.
     locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     last_login_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     session_generation: int = 0

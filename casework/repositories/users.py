@@ -56,7 +56,7 @@ def record_login(
     session: Session, *, user_id: int, at: datetime, password_hash: str | None
 ) -> None:
     """Note a successful login: no failure in a row any more (and a rehashed password)."""
-    values: dict = {"failed_logins": 0, "locked_until": None, "last_login_at": at}
+    values: dict = {"failed_logins": 0, "last_login_at": at}
     if password_hash is not None:
         values["password_hash"] = password_hash
     session.execute(update(User).where(User.id == user_id).values(**values))

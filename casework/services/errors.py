@@ -5,6 +5,7 @@ adapter can say it in the user's language.
 """
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 from casework.i18n import N_, gettext
 
@@ -146,7 +147,25 @@ class InternalError(ServiceError):
     def __init__(self) -> None:
         super().__init__(
             N_(
-                "Something went wrong on our side and nothing was changed. The error was logged; "
-                "try again, and tell your administrator if it happens again."
+                "An unexpected failure stopped the request and nothing was changed. The error "
+                "was logged; try again, and tell your administrator if it happens again."
             )
+        )
+
+
+class RequestRefused(ServiceError):
+    """A request refused before any command: no such address, a method the address does not
+    answer, a body that cannot be read. `status` is its HTTP status."""
+
+    MESSAGES: ClassVar[dict[int, str]] = {
+        400: N_("The request could not be read."),
+        404: N_("There is nothing at this address."),
+        405: N_("This address does not answer this method."),
+    }
+
+    def __init__(self, *, status: int) -> None:
+        super().__init__(self.MESSAGES.get(status, N_("The request was refused.")))
+        self.status = status
+        self.code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
+            status, "refused"
         )

@@ -161,18 +161,17 @@ def disable(ctx: AppContext, *, actor: Actor, username: str) -> User:
 
 
 def enable(ctx: AppContext, *, actor: Actor, username: str) -> User:
-    """Enable a disabled account again, and lift its lock."""
+    """Enable a disabled account again, and clear its count of failed logins."""
     with unit_of_work(ctx.engine) as session:
         user = _found(session, username)
         user.is_active = True
         user.failed_logins = 0
-        user.locked_until = None
     log.info("account %s enabled by %s", user.username, actor.label)
     return user
 
 
 def set_password(ctx: AppContext, *, actor: Actor, username: str, password: str) -> User:
-    """Give an account a new password; its sessions end and its lock is lifted."""
+    """Give an account a new password; its sessions end and its failed logins are forgotten."""
     _check_password(ctx, username=username, password=password)
     password_hash = passwords.hash_password(ctx.settings.security, password)
     with unit_of_work(ctx.engine) as session:
@@ -180,7 +179,6 @@ def set_password(ctx: AppContext, *, actor: Actor, username: str, password: str)
         user.password_hash = password_hash
         user.session_generation += 1
         user.failed_logins = 0
-        user.locked_until = None
     log.info("password of %s changed by %s", user.username, actor.label)
     return user
 

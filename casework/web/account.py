@@ -37,7 +37,7 @@ NOTICES = {
 PASSWORD_FIELDS = {
     "current_password": N_("Current password"),
     "new_password": N_("New password"),
-    "confirm_password": N_("The new password again"),
+    "confirm_password": N_("Confirm the new password"),
 }
 
 

@@ -19,6 +19,7 @@ from casework.models.users import USERNAME_PATTERN, Role
 from casework.services import closures
 from casework.services import users as user_service
 from casework.services.errors import InvalidInput, NotFound
+from casework.web import typed
 from casework.web.case import FIELD_LABELS
 from casework.web.common import CurrentPage, Form, Page, csv_response, page_router
 from workflows import case_flow
@@ -192,7 +193,7 @@ def _calendar_page(
 
 def _change(form: dict[str, str]) -> tuple[date | None, str, str, str]:
     try:
-        day = date.fromisoformat(form.get("day", "").strip())
+        day = typed.read_date(form.get("day", "").strip()[:40])
     except ValueError:
         day = None
     action = form.get("action", "")
@@ -211,7 +212,7 @@ def preview(page: CurrentPage, form: Form) -> Response:
             page,
             year,
             values=values,
-            errors={"day": page._("This date is not valid; write it as YYYY-MM-DD.")},
+            errors={"day": page._(typed.DATE_WORDS)},
             status_code=422,
         )
     try:

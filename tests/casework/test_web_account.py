@@ -33,6 +33,9 @@ def test_the_header_names_the_person_not_the_username_and_links_to_their_account
     assert f"Session ouverte par {full_name}" in page
     assert "Session de" not in page
     assert '<a class="account-link" href="/me">Mon compte</a>' in page
+    refused = agent.get("/dashboard")  # an error page names the person too
+    assert refused.status_code == 403
+    assert f"Session ouverte par {full_name}" in refused.text
 
 
 def test_a_person_changes_their_password_stays_signed_in_and_other_sessions_end(app):
@@ -163,3 +166,11 @@ def test_the_site_icon_is_served(app):
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "image/vnd.microsoft.icon"
     assert answer.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_the_calendar_of_a_disabled_account_is_no_longer_served(app, ctx):
+    from casework.context import Actor
+
+    url = _feed_url(_signed_in(app, "agent")).removeprefix("http://127.0.0.1:8000")
+    user_service.disable(ctx, actor=Actor("user:admin"), username="agent")
+    assert TestClient(app).get(url).status_code == 404

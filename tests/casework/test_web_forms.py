@@ -7,6 +7,7 @@ from datetime import date, time
 
 import pytest
 
+from casework.repositories.cases import CaseFilters
 from casework.services import cases as case_service
 from casework.web.typed import read_date, read_moment, read_time
 from tests.casework.test_web_account import app  # noqa: F401  (the fixture)
@@ -165,3 +166,60 @@ def test_a_phone_call_says_why_it_has_no_acknowledgment_deadline(app, ctx):  # n
     )
     # Received Friday 20 November 2026: the answer is still due 20 business days later.
     assert "Réponse</strong>\u00a0: vendredi 18 décembre 2026" in deadlines
+
+
+def test_an_escalation_date_typed_with_slashes_is_read_and_a_day_first_one_explained(app, ctx):  # noqa: F811
+    views, _ = case_service.search(ctx, filters=CaseFilters(status=("acknowledged",)), limit=1)
+    case = views[0].case
+    officer = _signed_in(app, "responsable")
+    token = _token(officer.get(f"/cases/{case.reference}").text)
+    refused = officer.post(
+        f"/cases/{case.reference}/fire/escalate",
+        data={
+            "csrf_token": token,
+            "version": case.version,
+            "protecteur_file_number": "PC-2026-1234",
+            "escalated_on": "23/11/2026",
+        },
+    )
+    assert refused.status_code == 422
+    assert 'id="escalate-escalated_on-error"' in refused.text
+    assert 'value="23/11/2026"' in refused.text
+    assert '<a href="#escalate-escalated_on">' in refused.text
+    assert case_service.get(ctx, reference=case.reference).case.status == "acknowledged"
+    accepted = officer.post(
+        f"/cases/{case.reference}/fire/escalate",
+        data={
+            "csrf_token": token,
+            "version": case.version,
+            "protecteur_file_number": "PC-2026-1234",
+            "escalated_on": "2026/11/23",
+        },
+    )
+    assert accepted.status_code == 303
+    stored = case_service.get(ctx, reference=case.reference).case
+    assert (stored.status, stored.escalated_on) == ("escalated", date(2026, 11, 23))
+
+
+def test_a_closure_day_typed_with_slashes_is_previewed(app):  # noqa: F811
+    admin = _signed_in(app, "admin")
+    token = _token(admin.get("/admin/calendar").text)
+    answer = admin.post(
+        "/admin/calendar/preview",
+        data={
+            "csrf_token": token,
+            "action": "add",
+            "day": "2026/11/27",
+            "name_fr": "Fermeture exceptionnelle",
+            "name_en": "Exceptional closure",
+        },
+    )
+    assert answer.status_code == 200
+    assert "vendredi 27 novembre 2026" in answer.text
+    refused = admin.post(
+        "/admin/calendar/preview",
+        data={"csrf_token": token, "action": "add", "day": "27/11/2026", "name_fr": "F"},
+    )
+    assert refused.status_code == 422
+    assert "en commençant par l’année" in refused.text
+    assert 'value="27/11/2026"' in refused.text

@@ -143,7 +143,7 @@ def test_an_unforeseen_failure_is_a_problem_in_the_users_language(client, monkey
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/json"
     assert response.json()["code"] == "internal_error"
-    assert response.json()["detail"].startswith("Une erreur s’est produite de notre côté")
+    assert response.json()["detail"].startswith("Une défaillance imprévue a arrêté la requête")
     assert any("unhandled failure: POST /api/cases" in r.getMessage() for r in caplog.records)
 
 
@@ -203,3 +203,17 @@ def test_healthz_answers_while_another_command_holds_the_write_lock(quick_app, c
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert waited < 0.2
+
+
+def test_a_mistake_in_a_statement_is_a_failure_not_a_busy_database(client, monkeypatch, caplog):
+    from sqlalchemy.exc import OperationalError
+
+    def broken(*args, **kwargs):
+        raise OperationalError(
+            "SELECT nothing FROM nowhere", {}, sqlite3.OperationalError("no such table: nowhere")
+        )
+
+    monkeypatch.setattr(case_service, "open_case", broken)
+    response = client.post("/api/cases", json=CASE)
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_error"

@@ -69,12 +69,13 @@ def _overflow(tab) -> list[str]:
           const out = [];
           for (const el of document.querySelectorAll('body *')) {
             const box = el.getBoundingClientRect();
-            if (box.right > width + 1 && !el.closest('.table-wrap')) {
+            if (box.right > width + 1) {
               out.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') +
                        ' ' + Math.round(box.right) + 'px');
             }
           }
-          return out.slice(0, 8);
+          const page = document.documentElement.scrollWidth;
+          return out.length ? out.slice(0, 8) : ['the page is ' + page + 'px wide'];
         }"""
     )
 

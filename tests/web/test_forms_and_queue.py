@@ -70,3 +70,23 @@ def test_the_queue_pages_by_twenty_and_sorts_by_its_date_columns(page):
     expect(page.locator("#sort")).to_have_value("due")
     due = [read_date(d) for d in page.locator("table.queue tbody span.date").all_inner_texts()]
     assert due == sorted(due)
+
+
+def test_the_queue_fits_a_laptop_screen_with_its_dates_on_one_line(page):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, "responsable")
+    page.goto("/queue?status=all")
+    box = page.locator(".table-wrap").first
+    assert box.evaluate("el => el.scrollWidth <= el.clientWidth"), "the queue scrolls sideways"
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('table.queue td.date, table.queue span.date')]
+          .map(el => { const r = document.createRange(); r.selectNodeContents(el);
+                       return [el.textContent, r.getClientRects().length]; })"""
+    )
+    assert lines and all(count == 1 for _, count in lines), lines
+    # Each filter's label and chosen option are shown whole.
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.filters label')]
+          .filter(el => el.scrollWidth > el.clientWidth).map(el => el.textContent.trim())"""
+    )
+    assert cut == []
