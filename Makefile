@@ -51,11 +51,17 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every benchmark, on SQLite and on the PostgreSQL server of CASEWORK_TEST_DATABASE_URL (each says
+# so when it is not set). The page timings load BENCH_SCALES cases (SQLite files kept under
+# var/bench/; PostgreSQL databases dropped after the run): a million takes minutes to load.
+BENCH_SCALES ?= 100000 1000000
 bench: $(VENV)/.installed-bench
-	$(BIN)/python -m benchmarks.deadlines
-	$(BIN)/python -m benchmarks.api
-	$(BIN)/python -m benchmarks.sweep
-	$(BIN)/python -m benchmarks.letters
+	@failed=; \
+	for benchmark in deadlines api sweep letters intake "pages $(foreach n,$(BENCH_SCALES),--cases $(n))"; do \
+		echo "== benchmarks.$$benchmark"; \
+		$(BIN)/python -m benchmarks.$$benchmark || failed="$$failed $${benchmark%% *}"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "targets missed in:$$failed"; exit 1; fi
 
 # Extract the translatable messages and merge them into the French and English catalogs.
 messages: $(VENV)/.installed-test

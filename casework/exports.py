@@ -7,7 +7,7 @@ opens in a spreadsheet (CSV injection).
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,11 +24,26 @@ def cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+# Rows written between two pieces of a streamed file.
+CHUNK_ROWS = 500
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """Return a whole CSV file as text, byte order mark first."""
+    return "".join(csv_chunks(header, rows))
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """Yield a CSV file piece by piece as the rows come (byte order mark first), so that a long
+    list never sits whole in memory."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow(header)
-    for row in rows:
+    for count, row in enumerate(rows, 1):
         writer.writerow([cell(value) for value in row])
-    return "\ufeff" + buffer.getvalue()
+        if count % CHUNK_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

@@ -255,7 +255,12 @@ class CasePublic(BaseModel):
 
 class CaseList(BaseModel):
     items: list[CasePublic]
-    total: int
+    total: int = Field(
+        description="How many cases match; a text search counts up to 1,000 (see total_capped)."
+    )
+    total_capped: bool = Field(
+        default=False, description="More cases match than `total` says (a text search)."
+    )
     limit: int
     offset: int
 

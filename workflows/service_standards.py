@@ -32,6 +32,8 @@ __all__ = [
     "WeekCount",
     "age_in_business_days",
     "ageing",
+    "ageing_edges",
+    "ageing_from_counts",
     "on_time_rate",
     "rates_by_week",
     "week_of",
@@ -152,6 +154,40 @@ AGEING_BUCKETS: tuple[tuple[int, int | None], ...] = (
     (21, 40),
     (41, None),
 )
+
+
+def ageing_edges(
+    calendar: BusinessCalendar,
+    today: date,
+    buckets: Sequence[tuple[int, int | None]] = AGEING_BUCKETS,
+) -> dict[int, date]:
+    """Return, for each age that starts a bucket or follows its end, the local day before which
+    a case must have been received to be at least that old today.
+
+    A case received on r is k business days old when k business days d have r < d <= today: when
+    the k-th business day counting back from today (today included) comes after r. Counting by
+    these days, the database answers the ageing with one grouped query.
+    """
+    ages = {low for low, _ in buckets} | {high + 1 for _, high in buckets if high is not None}
+    latest = calendar.roll_backward(today)
+    return {
+        age: latest if age == 1 else calendar.subtract_business_days(latest, age - 1)
+        for age in sorted(ages)
+        if age >= 1
+    }
+
+
+def ageing_from_counts(
+    total: int,
+    at_least: dict[int, int],
+    buckets: Sequence[tuple[int, int | None]] = AGEING_BUCKETS,
+) -> list[AgeingBucket]:
+    """Count open cases by age from how many are at least each edge's age (`total` for 0)."""
+    older = {0: total, **at_least}
+    return [
+        AgeingBucket(low, high, older[low] - (older[high + 1] if high is not None else 0))
+        for low, high in buckets
+    ]
 
 
 def ageing(

@@ -17,7 +17,7 @@ from casework.api.errors import responses
 from casework.api.explain import DeadlineOut, deadline_out
 from casework.context import Actor, AppContext
 from casework.presenters import case_public, event_public
-from casework.repositories.cases import CaseFilters
+from casework.repositories.cases import CaseFilters, shown_total
 from casework.schemas import (
     MAX_ID,
     CaseCreate,
@@ -166,11 +166,19 @@ def list_cases(
         text=search_text(q),
     )
     views, total = service.search(
-        ctx, filters=filters, limit=limit, offset=offset, by_due=sort == "due"
+        ctx,
+        filters=filters,
+        limit=limit,
+        offset=offset,
+        by_due=sort == "due",
+        actor=actor,
+        interface="api",
     )
+    total, capped = shown_total(filters, total)
     return CaseList(
         items=_present(ctx, actor, views, language=language, what="list", today=today),
         total=total,
+        total_capped=capped,
         limit=limit,
         offset=offset,
     )

@@ -9,7 +9,7 @@ from casework.cli.common import context, fail, settings
 from casework.context import Actor, AppContext
 from casework.i18n import colon, format_day, gettext
 from casework.presenters import case_public
-from casework.repositories.cases import CaseFilters
+from casework.repositories.cases import CaseFilters, shown_total
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases as service
 from casework.services.errors import ServiceError
@@ -120,12 +120,17 @@ def list_(
         status=tuple(status or ()), overdue_on=ctx.today() if overdue else None, text=q
     )
     views, total = service.search(ctx, filters=filters, limit=limit)
+    total, capped = shown_total(filters, total)
     items = [case_public(ctx, v) for v in views]
     if as_json:
         _log_access(ctx, views, "list")
         typer.echo(
             json.dumps(
-                {"items": [json.loads(i.model_dump_json()) for i in items], "total": total},
+                {
+                    "items": [json.loads(i.model_dump_json()) for i in items],
+                    "total": total,
+                    "total_capped": capped,
+                },
                 ensure_ascii=False,
                 indent=2,
             )
@@ -136,7 +141,10 @@ def list_(
         late = f" {_('OVERDUE')}" if item.overdue else ""
         label = _(STATE_LABELS[item.status])
         typer.echo(f"{item.reference}\t{label}\t{due}{late}\t{item.subject}")
-    typer.echo(_("(%(shown)s of %(total)s)", shown=len(items), total=total))
+    if capped:
+        typer.echo(_("(%(shown)s of more than %(total)s)", shown=len(items), total=total))
+    else:
+        typer.echo(_("(%(shown)s of %(total)s)", shown=len(items), total=total))
 
 
 @app.command("show")

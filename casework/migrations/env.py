@@ -3,6 +3,7 @@
 from alembic import context
 
 from casework.models import metadata
+from casework.models.base import include_object
 
 config = context.config
 
@@ -15,6 +16,7 @@ def run_migrations() -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -12,3 +12,26 @@ NAMING_CONVENTION = {
 
 metadata = SQLModel.metadata
 metadata.naming_convention = NAMING_CONVENTION
+
+# Full-text search objects that only the migrations make (revision 0010): PostgreSQL's generated
+# search vectors and their indexes, an index of each database, SQLite's FTS5 tables with their
+# shadow tables. The models cannot describe them.
+SEARCH_INDEXES = frozenset(
+    {
+        "ix_cases_search",
+        "ix_requesters_search",
+        "ix_requesters_email_lower",
+        "ix_requesters_email_nocase",
+    }
+)
+SEARCH_TABLE_PREFIXES = ("cases_fts", "requesters_fts")
+SEARCH_VECTOR = "search_vector"
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Tell Alembic's comparison to leave the full-text search objects alone."""
+    if type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIXES):
+        return False
+    if type_ == "column" and name == SEARCH_VECTOR:
+        return False
+    return not (type_ == "index" and name in SEARCH_INDEXES)

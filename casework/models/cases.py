@@ -28,7 +28,7 @@ class Requester(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=320)
-    phone: str | None = Field(default=None, max_length=40)
+    phone: str | None = Field(default=None, max_length=40, index=True)
     postal_address: str | None = Field(default=None, max_length=500)
     language: str = Field(default="fr", max_length=2)
     # How letters begin: « Madame, » / « Monsieur, » when known, else the full name.
@@ -39,7 +39,12 @@ class Requester(SQLModel, table=True):
 
 class Case(SQLModel, table=True):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_received_at_id", "received_at", "id"),)
+    __table_args__ = (
+        Index("ix_cases_received_at_id", "received_at", "id"),
+        # The dashboard's grouped counts of open cases (by assignee, by age) read only these.
+        Index("ix_cases_status_assignee_id_next_due_on", "status", "assignee_id", "next_due_on"),
+        Index("ix_cases_status_received_at", "status", "received_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=20, unique=True)
@@ -52,7 +57,9 @@ class Case(SQLModel, table=True):
     received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     requester_id: int | None = Field(
         default=None,
-        sa_column=Column(Integer, ForeignKey("requesters.id", ondelete="RESTRICT"), nullable=True),
+        sa_column=Column(
+            Integer, ForeignKey("requesters.id", ondelete="RESTRICT"), nullable=True, index=True
+        ),
     )
     assignee_id: int | None = Field(
         default=None,
@@ -71,7 +78,7 @@ class Case(SQLModel, table=True):
     paused_business_days: int = 0
 
     acknowledged_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), index=True))
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     answer_summary: str | None = Field(default=None, sa_column=Column(Text))
     outcome: str | None = Field(default=None, max_length=24)

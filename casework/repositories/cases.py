@@ -1,10 +1,30 @@
-"""Queries on cases and their events (the only place that builds case queries)."""
+"""Queries on cases and their events (the only place that builds case queries).
 
+Text search (migration 0010): the words of the text, folded for case and accents, each matched
+as the start of a word: in the subject and description (with French stemming on PostgreSQL), in
+the requester's name, email address and telephone number when the caller may search people, and
+the whole text as a reference, exactly. The full-text indexes answer; nothing reads every case.
+"""
+
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Select, and_, case, func, insert, or_, select, text
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlmodel import Session, SQLModel
 
 from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
@@ -23,6 +43,28 @@ class CaseFilters:
     overdue_on: date | None = None
     at_risk_until: tuple[date, date] | None = None
     text: str | None = None
+    # Whether the text is also looked for in requesters (names, email addresses, telephones),
+    # and then only on the cases of this assignee when set: the services decide, from the
+    # permission to see requesters.
+    people: bool = False
+    people_assignee_id: int | None = None
+
+
+# A text search counts its matches up to this many (and says "more than" beyond): counting every
+# match of a common word would read a large part of the table for a figure nobody needs exactly.
+TEXT_COUNT_CAP = 1000
+_WORDS = re.compile(r"[^\W_]+")
+_REFERENCE = re.compile(r"[A-Za-z]{3}-\d{4}-\d{1,10}")
+_MAX_WORDS = 8
+# The generated search vectors of migration 0010 (PostgreSQL): checked on each case as a page
+# walks the order's index (many matches), or driving the search from their GIN indexes (the
+# matches and their count, _pg_matches).
+_PG_CASE_MATCH = "cases.search_vector @@ to_tsquery('casework_fr'::regconfig, :case_words)"
+_PG_PERSON_MATCH = (
+    "EXISTS (SELECT 1 FROM requesters WHERE requesters.id = cases.requester_id AND "
+    "requesters.search_vector @@ to_tsquery('casework_simple'::regconfig, :person_words))"
+)
+_PG_PEOPLE = "requesters.search_vector @@ to_tsquery('casework_simple'::regconfig, :person_words)"
 
 
 # The same statement on SQLite (3.35+) and PostgreSQL; plain SQL, so nothing is compiled per call.
@@ -94,7 +136,15 @@ def add_event(session: Session, event: CaseEvent) -> CaseEvent:
     return event
 
 
-def _filtered(query: Select, filters: CaseFilters) -> Select:
+def _filtered(query: Select, filters: CaseFilters, *, sqlite: bool) -> Select:
+    conditions = _conditions(filters)
+    if filters.text:
+        conditions.append(_text_condition(filters, sqlite=sqlite))
+    return query.where(*conditions) if conditions else query
+
+
+def _conditions(filters: CaseFilters) -> list:
+    """Return the conditions of every filter but the text."""
     conditions = []
     if filters.status:
         conditions.append(Case.status.in_(filters.status))
@@ -117,20 +167,62 @@ def _filtered(query: Select, filters: CaseFilters) -> Select:
     if filters.at_risk_until is not None:
         start, end = filters.at_risk_until
         conditions.append(and_(Case.next_due_on >= start, Case.next_due_on <= end))
-    if filters.text:
-        pattern = "%" + _escape_like(filters.text.lower()) + "%"
-        conditions.append(
-            or_(
-                func.lower(Case.subject).like(pattern, escape="\\"),
-                func.lower(Case.description).like(pattern, escape="\\"),
-                func.lower(Case.reference).like(pattern, escape="\\"),
-            )
+    return conditions
+
+
+def _parsed(filters: CaseFilters) -> tuple[str | None, list[str]]:
+    """Return the reference the text is (None when it is not one) and its words."""
+    text_ = filters.text.strip()
+    reference = text_.upper() if _REFERENCE.fullmatch(text_) else None
+    return reference, _WORDS.findall(text_.lower())[:_MAX_WORDS]
+
+
+def _text_condition(filters: CaseFilters, *, sqlite: bool, only_people: bool = False):
+    """Return the condition of the cases the text finds, answered by the full-text indexes (only
+    those found through their requester, when asked)."""
+    reference, words = _parsed(filters)
+    found = []
+    if reference and not only_people:
+        found.append(Case.reference == reference)
+    if words and not only_people:
+        found.append(_word_match(words, sqlite=sqlite))
+    if words and filters.people:
+        by_person = _person_match(words, sqlite=sqlite)
+        if filters.people_assignee_id is not None:
+            by_person = and_(by_person, Case.assignee_id == filters.people_assignee_id)
+        found.append(by_person)
+    return or_(*found) if found else false()
+
+
+def _word_match(words: list[str], *, sqlite: bool):
+    """Match the cases whose subject or description has every word."""
+    if sqlite:
+        return Case.id.in_(
+            select(literal_column("rowid"))
+            .select_from(table("cases_fts"))
+            .where(text("cases_fts MATCH :case_words").bindparams(case_words=_fts5(words)))
         )
-    return query.where(*conditions) if conditions else query
+    return text(_PG_CASE_MATCH).bindparams(case_words=_tsquery(words))
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _person_match(words: list[str], *, sqlite: bool):
+    """Match the cases whose requester's name, email and telephone have every word."""
+    if sqlite:
+        return Case.requester_id.in_(
+            select(literal_column("rowid"))
+            .select_from(table("requesters_fts"))
+            .where(text("requesters_fts MATCH :person_words").bindparams(person_words=_fts5(words)))
+        )
+    return text(_PG_PERSON_MATCH).bindparams(person_words=_tsquery(words))
+
+
+def _fts5(words: list[str]) -> str:
+    # Each word a quoted prefix (the words hold letters and digits only): "marie"* "trem"*.
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _tsquery(words: list[str]) -> str:
+    return " & ".join(f"{word}:*" for word in words)
 
 
 def search(
@@ -142,13 +234,28 @@ def search(
     by_due: bool = False,
     triage: bool = False,
 ) -> tuple[list[Case], int]:
-    """Return one page of the matching cases and how many match in all.
+    """Return one page of the matching cases and how many match in all (for a text search, up
+    to TEXT_COUNT_CAP + 1: more than the cap).
 
     The order is stable: by due date then id when asked (queues), else newest receipt first.
     With `triage`, new cases nobody is assigned to come first, then by due date (the officers'
     triage queue).
     """
-    query = _filtered(select(Case), filters)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if filters.text:
+        # The matches first, up to the cap: a few are then sorted directly; past the cap, the
+        # matches are common and the page comes soonest by walking the order's index.
+        found = list(session.execute(matches_query(filters, sqlite=sqlite)).scalars())
+        ids = list(dict.fromkeys(found))
+        total = len(ids) if len(found) <= TEXT_COUNT_CAP else TEXT_COUNT_CAP + 1
+        query = select(Case).where(Case.id.in_(ids)) if total <= TEXT_COUNT_CAP else None
+    else:
+        total = session.execute(
+            _filtered(select(func.count(Case.id)), filters, sqlite=sqlite)
+        ).scalar_one()
+        query = None
+    if query is None:
+        query = _filtered(select(Case), filters, sqlite=sqlite)
     if triage:
         untriaged = and_(Case.status == "received", Case.assignee_id.is_(None))
         query = query.order_by(
@@ -158,9 +265,88 @@ def search(
         query = query.order_by(Case.next_due_on.asc().nulls_last(), Case.id)
     else:
         query = query.order_by(Case.received_at.desc(), Case.id.desc())
-    items = list(session.execute(query.limit(limit).offset(offset)).scalars())
-    total = session.execute(_filtered(select(func.count(Case.id)), filters)).scalar_one()
+    items = list(session.execute(query.limit(limit).offset(offset)).scalars()) if total else []
     return items, total
+
+
+def matches_query(filters: CaseFilters, *, sqlite: bool) -> Select:
+    """Return the query of the ids a search matches, up to the cap and one more (its plan is
+    checked in the tests); an id may come twice on PostgreSQL."""
+    if sqlite:
+        return _filtered(select(Case.id), filters, sqlite=True).limit(TEXT_COUNT_CAP + 1)
+    return _pg_matches(filters).limit(TEXT_COUNT_CAP + 1)
+
+
+def _pg_matches(filters: CaseFilters):
+    """Return the matches of a text on PostgreSQL as one query per way of matching, each driven
+    by its own index, appended (UNION ALL stops at the limit; a union would read them all)."""
+    reference, words = _parsed(filters)
+    others = _conditions(filters)
+    parts = []
+    if reference:
+        parts.append(select(Case.id).where(Case.reference == reference, *others))
+    if words:
+        case_words = text(_PG_CASE_MATCH).bindparams(case_words=_tsquery(words))
+        parts.append(select(Case.id).where(case_words, *others))
+    if words and filters.people:
+        people = select(Requester.id).where(
+            text(_PG_PEOPLE).bindparams(person_words=_tsquery(words))
+        )
+        by_person = select(Case.id).where(Case.requester_id.in_(people), *others)
+        if filters.people_assignee_id is not None:
+            by_person = by_person.where(Case.assignee_id == filters.people_assignee_id)
+        parts.append(by_person)
+    if not parts:
+        return select(Case.id).where(false())
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+def shown_total(filters: CaseFilters, total: int) -> tuple[int, bool]:
+    """Return the count of matches to show and whether more match (only a text search counts up
+    to the cap)."""
+    if filters.text and total > TEXT_COUNT_CAP:
+        return TEXT_COUNT_CAP, True
+    return total, False
+
+
+def found_by_person(session: Session, *, ids: list[int], filters: CaseFilters) -> list[int]:
+    """Return which of these cases the text found through their requester."""
+    if not ids or not filters.text or not filters.people:
+        return []
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    query = select(Case.id).where(
+        Case.id.in_(ids), _text_condition(filters, sqlite=sqlite, only_people=True)
+    )
+    return list(session.execute(query).scalars())
+
+
+def cases_of_same_person(
+    session: Session,
+    *,
+    requester: Requester,
+    exclude_case_id: int,
+    assignee_id: int | None,
+    limit: int,
+) -> list[Case]:
+    """Return the other cases whose requester has the same email address (in any case) or the
+    same telephone number, newest first (only those assigned to `assignee_id` when given)."""
+    same = []
+    if requester.email:
+        if session.get_bind().dialect.name == "sqlite":
+            same.append(Requester.email.collate("NOCASE") == requester.email)
+        else:
+            same.append(func.lower(Requester.email) == requester.email.lower())
+    if requester.phone:
+        same.append(Requester.phone == requester.phone)
+    if not same:
+        return []
+    query = select(Case).where(
+        Case.requester_id.in_(select(Requester.id).where(or_(*same))), Case.id != exclude_case_id
+    )
+    if assignee_id is not None:
+        query = query.where(Case.assignee_id == assignee_id)
+    query = query.order_by(Case.received_at.desc(), Case.id.desc()).limit(limit)
+    return list(session.execute(query).scalars())
 
 
 def insert_row(session: Session, row: SQLModel) -> SQLModel:

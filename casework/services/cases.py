@@ -5,7 +5,7 @@ them are written together or not at all. Time comes from the context's clock so 
 can be checked on a chosen day.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session
@@ -17,7 +17,8 @@ from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
 from casework.repositories import cases as repo
 from casework.repositories.cases import CaseFilters
 from casework.schemas import PREFIXES, WRITTEN_CHANNELS, CaseCreate, CaseUpdate, TransitionIn
-from casework.services import notices
+from casework.security import policy
+from casework.services import access_log, notices
 from casework.services.calendar import ensure_covered
 from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowed, VersionConflict
 from workflows import case_flow
@@ -513,9 +514,18 @@ def search(
     offset: int = 0,
     by_due=False,
     triage=False,
+    actor: Actor | None = None,
+    interface: str | None = None,
 ) -> tuple[list[CaseView], int]:
     """Return one page of cases matching the filters, and the number matching in all (with
-    `triage`: new unassigned cases first, then by due date)."""
+    `triage`: new unassigned cases first, then by due date; for a text search, counted up to
+    repo.TEXT_COUNT_CAP + 1).
+
+    The text is looked for in requesters only for an actor allowed to see them (on the cases
+    assigned to them, for an agent); each case found through its requester is logged as an
+    access (DESIGN §2.5: "Who viewed personal information is logged").
+    """
+    filters = _people_searched(filters, actor)
     with read_session(ctx.engine) as session:
         items, total = repo.search(
             session, filters=filters, limit=limit, offset=offset, by_due=by_due, triage=triage
@@ -523,7 +533,46 @@ def search(
         requesters = repo.requesters_by_id(
             session, {c.requester_id for c in items if c.requester_id}
         )
-        return [CaseView(case=c, requester=requesters.get(c.requester_id)) for c in items], total
+        found = repo.found_by_person(session, ids=[c.id for c in items], filters=filters)
+    if found and actor is not None:
+        access_log.record(
+            ctx, actor=actor, case_ids=found, interface=interface or "api", what="search"
+        )
+    return [CaseView(case=c, requester=requesters.get(c.requester_id)) for c in items], total
+
+
+def other_cases(
+    ctx: AppContext, *, actor: Actor, reference: str, interface: str, limit: int = 20
+) -> list[Case]:
+    """Return the person's other cases (same email address or telephone), newest first, for an
+    actor who may see this case's requester; logged as an access to each case listed."""
+    with read_session(ctx.engine) as session:
+        case = _found(session, reference)
+        requester = repo.get_requester(session, case.requester_id)
+        if requester is None or not policy.can_see_requester(actor, case):
+            return []
+        own = policy.scope(actor, "requester.read") is policy.Scope.OWN
+        others = repo.cases_of_same_person(
+            session,
+            requester=requester,
+            exclude_case_id=case.id,
+            assignee_id=(actor.user_id or -1) if own else None,
+            limit=limit,
+        )
+    access_log.record(
+        ctx, actor=actor, case_ids=[c.id for c in others], interface=interface, what="related"
+    )
+    return others
+
+
+def _people_searched(filters: CaseFilters, actor: Actor | None) -> CaseFilters:
+    """Let the text reach requesters only where the actor may see them."""
+    held = policy.scope(actor, "requester.read") if actor is not None else None
+    if not filters.text or held is None:
+        return replace(filters, people=False, people_assignee_id=None)
+    if held is policy.Scope.OWN:
+        return replace(filters, people=True, people_assignee_id=actor.user_id or -1)
+    return replace(filters, people=True, people_assignee_id=None)
 
 
 def events(ctx: AppContext, *, reference: str) -> list[CaseEvent]:

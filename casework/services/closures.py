@@ -15,6 +15,7 @@ of work as the decision itself, and every open case is marked with the new calen
 the scheduler's pass finds nothing left to do.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,7 +24,6 @@ from sqlmodel import Session
 from casework.context import Actor, AppContext, ClosureChange, build_calendar
 from casework.db import read_session, unit_of_work
 from casework.i18n import N_
-from casework.models import Case
 from casework.models.calendar import CalendarClosure, ClosureAction
 from casework.repositories import closures as repo
 from casework.schemas import clean_line
@@ -31,7 +31,14 @@ from casework.services.calendar import ensure_covered
 from casework.services.cases import recompute_deadlines
 from casework.services.errors import InvalidInput
 from workflows.calendar import BusinessCalendar
-from workflows.deadlines import DayUnit, Extension, Pause, due_date, explain_due
+from workflows.deadlines import (
+    DayUnit,
+    Extension,
+    Pause,
+    due_dates,
+    explain_due,
+    receipt_date,
+)
 
 NAME_MAX = 200
 
@@ -94,44 +101,67 @@ def _normalized(day: date, action: str, name_fr: str, name_en: str) -> ClosureCh
     return ClosureChange(day, action, clean_line(name_fr), clean_line(name_en))
 
 
-def _moves(
-    ctx: AppContext, session: Session, calendar: BusinessCalendar, *, for_update: bool
-) -> list[tuple[Case, str, date, date]]:
-    """Recompute the open deadlines with `calendar`; return (case, deadline, before, after) for
-    each one that moves."""
-    cases = repo.cases_with_open_deadlines(session, for_update=for_update)
-    pauses = repo.pauses_of_open_cases(session)
-    extensions = repo.extensions_of_open_cases(session)
-    moved = []
-    for case in cases:
-        policy = ctx.policy(case.kind)
-        if case.status == "received" and case.ack_due_on is not None:
-            ack = due_date(
-                calendar, received_at=case.received_at, delay=policy.acknowledgment, tz=ctx.tz
+def _moves_reaching(
+    ctx: AppContext, session: Session, calendar: BusinessCalendar, day: date
+) -> list[DeadlineMove]:
+    """Recompute with `calendar` the open deadlines a change of `day` can reach, from plain rows:
+    the deadlines without pause or extension (nearly all) in one batch per kind and delay;
+    return each one that moves, by case."""
+    rows = repo.open_deadlines_reaching(session, day)
+    pauses, extensions = repo.pauses_and_extensions_reaching(session, day)
+    tz = ctx.tz
+    received_on = [receipt_date(row.received_at, tz) for row in rows]
+    ack: dict[int, date] = {}
+    answer: dict[int, date] = {}
+    batches: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        if row.status == "received" and row.ack_due_on is not None:
+            batches[(row.kind, "acknowledgment")].append(index)
+        if row.id in pauses or row.id in extensions:
+            policy = ctx.policy(row.kind)
+            answer[index] = explain_due(
+                calendar,
+                received_at=row.received_at,
+                delay=policy.answer,
+                pauses=[Pause(p.start, p.end) for p in pauses.get(row.id, ())],
+                extensions=[
+                    Extension(days=e.days, reason=e.reason, unit=DayUnit(e.unit))
+                    for e in extensions.get(row.id, ())
+                ],
+                tz=tz,
+            ).due_on
+        else:
+            batches[(row.kind, "answer")].append(index)
+    for (kind, deadline), indexes in batches.items():
+        policy = ctx.policy(kind)
+        delay = policy.acknowledgment if deadline == "acknowledgment" else policy.answer
+        found = due_dates(calendar, received_on=[received_on[i] for i in indexes], delay=delay)
+        (ack if deadline == "acknowledgment" else answer).update(zip(indexes, found, strict=True))
+    moves = []
+    for index, row in enumerate(rows):
+        if index in ack and ack[index] != row.ack_due_on:
+            moves.append(
+                DeadlineMove(
+                    row.reference,
+                    row.subject,
+                    row.status,
+                    "acknowledgment",
+                    row.ack_due_on,
+                    ack[index],
+                )
             )
-            if ack != case.ack_due_on:
-                moved.append((case, "acknowledgment", case.ack_due_on, ack))
-        answer = explain_due(
-            calendar,
-            received_at=case.received_at,
-            delay=policy.answer,
-            pauses=[Pause(p.start, p.end) for p in pauses.get(case.id, ())],
-            extensions=[
-                Extension(days=e.days, reason=e.reason, unit=DayUnit(e.unit))
-                for e in extensions.get(case.id, ())
-            ],
-            tz=ctx.tz,
-        ).due_on
-        if answer != case.answer_due_on:
-            moved.append((case, "answer", case.answer_due_on, answer))
-    return moved
-
-
-def _as_views(moved: list[tuple[Case, str, date, date]]) -> list[DeadlineMove]:
-    return [
-        DeadlineMove(case.reference, case.subject, case.status, name, before, after)
-        for case, name, before, after in moved
-    ]
+        if answer[index] != row.answer_due_on:
+            moves.append(
+                DeadlineMove(
+                    row.reference,
+                    row.subject,
+                    row.status,
+                    "answer",
+                    row.answer_due_on,
+                    answer[index],
+                )
+            )
+    return moves
 
 
 def preview_closure_change(
@@ -145,8 +175,8 @@ def preview_closure_change(
         changes = repo.changes(session)
         _check(build_calendar(ctx.settings, changes), change)
         candidate = build_calendar(ctx.settings, [*changes, change])
-        moved = _moves(ctx, session, candidate, for_update=False)
-        return ClosurePreview(change, candidate.version, _as_views(moved))
+        moves = _moves_reaching(ctx, session, candidate, change.day)
+        return ClosurePreview(change, candidate.version, moves)
 
 
 def apply_closure_change(

@@ -13,6 +13,7 @@ none and is left out. The answer counts as met on the day it was recorded; its c
 case is received or acknowledged (DESIGN §2.2: awaiting the requester stops it).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -57,7 +58,6 @@ class Dashboard:
     at_risk: list[CaseView]
     workload: list[repo.WorkloadRow]
     ageing: list[AgeingBucket]
-    aged: list[AgedCase]  # every open case, oldest first
     weeks: list[WeekFigures]
     acknowledgment_rate: Rate
     answer_rate: Rate
@@ -113,64 +113,89 @@ def commitments(
     return acknowledgments, answers
 
 
-def dashboard(ctx: AppContext, *, weeks: int = 12) -> Dashboard:
-    """Gather everything the supervisor's dashboard shows, as of today."""
+def workload(ctx: AppContext) -> list[repo.WorkloadRow]:
+    """Count the open cases of each assignee, overdue and at risk, nobody's first, then the
+    busiest."""
+    today = ctx.today()
+    with read_session(ctx.engine) as session:
+        rows = repo.workload(session, today=today, at_risk_until=at_risk_until(ctx, today))
+    return sorted(rows, key=lambda r: (r.assignee_id is not None, -r.open))
+
+
+def _ageing(ctx: AppContext, session, today: date) -> list[AgeingBucket]:
+    edges = standards.ageing_edges(ctx.calendar, today)
+    moments = {age: datetime.combine(day, time(), ctx.tz) for age, day in edges.items()}
+    total, at_least = repo.open_cases_received_before(session, moments)
+    return standards.ageing_from_counts(total, at_least)
+
+
+def aged_cases(ctx: AppContext) -> Iterator[AgedCase]:
+    """Yield every open case with its age in business days, oldest first, read as it goes."""
     today = ctx.today()
     calendar = ctx.calendar
+    with read_session(ctx.engine) as session:
+        for row in repo.open_cases(session):
+            received_on = row.received_at.astimezone(ctx.tz).date()
+            yield AgedCase(
+                reference=row.reference,
+                kind=row.kind,
+                status=row.status,
+                subject=row.subject,
+                received_on=received_on,
+                age=standards.age_in_business_days(calendar, received_on, today),
+                assignee_id=row.assignee_id,
+            )
+
+
+def weekly(ctx: AppContext, *, weeks: int = 12) -> tuple[list[WeekFigures], Rate, Rate]:
+    """Return the figures of each of the last weeks, and the on-time rates over them."""
+    today = ctx.today()
     mondays = standards.weeks_ending(today, weeks)
     start = datetime.combine(mondays[0], time(), ctx.tz)
-    until = at_risk_until(ctx, today)
     with read_session(ctx.engine) as session:
-        open_rows = repo.open_cases(session)
-        workload = repo.workload(session, today=today, at_risk_until=until)
         received = repo.received_since(session, start)
         answered = repo.answered_since(session, start)
         deadline_rows = repo.deadlines_due_since(session, mondays[0])
-    aged = [
-        AgedCase(
-            reference=row.reference,
-            kind=row.kind,
-            status=row.status,
-            subject=row.subject,
-            received_on=row.received_at.astimezone(ctx.tz).date(),
-            age=standards.age_in_business_days(
-                calendar, row.received_at.astimezone(ctx.tz).date(), today
-            ),
-            assignee_id=row.assignee_id,
-        )
-        for row in open_rows
-    ]
     opened = standards.weekly_counts((_local(m, ctx) for m in received), mondays)
     answered_counts = standards.weekly_counts((_local(m, ctx) for m in answered), mondays)
     acknowledgments, answers = commitments(ctx, deadline_rows)
     ack_weeks = standards.rates_by_week(acknowledgments, mondays, today=today)
     answer_weeks = standards.rates_by_week(answers, mondays, today=today)
+    figures = [
+        WeekFigures(
+            week=monday,
+            opened=o.count,
+            answered=a.count,
+            acknowledgment=ack_rate,
+            answer=answer_rate,
+        )
+        for monday, o, a, (_, ack_rate), (_, answer_rate) in zip(
+            mondays, opened, answered_counts, ack_weeks, answer_weeks, strict=True
+        )
+    ]
+    return (
+        figures,
+        standards.on_time_rate((c for c in acknowledgments if c.due_on >= mondays[0]), today=today),
+        standards.on_time_rate((c for c in answers if c.due_on >= mondays[0]), today=today),
+    )
+
+
+def dashboard(ctx: AppContext, *, weeks: int = 12) -> Dashboard:
+    """Gather everything the supervisor's dashboard shows, as of today."""
+    today = ctx.today()
+    with read_session(ctx.engine) as session:
+        ageing = _ageing(ctx, session, today)
+    figures, acknowledgment_rate, answer_rate = weekly(ctx, weeks=weeks)
     return Dashboard(
         today=today,
-        at_risk_until=until,
+        at_risk_until=at_risk_until(ctx, today),
         overdue=overdue_cases(ctx, today=today),
         at_risk=at_risk_cases(ctx, today=today),
-        workload=sorted(workload, key=lambda r: (r.assignee_id is not None, -r.open)),
-        ageing=standards.ageing(calendar, (a.received_on for a in aged), today=today),
-        aged=aged,
-        weeks=[
-            WeekFigures(
-                week=monday,
-                opened=o.count,
-                answered=a.count,
-                acknowledgment=ack_rate,
-                answer=answer_rate,
-            )
-            for monday, o, a, (_, ack_rate), (_, answer_rate) in zip(
-                mondays, opened, answered_counts, ack_weeks, answer_weeks, strict=True
-            )
-        ],
-        acknowledgment_rate=standards.on_time_rate(
-            (c for c in acknowledgments if c.due_on >= mondays[0]), today=today
-        ),
-        answer_rate=standards.on_time_rate(
-            (c for c in answers if c.due_on >= mondays[0]), today=today
-        ),
+        workload=workload(ctx),
+        ageing=ageing,
+        weeks=figures,
+        acknowledgment_rate=acknowledgment_rate,
+        answer_rate=answer_rate,
     )
 
 

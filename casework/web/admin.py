@@ -9,6 +9,7 @@ first (casework.services.closures.preview_closure_change), then made on confirma
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Path, Request
 from starlette.responses import Response
@@ -20,13 +21,15 @@ from casework.services import users as user_service
 from casework.services.errors import InvalidInput, NotFound
 from casework.web import typed
 from casework.web.case import FIELD_LABELS
-from casework.web.common import CurrentPage, Form, Page, page_router
+from casework.web.common import CurrentPage, Form, Page, csv_response, page_router
 from workflows import case_flow
 
 # An account's username as typed in a URL: what a username can be, nothing else (never a control
 # character, which PostgreSQL refuses in text).
 Username = Annotated[str, Path(max_length=64, pattern=f"^{USERNAME_PATTERN}$")]
 router = page_router(prefix="/admin")
+# The preview page lists this many moved deadlines; the CSV file has them all.
+PREVIEW_ROWS = 100
 USER_FIELDS = ("username", "full_name", "email", "role", "password", "language")
 USER_NOTICES = {
     "added": N_("The account is created."),
@@ -227,9 +230,46 @@ def preview(page: CurrentPage, form: Form) -> Response:
             status_code=422,
         )
     closure = page.ctx.calendar.closure_on(day)
+    csv_query = urlencode(
+        {"day": day.isoformat(), "action": action, "name_fr": name_fr, "name_en": name_en}
+    )
     return page.render(
         "web/admin_calendar_preview.html",
-        {"preview": result, "year": day.year, "closure": closure},
+        {
+            "preview": result,
+            "shown": result.moves[:PREVIEW_ROWS],
+            "csv_url": f"/admin/calendar/preview.csv?{csv_query}",
+            "year": day.year,
+            "closure": closure,
+        },
+    )
+
+
+@router.get("/calendar/preview.csv")
+def preview_csv(request: Request, page: CurrentPage) -> Response:
+    """Every open deadline the change would move, as a spreadsheet."""
+    page.require("calendar.manage")
+    day, action, name_fr, name_en = _change(dict(request.query_params))
+    if day is None:
+        raise InvalidInput(N_("This date is not valid; write it as YYYY-MM-DD."), field="day")
+    result = closures.preview_closure_change(
+        page.ctx, day=day, action=action, name_fr=name_fr, name_en=name_en
+    )
+    _ = page._
+    return csv_response(
+        _("closure") + f"-{day.isoformat()}.csv",
+        [_("Case"), _("Subject"), _("Status"), _("Deadline"), _("Now"), _("After the change")],
+        [
+            [
+                move.reference,
+                move.subject,
+                page.fmt.state(move.status),
+                page.fmt.deadline(move.deadline),
+                move.before.isoformat(),
+                move.after.isoformat(),
+            ]
+            for move in result.moves
+        ],
     )
 
 

@@ -421,6 +421,11 @@ def case_page(
             "requester": view.requester if show_requester else None,
             "has_requester": view.requester is not None,
             "show_requester": show_requester,
+            "other_cases": service.other_cases(
+                page.ctx, actor=page.actor, reference=reference, interface="web"
+            )
+            if show_requester
+            else [],
             "deadlines": _deadlines(page, case),
             "events": events,
             "notes": [e for e in events if e["kind"] == "note"],

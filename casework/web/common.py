@@ -19,12 +19,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from casework.api import errors
 from casework.api.errors import validation_problem
 from casework.context import Actor, AppContext
-from casework.exports import csv_text
+from casework.exports import csv_chunks
 from casework.i18n import N_, colon, format_day, format_moment, format_size, gettext, ngettext
 from casework.security import policy
 from casework.services import users as user_service
@@ -334,9 +334,10 @@ def service_error(error: ServiceError, language: str, default_field: str = "form
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
     """Answer a CSV file for a spreadsheet: UTF-8 with a byte order mark (Excel reads the accents
-    right), one header line."""
-    return Response(
-        csv_text(header, rows).encode("utf-8"),
+    right), one header line; written as the rows come, so a long list never sits whole in
+    memory."""
+    return StreamingResponse(
+        (chunk.encode("utf-8") for chunk in csv_chunks(header, rows)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{quote(filename)}"'},
     )

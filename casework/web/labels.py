@@ -62,6 +62,8 @@ ACCESS_LABELS = {
     "letters to mail": N_("Letters to mail"),
     "documents": N_("Documents listed"),
     "document": N_("Document downloaded"),
+    "search": N_("Found by searching for a person"),
+    "related": N_("Listed among the person's other cases"),
 }
 
 INTERFACE_LABELS = {

@@ -18,7 +18,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from casework.api.auth import safe_next
-from casework.repositories.cases import CaseFilters
+from casework.repositories.cases import CaseFilters, shown_total
 from casework.schemas import MAX_ID, CaseUpdate, Channel, search_text
 from casework.services import cases as service
 from casework.services.errors import InvalidInput, VersionConflict
@@ -141,6 +141,8 @@ def _search(page: Page, query: QueueQuery, *, limit: int, offset: int):
         offset=offset,
         by_due=query.sort == "due",
         triage=query.sort == "triage",
+        actor=page.actor,
+        interface="web",
     )
 
 
@@ -152,6 +154,8 @@ def queue(request: Request, page: CurrentPage) -> Response:
         views, _ = _search(page, query, limit=CSV_LIMIT, offset=0)
         return queue_csv(page, views)
     views, total = _search(page, query, limit=PAGE_SIZE, offset=(query.page - 1) * PAGE_SIZE)
+    # A text search counts up to a cap: the page says "more than" and pages through the cap.
+    total, capped = shown_total(query.filters(page.ctx.today()), total)
     pages = max(1, -(-total // PAGE_SIZE))
     here = "/queue" + ("?" + query.params() if query.params() else "")
     return page.render(
@@ -160,6 +164,7 @@ def queue(request: Request, page: CurrentPage) -> Response:
             "query": query,
             "views": views,
             "total": total,
+            "total_capped": capped,
             "pages": pages,
             "here": here,
             "can_assign": page.can("case.assign"),

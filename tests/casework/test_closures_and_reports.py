@@ -157,4 +157,77 @@ def test_the_acknowledgment_rate_counts_open_and_already_late_requests(ctx, cloc
     assert len(data.overdue) == 1  # the letter still waiting for its acknowledgment
     assert sum(row.open for row in data.workload) == 4
     assert sum(bucket.count for bucket in data.ageing) == 4
-    assert sorted(a.age for a in data.aged) == [1, 15, 15, 15]
+    assert sorted(a.age for a in reports.aged_cases(ctx)) == [1, 15, 15, 15]
+    assert [b.count for b in data.ageing] == [1, 0, 3, 0, 0]
+
+
+@pytest.mark.parametrize("action", ["add", "remove"])
+def test_the_preview_of_many_cases_lists_exactly_the_deadlines_the_change_then_moves(ctx, action):
+    # Five years of cases with pauses and every state (the benchmark loader); adding Thursday
+    # 26 November, or removing it once added, must preview what applying it then changes.
+    from benchmarks.data import load
+
+    load(ctx.engine, ctx.settings, cases=4000, today=ctx.today(), seed=5)
+    day = date(2026, 11, 26)
+    names = {"name_fr": "Fermeture", "name_en": "Closure"}
+    if action == "remove":
+        closures.apply_closure_change(ctx, actor=ADMIN, day=day, action="add", **names)
+        names = {}
+    preview = closures.preview_closure_change(ctx, day=day, action=action, **names)
+    applied = closures.apply_closure_change(ctx, actor=ADMIN, day=day, action=action, **names)
+
+    def key(move):
+        return (move.reference, move.deadline, move.before, move.after)
+
+    assert len(preview.moves) > 20
+    assert sorted(map(key, preview.moves)) == sorted(map(key, applied.moves))
+
+
+def test_the_grouped_ageing_counts_each_open_case_by_its_age_in_business_days(ctx):
+    # Five years of cases (the benchmark loader): the one grouped query gives the same buckets
+    # as ageing each open case on its own.
+    from benchmarks.data import load
+    from workflows import service_standards as standards
+
+    load(ctx.engine, ctx.settings, cases=4000, today=ctx.today(), seed=7)
+    aged = list(reports.aged_cases(ctx))
+    expected = standards.ageing(ctx.calendar, (a.received_on for a in aged), today=ctx.today())
+    assert all(bucket.count for bucket in expected)
+    assert reports.dashboard(ctx).ageing == expected
+
+
+def test_the_deadlines_of_the_weekly_rates_are_read_with_when_each_case_left_received(ctx):
+    # Five years of cases (the benchmark loader): the rows behind the on-time rates are those due
+    # since the start, each with the first transition out of `received` that did not close it.
+    from sqlalchemy import select
+
+    from benchmarks.data import load
+    from casework.db import read_session
+    from casework.models import Case, CaseEvent
+    from casework.repositories import reports as repo
+
+    load(ctx.engine, ctx.settings, cases=3000, today=ctx.today(), seed=13)
+    start = date(2026, 8, 31)
+    with read_session(ctx.engine) as session:
+        rows = repo.deadlines_due_since(session, start)
+        cases = session.execute(select(Case)).scalars().all()
+        events = session.execute(select(CaseEvent)).scalars().all()
+    left: dict[int, object] = {}
+    for event in events:
+        if (event.kind, event.from_state) == (
+            "transition",
+            "received",
+        ) and event.trigger != "close":
+            left[event.case_id] = min(left.get(event.case_id, event.at), event.at)
+    expected = sorted(
+        (c.ack_due_on or date.min, c.answer_due_on, c.status, left.get(c.id))
+        for c in cases
+        if (c.ack_due_on and c.ack_due_on >= start) or c.answer_due_on >= start
+    )
+    assert len(expected) > 100
+    assert (
+        sorted(
+            (r.ack_due_on or date.min, r.answer_due_on, r.status, r.left_received_at) for r in rows
+        )
+        == expected
+    )

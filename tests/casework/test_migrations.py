@@ -5,11 +5,14 @@ from alembic.runtime.migration import MigrationContext
 
 from casework import migrate
 from casework.models import metadata
+from casework.models.base import include_object
 
 
 def test_migrated_database_matches_the_models(engine):
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         differences = compare_metadata(context, metadata)
     assert differences == []
 

@@ -320,3 +320,38 @@ def test_an_administrator_adds_an_account_and_a_mistyped_address_is_refused_next
     assert made.status_code == 303
     paul = next(u for u in user_service.list_users(ctx) if u.username == "paul.cote")
     assert (paul.email, paul.role) == ("paul.cote@organisme.gouv.qc.ca", "agent")
+
+
+def test_the_closure_preview_lists_the_first_moves_and_downloads_them_all(app, ctx, monkeypatch):
+    from datetime import date
+
+    from casework.services import closures
+    from casework.web import admin
+
+    day = date(2026, 11, 26)  # Thursday, three days after the tests' clock
+    moves = closures.preview_closure_change(
+        ctx, day=day, action="add", name_fr="Fermeture", name_en="Closure"
+    ).moves
+    assert len(moves) >= 2
+    monkeypatch.setattr(admin, "PREVIEW_ROWS", 1)
+    client = _signed_in(app, "admin")
+    form = client.get("/admin/calendar")
+    page = client.post(
+        "/admin/calendar/preview",
+        data={
+            "day": day.isoformat(),
+            "action": "add",
+            "name_fr": "Fermeture",
+            "name_en": "Closure",
+            "csrf_token": _token(form.text),
+        },
+    )
+    assert page.status_code == 200
+    assert f"{len(moves)} échéances en cours seraient déplacées" in page.text
+    assert page.text.count('<tr><th scope="row">') == 1
+    link = re.search(r'href="(/admin/calendar/preview\.csv\?[^"]+)"', page.text).group(1)
+    sheet = client.get(link.replace("&amp;", "&"))
+    assert sheet.status_code == 200
+    lines = sheet.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Dossier,Objet,État,Échéance,Actuellement,Après le changement"
+    assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(m.reference for m in moves)
