@@ -11,6 +11,7 @@ import casework
 from casework import web
 from casework.api import (
     access_log,
+    accountability,
     auth,
     calendar,
     cases,
@@ -57,7 +58,16 @@ def create_app(
 
     app.add_middleware(RequestLog)
 
-    for module in (health, calendar, cases, access_log, workflow, auth, notifications):
+    for module in (
+        health,
+        calendar,
+        cases,
+        access_log,
+        accountability,
+        workflow,
+        auth,
+        notifications,
+    ):
         app.include_router(module.router)
     app.include_router(web.router)  # the pages (casework.web), out of the OpenAPI document
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

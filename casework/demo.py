@@ -13,7 +13,7 @@ from sqlmodel import Session
 from casework.context import Actor, AppContext, FixedClock
 from casework.models import Case, User
 from casework.models.users import Role
-from casework.schemas import CaseCreate, TransitionIn
+from casework.schemas import CaseCreate, ClassificationIn, TransitionIn
 from casework.security.passwords import hash_password
 from casework.services import cases as service
 
@@ -113,6 +113,14 @@ def _request(trigger: str, version: int, today, rng: random.Random) -> Transitio
         if trigger == "close"
         else None,
         reason="La personne a fourni un nouvel élément." if trigger == "reopen" else None,
+        classification=ClassificationIn(
+            service=rng.choice(("support_advice", "reference_documents", "statistics")),
+            commitment=rng.choice(("diligence", "clarity", "courtesy")),
+            root_cause=rng.choice(("delay", "information", "communication")),
+            remedy=rng.choice(("explanation", "apology", "correction")),
+        )
+        if trigger == "close"
+        else None,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from workflows.accountability import ProtecteurConclusion
 from workflows.case_flow import CaseState, Outcome, Trigger
 from workflows.deadlines import MONTREAL, CaseKind
 
@@ -115,6 +116,28 @@ class CaseUpdate(_Input):
     unassign: bool = Field(default=False, description="Remove the assignee.")
 
 
+Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class ClassificationIn(_Input):
+    """What a case is about: codes of the configured lists (`casework config show`)."""
+
+    service: Code | None = None
+    commitment: Code | None = None
+    root_cause: Code | None = None
+    remedy: Code | None = None
+
+
+class MeasureIn(_Input):
+    description: Text = Field(min_length=1, max_length=5000)
+    owner: Line = Field(min_length=1, max_length=200)
+    due_on: date
+
+
+class MeasureDoneIn(_Input):
+    done_on: date
+
+
 class TransitionIn(_Input):
     trigger: Trigger
     version: int = Field(ge=1)
@@ -125,6 +148,15 @@ class TransitionIn(_Input):
     protecteur_reply_due_on: date | None = None
     outcome: Outcome | None = None
     reason: Text | None = Field(default=None, max_length=5000)
+    classification: ClassificationIn | None = Field(
+        default=None,
+        description="What the case is about; a complaint closed on its merits needs it.",
+    )
+    protecteur_conclusion: ProtecteurConclusion | None = Field(
+        default=None,
+        description="Closing an escalated case: what the Protecteur du citoyen concluded.",
+    )
+    protecteur_recommendations: Text | None = Field(default=None, max_length=20000)
 
 
 class ExtensionIn(_Input):
@@ -196,3 +228,37 @@ class EventPublic(BaseModel):
     to_state: str | None
     reason: str | None
     data: dict[str, Any]
+
+
+class ClassificationPublic(BaseModel):
+    service: str | None
+    commitment: str | None
+    root_cause: str | None
+    remedy: str | None
+    updated_by: str
+    updated_at: datetime
+
+
+class MeasurePublic(BaseModel):
+    id: int
+    description: str
+    owner: str
+    due_on: date
+    done_on: date | None
+    created_by: str
+    created_at: datetime
+
+
+class FindingPublic(BaseModel):
+    conclusion: ProtecteurConclusion
+    recommendations: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+class AboutPublic(BaseModel):
+    """What a case is about, its corrective measures, and the Protecteur du citoyen's findings."""
+
+    classification: ClassificationPublic | None
+    measures: list[MeasurePublic]
+    finding: FindingPublic | None

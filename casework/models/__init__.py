@@ -1,6 +1,12 @@
 """The tables. Importing this package registers them on `SQLModel.metadata`."""
 
 from casework.models.access import AccessLogEntry, ApiKey
+from casework.models.accountability import (
+    CaseClassification,
+    CorrectiveMeasure,
+    ProtecteurFinding,
+    SurveyAnswer,
+)
 from casework.models.base import metadata
 from casework.models.calendar import CalendarClosure
 from casework.models.cases import (
@@ -25,16 +31,20 @@ __all__ = [
     "ApiKey",
     "CalendarClosure",
     "Case",
+    "CaseClassification",
     "CaseEvent",
     "CaseExtension",
     "CasePause",
+    "CorrectiveMeasure",
     "MessageChannel",
     "MessageStatus",
     "Notification",
     "OutboxMessage",
+    "ProtecteurFinding",
     "ReferenceCounter",
     "Requester",
     "SchedulerClaim",
+    "SurveyAnswer",
     "User",
     "metadata",
 ]

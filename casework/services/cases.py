@@ -17,7 +17,7 @@ from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
 from casework.repositories import cases as repo
 from casework.repositories.cases import CaseFilters
 from casework.schemas import PREFIXES, WRITTEN_CHANNELS, CaseCreate, CaseUpdate, TransitionIn
-from casework.services import notices
+from casework.services import accountability, notices
 from casework.services.calendar import ensure_covered
 from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowed, VersionConflict
 from workflows import case_flow
@@ -254,6 +254,11 @@ def fire(ctx: AppContext, *, actor: Actor, reference: str, request: TransitionIn
                 reason=refused.message, allowed=[str(t) for t in refused.allowed]
             ) from None
         data = _apply(ctx, session, case, request, now=now, today=today)
+        data.update(
+            accountability.on_transition(
+                ctx, session, case, request, source=source, actor=actor, now=now
+            )
+        )
         _refresh_clock(case)
         _touch(case, now)
         repo.add_event(

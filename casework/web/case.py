@@ -19,20 +19,24 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from casework.explain import sentence
-from casework.i18n import N_
+from casework.i18n import N_, colon
 from casework.models import CaseEvent
 from casework.schemas import (
     CaseCreate,
     CaseUpdate,
     Channel,
+    ClassificationIn,
     ExtensionIn,
+    MeasureDoneIn,
+    MeasureIn,
     NoteIn,
     Priority,
     TransitionIn,
 )
 from casework.security import policy
-from casework.services import access_log, notices
+from casework.services import access_log, accountability, notices
 from casework.services import cases as service
+from casework.services.accountability import LISTS
 from casework.services.errors import (
     Forbidden,
     InvalidInput,
@@ -50,6 +54,7 @@ from casework.web.common import (
     service_error,
 )
 from workflows import case_flow
+from workflows.accountability import PROTECTEUR_CONCLUSION_LABELS, ProtecteurConclusion
 from workflows.case_clock import UNANSWERED_STATES, running_deadlines
 from workflows.deadlines import CaseKind
 
@@ -64,6 +69,12 @@ FIELD_LABELS = {
     "protecteur_reply_due_on": N_("Reply expected by the Protecteur du citoyen by"),
     "outcome": N_("Outcome"),
     "reason": N_("Reason for reopening"),
+    "service": N_("Service concerned"),
+    "commitment": N_("Commitment concerned"),
+    "root_cause": N_("Root cause"),
+    "remedy": N_("Remedy given"),
+    "protecteur_conclusion": N_("Conclusion of the Protecteur du citoyen"),
+    "protecteur_recommendations": N_("Recommendations of the Protecteur du citoyen"),
 }
 FIELD_KINDS = {
     "answer_summary": "textarea",
@@ -73,8 +84,14 @@ FIELD_KINDS = {
     "protecteur_reply_due_on": "date",
     "outcome": "outcome",
     "reason": "textarea",
+    "service": "select",
+    "commitment": "select",
+    "root_cause": "select",
+    "remedy": "select",
+    "protecteur_conclusion": "select",
+    "protecteur_recommendations": "textarea",
 }
-TRANSITION_FIELDS = tuple(FIELD_LABELS)
+TRANSITION_FIELDS = tuple(name for name in FIELD_LABELS if name not in LISTS)
 # The reason casework.services.cases.recompute_deadlines gives its events.
 CALENDAR_CHANGED = "calendar changed"
 NOTICES = {
@@ -82,6 +99,9 @@ NOTICES = {
     "note": N_("The note is added."),
     "extended": N_("The answer delay is extended."),
     "edited": N_("The subject and priority are saved."),
+    "classified": N_("What the case is about is saved."),
+    "measure": N_("The corrective measure is added."),
+    "measure_done": N_("The corrective measure is marked as done."),
 }
 CREATE_ALIASES = {
     "received_at": "received_date",
@@ -100,9 +120,26 @@ class Action:
     label: str
     fields: list[dict[str, Any]]
     outcomes: list[str]
+    defaults: dict[str, str]
 
 
-def _actions(page: Page, case) -> list[Action]:
+def _options(page: Page, name: str) -> list[tuple[str, str]]:
+    """Return the choices of a select field: the configured list, or the Protecteur's
+    conclusions."""
+    if name == "protecteur_conclusion":
+        return [("", "—")] + [
+            (c.value, page._(PROTECTEUR_CONCLUSION_LABELS[c])) for c in ProtecteurConclusion
+        ]
+    if name not in LISTS:
+        return []
+    config = page.ctx.settings.accountability
+    return [("", "—")] + [
+        (label.code, label.fr if page.language == "fr" else label.en)
+        for label in getattr(config, LISTS[name])
+    ]
+
+
+def _actions(page: Page, case, about) -> list[Action]:
     """Return the transitions allowed now that this person may fire, with their fields."""
     rows = case_flow.describe()["triggers"]
     actions = []
@@ -111,22 +148,37 @@ def _actions(page: Page, case) -> list[Action]:
             continue
         row = next(r for r in rows if r["trigger"] == trigger.value and case.status in r["sources"])
         names = [n for n in (*row["requires"], *row["optional"]) if n in FIELD_LABELS]
+        if trigger == case_flow.Trigger.CLOSE:
+            # What the case is about (required for a complaint closed on its merits), and what
+            # the Protecteur du citoyen concluded when the case was before it.
+            names += list(LISTS)
+            if case.status == case_flow.CaseState.ESCALATED:
+                names += ["protecteur_conclusion", "protecteur_recommendations"]
         fields = [
             {
                 "name": name,
                 "label": page._(FIELD_LABELS[name]),
                 "kind": FIELD_KINDS[name],
-                "required": name in row["requires"],
+                "required": name in row["requires"] or name == "protecteur_conclusion",
                 "id": f"{trigger.value}-{name}",
+                "options": _options(page, name),
             }
             for name in names
         ]
+        defaults = {}
+        if trigger == case_flow.Trigger.ESCALATE:
+            defaults["escalated_on"] = page.ctx.today().isoformat()
+        if trigger == case_flow.Trigger.CLOSE and about.classification is not None:
+            defaults.update(
+                {n: getattr(about.classification, n) or "" for n in LISTS},
+            )
         actions.append(
             Action(
                 trigger=trigger.value,
                 label=page.fmt.trigger(trigger.value),
                 fields=fields,
                 outcomes=row["outcomes"],
+                defaults=defaults,
             )
         )
     return actions
@@ -314,6 +366,7 @@ def case_page(
         if page.can("access_log.read")
         else None
     )
+    about = accountability.about(page.ctx, actor=page.actor, reference=reference)
     done = page.request.query_params.get("done", "")
     notice = None
     if done in NOTICES:
@@ -333,7 +386,34 @@ def case_page(
             "events": events,
             "notes": [e for e in events if e["kind"] == "note"],
             "accesses": accesses,
-            "actions": _actions(page, case),
+            "actions": _actions(page, case, about),
+            "about": about,
+            "about_fields": [(n, page._(FIELD_LABELS[n])) for n in LISTS],
+            "about_labels": {
+                n: page.ctx.settings.accountability.label(
+                    LISTS[n], getattr(about.classification, n), page.language
+                )
+                if about.classification
+                else ""
+                for n in LISTS
+            },
+            "about_values": {f"classify-{n}": getattr(about.classification, n) or "" for n in LISTS}
+            if about.classification
+            else {},
+            "classify_fields": [
+                {
+                    "name": n,
+                    "label": page._(FIELD_LABELS[n]),
+                    "id": f"classify-{n}",
+                    "options": _options(page, n),
+                }
+                for n in LISTS
+            ],
+            "finding_label": page._(PROTECTEUR_CONCLUSION_LABELS[about.finding.conclusion])
+            if about.finding
+            else "",
+            "colon": colon(page.language),
+            "can_classify": page.can("case.classify", case),
             "can_note": page.can("case.note", case),
             "can_extend": page.can("case.extend", case) and case.status in UNANSWERED_STATES,
             "can_assign": page.can("case.assign", case),
@@ -458,6 +538,9 @@ def fire(reference: str, trigger: str, page: CurrentPage, form: Form) -> Respons
     values = {k: v for k, v in form.items() if k != "csrf_token"}
     data: dict[str, Any] = {"trigger": trigger, "version": form.get("version", "")}
     data.update(blank_to_none(form, *TRANSITION_FIELDS))
+    classification = blank_to_none(form, *LISTS)
+    if classification:
+        data["classification"] = classification
     retry = {"open_form": trigger, "values": values}
     try:
         request = TransitionIn(**data)
@@ -494,6 +577,41 @@ def _conflict(page: Page) -> str:
         "Someone changed this case while you were reading it. The page now shows its current "
         "state; check it, then send your form again."
     )
+
+
+@router.post("/cases/{reference}/classification")
+def classify(reference: str, page: CurrentPage, form: Form) -> Response:
+    values = {f"classify-{n}": form.get(n, "") for n in LISTS}
+    try:
+        data = ClassificationIn(**blank_to_none(form, *LISTS))
+    except ValidationError as exc:
+        return _invalid_form(page, reference, exc, open_form="classify", values=values)
+    accountability.classify(page.ctx, actor=page.actor, reference=reference, data=data)
+    return page.redirect(f"/cases/{reference}", done="classified")
+
+
+@router.post("/cases/{reference}/measures")
+def add_measure(reference: str, page: CurrentPage, form: Form) -> Response:
+    names = ("description", "owner", "due_on")
+    values = {f"measure-{n}": form.get(n, "") for n in names}
+    try:
+        data = MeasureIn(**blank_to_none(form, *names))
+    except ValidationError as exc:
+        return _invalid_form(page, reference, exc, open_form="measure", values=values)
+    accountability.add_measure(page.ctx, actor=page.actor, reference=reference, data=data)
+    return page.redirect(f"/cases/{reference}", done="measure")
+
+
+@router.post("/cases/{reference}/measures/{measure_id}/done")
+def complete_measure(reference: str, measure_id: int, page: CurrentPage) -> Response:
+    accountability.complete_measure(
+        page.ctx,
+        actor=page.actor,
+        reference=reference,
+        measure_id=measure_id,
+        data=MeasureDoneIn(done_on=page.ctx.today()),
+    )
+    return page.redirect(f"/cases/{reference}", done="measure_done")
 
 
 @router.post("/cases/{reference}/notes")
