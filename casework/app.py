@@ -18,6 +18,7 @@ from casework.api import (
     errors,
     health,
     notifications,
+    reports,
     workflow,
 )
 from casework.config import DEFAULT_SECRET_KEY, Settings
@@ -67,6 +68,7 @@ def create_app(
         workflow,
         auth,
         notifications,
+        reports,
     ):
         app.include_router(module.router)
     app.include_router(web.router)  # the pages (casework.web), out of the OpenAPI document

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from workflows.accountability import ProtecteurConclusion
+from workflows.accountability import ProtecteurConclusion, Rating, SurveySource
 from workflows.case_flow import CaseState, Outcome, Trigger
 from workflows.deadlines import MONTREAL, CaseKind
 
@@ -262,3 +262,24 @@ class AboutPublic(BaseModel):
     classification: ClassificationPublic | None
     measures: list[MeasurePublic]
     finding: FindingPublic | None
+
+
+class SurveyAnswerIn(_Input):
+    """One respondent's rating of one aspect of one service (no name, no contact details)."""
+
+    service: Code
+    aspect: Code
+    rating: Rating
+    answered_on: date
+    source: SurveySource = SurveySource.PHONE
+    respondent: Line | None = Field(default=None, max_length=64)
+    case_reference: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
+
+
+class SurveyAnswersIn(_Input):
+    answers: list[SurveyAnswerIn] = Field(min_length=1, max_length=5000)
+
+
+class SurveyImportPublic(BaseModel):
+    batch: str
+    answers: int

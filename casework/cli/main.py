@@ -9,6 +9,7 @@ from casework.cli import apikeys as apikeys_cli
 from casework.cli import calendar as calendar_cli
 from casework.cli import cases as cases_cli
 from casework.cli import outbox as outbox_cli
+from casework.cli import reports as reports_cli
 from casework.cli import scheduler as scheduler_cli
 from casework.cli import users as users_cli
 from casework.cli.common import context, engine, fail, settings
@@ -33,6 +34,8 @@ app.add_typer(cases_cli.workflow_app, name="workflow")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(apikeys_cli.app, name="apikeys")
 app.add_typer(outbox_cli.app, name="outbox")
+app.add_typer(reports_cli.app, name="reports")
+app.add_typer(reports_cli.survey_app, name="survey")
 app.command("scheduler")(scheduler_cli.scheduler)
 
 

@@ -96,10 +96,10 @@ class DeadlineRow:
     left_received_at: datetime | None
 
 
-def deadlines_due_since(session: Session, start: date) -> list[DeadlineRow]:
-    """Return the deadlines of the cases whose acknowledgment or answer is due from `start` on,
-    with when each case first left `received` otherwise than closed."""
-    left = (
+def left_received():
+    """Return a subquery of when each case first left `received` otherwise than closed (the day
+    its acknowledgment clock stopped, met): columns `case_id` and `left_at`."""
+    return (
         select(CaseEvent.case_id, func.min(CaseEvent.at).label("left_at"))
         .where(
             CaseEvent.kind == "transition",
@@ -109,6 +109,12 @@ def deadlines_due_since(session: Session, start: date) -> list[DeadlineRow]:
         .group_by(CaseEvent.case_id)
         .subquery()
     )
+
+
+def deadlines_due_since(session: Session, start: date) -> list[DeadlineRow]:
+    """Return the deadlines of the cases whose acknowledgment or answer is due from `start` on,
+    with when each case first left `received` otherwise than closed."""
+    left = left_received()
     query = (
         select(
             Case.status,
@@ -130,13 +136,13 @@ def deadlines_due_since(session: Session, start: date) -> list[DeadlineRow]:
                 answer_due_on=answer,
                 answered_at=answered_at,
                 closed_at=closed_at,
-                left_received_at=_aware(left_at),
+                left_received_at=aware(left_at),
             )
         )
     return rows
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def aware(value: datetime | None) -> datetime | None:
     # In case the driver hands an aggregate back without the column's type: naive on SQLite.
     if value is None or value.tzinfo is not None:
         return value
