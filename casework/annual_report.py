@@ -42,11 +42,22 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}".replace(".", ",") + "\u00a0%"
 
 
-def percent(value: float | None, language: str) -> str:
-    """Write a rate as the language does: « 66,7 % » in French, "66.7%" in English."""
+def percent(value: float | None, language: str, *, target: bool = False) -> str:
+    """Write a rate as the language does: « 66,7 % » in French, "66.7%" in English (a target
+    as written in the declaration: « 90 % »)."""
     if value is None:
         return "—"
+    if target and float(value).is_integer():
+        return f"{value:.0f}\u00a0%" if language == "fr" else f"{value:.0f}%"
     return _percent(value) if language == "fr" else f"{value:.1f}%"
+
+
+def number(value: float | None, language: str) -> str:
+    """Write a median as the language does: « 3,5 » in French."""
+    if value is None:
+        return "—"
+    text = f"{value:g}"
+    return text.replace(".", ",") if language == "fr" else text
 
 
 def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
@@ -95,7 +106,7 @@ def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
             Row(
                 [
                     c["wording"],
-                    percent(c["target"], language),
+                    percent(c["target"], language, target=True),
                     percent(c["rate"], language),
                     c["answers"],
                     _(STATUS_LABELS[c["status"]]),
@@ -130,7 +141,6 @@ def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
         ("answer", _("Answer")),
     ):
         d = declaration["delays"][name]
-        median = d["median_business_days"]
         table.rows.append(
             Row(
                 [
@@ -138,9 +148,7 @@ def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
                     d["on_time"],
                     d["late"],
                     percent(d["rate"], language),
-                    "—"
-                    if median is None
-                    else f"{median:g}".replace(".", "," if language == "fr" else "."),
+                    number(d["median_business_days"], language),
                 ],
                 f"delays.{name}.on_time",
             )

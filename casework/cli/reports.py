@@ -68,7 +68,7 @@ def service_declaration(
     for c in data["commitments"]:
         typer.echo(
             f"{gettext(STATUS_LABELS[c['status']], language):<15}"
-            f" {percent(c['rate'], language):>9} / {percent(c['target'], language):>8}"
+            f" {percent(c['rate'], language):>9} / {percent(c['target'], language, target=True):>8}"
             f"  ({c['answers']})  {c['wording']}"
         )
 

@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 
 from casework.context import Actor, AppContext
 from casework.db import read_session
-from casework.i18n import N_
+from casework.i18n import N_, format_day
 from casework.repositories import accountability as repo
 from casework.repositories.reports import DeadlineRow
 from casework.schemas import Channel
@@ -510,7 +510,7 @@ def annual_json(ctx: AppContext, period: Period, *, fiscal_year: int, language: 
 
 def reliability(period: Period, language: str) -> str:
     """Return the statement on the reliability of the data that the report carries."""
-    as_of = period.today.isoformat()
+    as_of = format_day(period.today, language)
     if language == "fr":
         return (
             "Les données proviennent du système de suivi des dossiers casework, extraites le "

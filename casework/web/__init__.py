@@ -8,8 +8,8 @@ files), `admin` (accounts, the calendar and its closures, the life cycle). `rout
 
 from fastapi import APIRouter
 
-from casework.web import admin, case, dashboard, home, mine, queue
+from casework.web import admin, case, dashboard, home, mine, queue, reports
 
 router = APIRouter(include_in_schema=False)
-for _module in (home, queue, case, mine, dashboard, admin):
+for _module in (home, queue, case, mine, dashboard, reports, admin):
     router.include_router(_module.router)

@@ -229,6 +229,7 @@ class Page:
             ("/cases/new", self._("New case"), self.can("case.create")),
             ("/mine", self._("My cases"), self.can("notifications.read_own")),
             ("/dashboard", self._("Dashboard"), self.can("reports.read")),
+            ("/reports/annual", self._("Accountability"), self.can("reports.read")),
             (
                 "/admin",
                 self._("Administration"),

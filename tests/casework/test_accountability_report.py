@@ -23,6 +23,7 @@ l'administration publique, art. 24) and the data set, not read from the code und
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -35,6 +36,7 @@ from casework.services import accountability, survey, users
 from casework.services import cases as service
 from tests.conftest import montreal
 
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "reports"
 OFFICER = Actor(label="user:responsable", role="officer")
 SUPERVISOR = Actor(label="user:superviseure", role="supervisor")
 
@@ -423,7 +425,8 @@ def test_escalations_measures_and_quarterly_trends_of_the_year(client, data_set)
     assert "« Traçabilité »" in report["reliability"].replace("\u00a0", " ")
 
 
-def test_the_workbook_and_the_pdf_show_the_api_figures(client, data_set, tmp_path):
+def test_the_workbook_and_the_pdf_show_the_api_figures(client, data_set, tmp_path, database_url):
+    pdf_database = database_url.split(":", 1)[0].split("+")[0]
     report = client.get("/api/reports/annual", params={"fiscal_year": 2026}).json()
     answer = client.get("/api/reports/annual", params={"fiscal_year": 2026, "format": "xlsx"})
     assert answer.status_code == 200
@@ -454,6 +457,8 @@ def test_the_workbook_and_the_pdf_show_the_api_figures(client, data_set, tmp_pat
     pdf = client.get("/api/reports/annual", params={"fiscal_year": 2026, "format": "pdf"})
     assert pdf.headers["content-type"] == "application/pdf"
     (tmp_path / "rapport.pdf").write_bytes(pdf.content)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # to look at, rendered with pdftoppm
+    (ARTIFACTS / f"rapport-annuel-2026-{pdf_database}.pdf").write_bytes(pdf.content)
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "rapport.pdf").pages)
     text = " ".join(text.split())
     assert "exercice 2026–2027" in text
