@@ -14,7 +14,7 @@ from io import BytesIO
 from casework.config import Settings
 from casework.i18n import format_day, gettext
 from casework.services.accountability_report import UNCLASSIFIED, Period
-from casework.templating import templates
+from casework.templating import STATIC, templates
 from casework.web.labels import CHANNEL_LABELS, KIND_LABELS
 from workflows.accountability import (
     PROTECTEUR_CONCLUSION_LABELS,
@@ -309,4 +309,4 @@ def pdf(settings: Settings, data: dict, *, language: str) -> bytes:
     """Return the report as a PDF."""
     from casework.pdf import render_pdf
 
-    return render_pdf(html(settings, data, language=language))
+    return render_pdf(html(settings, data, language=language), base_url=STATIC)

@@ -283,3 +283,30 @@ class SurveyAnswersIn(_Input):
 class SurveyImportPublic(BaseModel):
     batch: str
     answers: int
+
+
+class DossierIn(_Input):
+    """What the officer adds to the letters sent: documents and internal notes, one by one."""
+
+    documents: list[Annotated[str, Field(max_length=40)]] = Field(default=[], max_length=500)
+    notes: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default=[], max_length=500)
+
+
+class AttachmentPublic(BaseModel):
+    id: str
+    title: str
+    dated: datetime
+    filename: str
+
+
+class NotePublic(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    text: str
+
+
+class DossierContentsPublic(BaseModel):
+    letters: list[AttachmentPublic]
+    documents: list[AttachmentPublic]
+    notes: list[NotePublic]

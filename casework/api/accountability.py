@@ -7,23 +7,28 @@ permissions).
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Response
 
 from casework.api.cases import Reference
-from casework.api.deps import get_context
+from casework.api.deps import get_context, get_language
 from casework.api.errors import responses
 from casework.context import Actor, AppContext
 from casework.schemas import (
     MAX_ID,
     AboutPublic,
+    AttachmentPublic,
     ClassificationIn,
     ClassificationPublic,
+    DossierContentsPublic,
+    DossierIn,
     MeasureDoneIn,
     MeasureIn,
     MeasurePublic,
+    NotePublic,
 )
 from casework.security.authn import authenticated
 from casework.services import accountability as service
+from casework.services import dossier
 
 router = APIRouter(
     prefix="/api/cases",
@@ -99,3 +104,60 @@ def complete_measure(
         ctx, actor=actor, reference=reference, measure_id=measure_id, data=data
     )
     return MeasurePublic.model_validate(row.model_dump())
+
+
+def _attachment(item: dossier.Attachment) -> AttachmentPublic:
+    return AttachmentPublic(id=item.id, title=item.title, dated=item.dated, filename=item.filename)
+
+
+@router.get(
+    "/{reference}/dossier",
+    response_model=DossierContentsPublic,
+    responses=responses(404, 422),
+    summary="List what the Protecteur du citoyen dossier of an escalated case can hold",
+)
+def dossier_contents(
+    reference: Reference, ctx: Context, actor: CurrentActor
+) -> DossierContentsPublic:
+    found = dossier.contents(ctx, actor=actor, reference=reference)
+    return DossierContentsPublic(
+        letters=[_attachment(a) for a in found.letters],
+        documents=[_attachment(a) for a in found.documents],
+        notes=[
+            NotePublic(id=n.id, at=n.at, actor=n.actor, text=n.reason or "") for n in found.notes
+        ],
+    )
+
+
+@router.post(
+    "/{reference}/dossier",
+    responses={
+        **responses(404, 422),
+        200: {
+            "description": "A ZIP: the chronology PDF, the letters sent, the chosen documents.",
+            "content": {"application/zip": {}},
+        },
+    },
+    summary="Export the Protecteur du citoyen dossier of an escalated case (ZIP)",
+)
+def export_dossier(
+    reference: Reference,
+    data: DossierIn,
+    ctx: Context,
+    actor: CurrentActor,
+    language: Annotated[str, Depends(get_language)],
+) -> Response:
+    made = dossier.export(
+        ctx,
+        actor=actor,
+        reference=reference,
+        documents=data.documents,
+        notes=data.notes,
+        interface="api",
+        language=language,
+    )
+    return Response(
+        made.content,
+        media_type=made.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+    )

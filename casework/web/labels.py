@@ -44,6 +44,10 @@ EVENT_LABELS = {
     "edit": N_("Edit"),
     "note": N_("Note"),
     "deadline_changed": N_("Deadline changed"),
+    "classification": N_("What the case is about"),
+    "measure": N_("Corrective measure"),
+    "measure_done": N_("Corrective measure done"),
+    "dossier_exported": N_("Dossier sent to the Protecteur du citoyen"),
 }
 
 # What showed the requester, in the access log (casework.services.access_log).
@@ -56,6 +60,7 @@ ACCESS_LABELS = {
     "extension": N_("Answer delay extended"),
     "events": N_("Timeline"),
     "letter": N_("Acknowledgment letter"),
+    "dossier": N_("Protecteur du citoyen dossier"),
 }
 
 INTERFACE_LABELS = {
