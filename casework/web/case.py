@@ -11,6 +11,7 @@ session's CSRF token; a successful one redirects to the case (POST/redirect/GET)
 shows the page again with the reason next to the field and what was typed kept.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -34,7 +35,7 @@ from casework.schemas import (
     TransitionIn,
 )
 from casework.security import policy
-from casework.services import access_log, accountability, notices
+from casework.services import access_log, accountability, dossier, notices
 from casework.services import cases as service
 from casework.services.accountability import LISTS
 from casework.services.errors import (
@@ -367,6 +368,11 @@ def case_page(
         else None
     )
     about = accountability.about(page.ctx, actor=page.actor, reference=reference)
+    dossier_contents = (
+        dossier.contents(page.ctx, actor=page.actor, reference=reference)
+        if case.protecteur_file_number and page.can("case.dossier", case)
+        else None
+    )
     done = page.request.query_params.get("done", "")
     notice = None
     if done in NOTICES:
@@ -388,6 +394,7 @@ def case_page(
             "accesses": accesses,
             "actions": _actions(page, case, about),
             "about": about,
+            "dossier": dossier_contents,
             "about_fields": [(n, page._(FIELD_LABELS[n])) for n in LISTS],
             "about_labels": {
                 n: page.ctx.settings.accountability.label(
@@ -612,6 +619,27 @@ def complete_measure(reference: str, measure_id: int, page: CurrentPage) -> Resp
         data=MeasureDoneIn(done_on=page.ctx.today()),
     )
     return page.redirect(f"/cases/{reference}", done="measure_done")
+
+
+@router.post("/cases/{reference}/dossier")
+def export_dossier(reference: str, page: CurrentPage, form: Form) -> Response:
+    """Send the Protecteur du citoyen dossier: the notes and documents ticked one by one."""
+    notes = [int(k.removeprefix("note-")) for k in form if re.fullmatch(r"note-\d{1,10}", k)]
+    documents = [k.removeprefix("include-") for k in form if k.startswith("include-document-")]
+    made = dossier.export(
+        page.ctx,
+        actor=page.actor,
+        reference=reference,
+        documents=documents,
+        notes=notes,
+        interface="web",
+        language=page.language,
+    )
+    return Response(
+        made.content,
+        media_type=made.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
+    )
 
 
 @router.post("/cases/{reference}/notes")

@@ -86,3 +86,25 @@ def test_an_officer_records_what_a_case_is_about_and_a_corrective_measure(page, 
     page.set_viewport_size({"width": 390, "height": 844})
     look(page, "case-about-fr-390")
     _fits(page, 390)
+
+
+def test_an_officer_downloads_the_protecteur_dossier_of_an_escalated_case(page, server):
+    from casework.repositories.cases import CaseFilters
+    from casework.services import cases as case_service
+
+    views, _ = case_service.search(server.ctx, filters=CaseFilters(status=("escalated",)))
+    reference = views[0].case.reference
+    login(page, "responsable")
+    page.goto(f"/cases/{reference}")
+    section = page.locator("section", has_text="Dossier pour le Protecteur du citoyen")
+    expect(section.get_by_role("button", name="Télécharger le dossier (ZIP)")).to_be_visible()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    look(page, "case-dossier-fr-1366")
+    with page.expect_download() as download:
+        section.get_by_role("button", name="Télécharger le dossier (ZIP)").click()
+    assert download.value.suggested_filename == f"{reference}-protecteur-du-citoyen.zip"
+    page.goto(f"/cases/{reference}")
+    expect(page.locator(".timeline")).to_contain_text("Dossier transmis au Protecteur du citoyen")
+    page.set_viewport_size({"width": 390, "height": 844})
+    look(page, "case-dossier-fr-390")
+    _fits(page, 390)
