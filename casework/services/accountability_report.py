@@ -173,9 +173,10 @@ def _count_cases(ctx: AppContext, rows: list[repo.ReportRow], tally: Tally, toda
     ack_days: list[int] = []
     answer_days: list[int] = []
     calendar = ctx.calendar
+    tz = ctx.tz
     for row in rows:
         ref = row.reference
-        received_on = _local(row.received_at, ctx)
+        received_on = row.received_at.astimezone(tz).date()
         quarter = rules.fiscal_quarter(received_on)
         tally.add("volumes.received", ref)
         tally.add(f"volumes.by_kind.{row.kind}", ref)
