@@ -55,6 +55,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.deadlines
 	$(BIN)/python -m benchmarks.api
 	$(BIN)/python -m benchmarks.sweep
+	$(BIN)/python -m benchmarks.reports
 
 # Extract the translatable messages and merge them into the French and English catalogs.
 messages: $(VENV)/.installed-test
