@@ -17,6 +17,7 @@ from starlette.responses import Response
 from casework import annual_report
 from casework.i18n import N_
 from casework.services import accountability_report as service
+from casework.services import survey
 from casework.services.errors import InvalidInput
 from casework.web.common import CurrentPage, Page, page_router
 from workflows.accountability import STATUS_LABELS, fiscal_year_bounds, fiscal_year_of
@@ -79,6 +80,7 @@ def declaration(request: Request, page: CurrentPage) -> Response:
             "last": last,
             "link": _link(first, last),
             "status_label": lambda code: page._(STATUS_LABELS[code]),
+            "can_import": page.can("survey.record"),
             "percent": lambda value, target=False: annual_report.percent(
                 value, page.language, target=target
             ),
@@ -151,3 +153,31 @@ def cases_behind(request: Request, page: CurrentPage) -> Response:
         "web/reports_cases.html",
         {"figure": figure, "references": references, "first": first, "last": last},
     )
+
+
+@router.get("/reports/survey")
+def survey_form(page: CurrentPage) -> Response:
+    page.require("survey.record")
+    return page.render("web/reports_survey.html", {"error": None, "imported": None})
+
+
+@router.post("/reports/survey")
+async def survey_import(request: Request, page: CurrentPage) -> Response:
+    """Import a survey's results from the uploaded CSV file (all rows or none)."""
+    from starlette.concurrency import run_in_threadpool
+
+    page.require("survey.record")
+    async with request.form() as form:
+        upload = form.get("file")
+        content = await upload.read() if hasattr(upload, "read") else b""
+    try:
+        _, count = await run_in_threadpool(
+            survey.import_csv, page.ctx, actor=page.actor, content=content
+        )
+    except InvalidInput as exc:
+        return page.render(
+            "web/reports_survey.html",
+            {"error": exc.message(page.language), "imported": None},
+            status_code=422,
+        )
+    return page.render("web/reports_survey.html", {"error": None, "imported": count})

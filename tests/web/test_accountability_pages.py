@@ -108,3 +108,32 @@ def test_an_officer_downloads_the_protecteur_dossier_of_an_escalated_case(page, 
     page.set_viewport_size({"width": 390, "height": 844})
     look(page, "case-dossier-fr-390")
     _fits(page, 390)
+
+
+def test_an_officer_imports_a_survey_file_and_a_bad_one_imports_nothing(page, server, tmp_path):
+    good = tmp_path / "sondage.csv"
+    good.write_text(
+        "respondent,answered_on,service,aspect,rating\n"
+        "Q-901,2026-11-02,reference_documents,ease_of_finding,4\n"
+        "Q-901,2026-11-02,reference_documents,relevance,na\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "mauvais.csv"
+    bad.write_text(
+        "respondent,answered_on,service,aspect,rating\nQ-902,2026-11-02,reference_documents,ease_of_finding,9\n",
+        encoding="utf-8",
+    )
+    login(page, "responsable")
+    page.goto("/reports/survey")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Importer les résultats d’un sondage")
+    page.get_by_label("Fichier du sondage (CSV)").set_input_files(str(bad))
+    page.get_by_role("button", name="Importer").click()
+    expect(page.locator(".field-error")).to_contain_text("Ligne 2")
+    page.set_viewport_size({"width": 390, "height": 844})
+    look(page, "survey-import-error-fr-390")
+    _fits(page, 390)
+    page.get_by_label("Fichier du sondage (CSV)").set_input_files(str(good))
+    page.get_by_role("button", name="Importer").click()
+    expect(page.locator("p.notice")).to_have_text("2 réponses importées.")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    look(page, "survey-import-fr-1366")
