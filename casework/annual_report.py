@@ -27,7 +27,8 @@ from workflows.case_flow import OUTCOME_LABELS
 @dataclass
 class Row:
     cells: list
-    figure: str | None = None  # the tally key of the row's count: its cases can be listed
+    # The tally key of a cell's count, by column: its cases can be listed.
+    links: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,21 +78,25 @@ def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
     result = []
     table = Table(_("Volumes"), _("Cases received by kind"), [_("Kind"), count])
     for kind, n in volumes["by_kind"].items():
-        table.rows.append(Row([_(KIND_LABELS[kind]), n], f"volumes.by_kind.{kind}"))
-    table.rows.append(Row([_("Total"), volumes["received"]], "volumes.received"))
+        table.rows.append(Row([_(KIND_LABELS[kind]), n], {1: f"volumes.by_kind.{kind}"}))
+    table.rows.append(Row([_("Total"), volumes["received"]], {1: "volumes.received"}))
     result.append(table)
     table = Table(_("Channels"), _("Cases received by channel"), [_("Channel"), count])
     for channel, n in volumes["by_channel"].items():
-        table.rows.append(Row([_(CHANNEL_LABELS[channel]), n], f"volumes.by_channel.{channel}"))
+        table.rows.append(
+            Row([_(CHANNEL_LABELS[channel]), n], {1: f"volumes.by_channel.{channel}"})
+        )
     result.append(table)
     table = Table(_("Services"), _("Cases received by service"), [_("Service"), count])
     for service, n in volumes["by_service"].items():
-        table.rows.append(Row([label("services", service), n], f"volumes.by_service.{service}"))
+        table.rows.append(
+            Row([label("services", service), n], {1: f"volumes.by_service.{service}"})
+        )
     result.append(table)
     table = Table(_("Outcomes"), _("Cases received by outcome"), [_("Outcome"), count])
     for outcome, n in volumes["by_outcome"].items():
         name = _("Still open") if outcome == "open" else _(OUTCOME_LABELS[outcome])
-        table.rows.append(Row([name, n], f"volumes.by_outcome.{outcome}"))
+        table.rows.append(Row([name, n], {1: f"volumes.by_outcome.{outcome}"}))
     result.append(table)
 
     declaration = data["declaration"]
@@ -101,7 +106,7 @@ def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
         [_("Commitment"), _("Target"), _("Result"), _("Answers"), _("Status")],
     )
     for c in declaration["commitments"]:
-        figure = "delays.acknowledgment.on_time" if c["service"] is None else None
+        links = {3: "delays.acknowledgment.on_time"} if c["service"] is None else {}
         table.rows.append(
             Row(
                 [
@@ -111,7 +116,7 @@ def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
                     c["answers"],
                     _(STATUS_LABELS[c["status"]]),
                 ],
-                figure,
+                links,
             )
         )
     result.append(table)
@@ -150,7 +155,7 @@ def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
                     percent(d["rate"], language),
                     number(d["median_business_days"], language),
                 ],
-                f"delays.{name}.on_time",
+                {1: f"delays.{name}.on_time"},
             )
         )
     fewest = declaration["fewest_people"]
@@ -163,7 +168,7 @@ def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
                 percent(fewest["share"], language),
                 "",
             ],
-            "fewest_people.at_most_two",
+            {1: "fewest_people.at_most_two"},
         )
     )
     result.append(table)
@@ -179,8 +184,8 @@ def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
             if conclusion == "pending"
             else _(PROTECTEUR_CONCLUSION_LABELS[conclusion])
         )
-        table.rows.append(Row([name, n], f"escalations.by_conclusion.{conclusion}"))
-    table.rows.append(Row([_("Total"), escalations["total"]], "escalations.total"))
+        table.rows.append(Row([name, n], {1: f"escalations.by_conclusion.{conclusion}"}))
+    table.rows.append(Row([_("Total"), escalations["total"]], {1: "escalations.total"}))
     result.append(table)
     measures = data["measures"]
     table = Table(_("Measures"), _("Corrective measures"), [_("Corrective measures"), count])
@@ -190,7 +195,7 @@ def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
         ("open_at_end", _("Not done at the end of the year")),
         ("overdue_at_end", _("Past their due date and not done")),
     ):
-        table.rows.append(Row([title, measures[key]], f"measures.{key}"))
+        table.rows.append(Row([title, measures[key]], {1: f"measures.{key}"}))
     result.append(table)
     table = Table(
         _("Trends"),
@@ -220,7 +225,12 @@ def tables(settings: Settings, data: dict, *, language: str) -> list[Table]:
                     q["measures_opened"],
                     q["measures_done"],
                 ],
-                f"trends.{q['quarter']}.complaints",
+                {
+                    1: f"trends.{q['quarter']}.complaints",
+                    2: f"trends.{q['quarter']}.founded",
+                    4: f"trends.{q['quarter']}.measures_opened",
+                    5: f"trends.{q['quarter']}.measures_done",
+                },
             )
         )
     result.append(table)
