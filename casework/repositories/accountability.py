@@ -75,7 +75,6 @@ class ReportRow:
 def received_between(session: Session, *, start: datetime, end: datetime) -> list[ReportRow]:
     """Return the cases received from `start` (inclusive) to `end` (exclusive), in receipt
     order, with what they are about."""
-    left = reports_repo.left_received()
     query = (
         select(
             Case.id,
@@ -89,7 +88,7 @@ def received_between(session: Session, *, start: datetime, end: datetime) -> lis
             Case.answer_due_on,
             Case.answered_at,
             Case.closed_at,
-            left.c.left_at,
+            reports_repo.left_received_at(Case.id),
             Case.escalated_on,
             Case.assignee_id,
             CaseClassification.service,
@@ -97,7 +96,6 @@ def received_between(session: Session, *, start: datetime, end: datetime) -> lis
             CaseClassification.root_cause,
             CaseClassification.remedy,
         )
-        .outerjoin(left, left.c.case_id == Case.id)
         .outerjoin(CaseClassification, CaseClassification.case_id == Case.id)
         .where(Case.received_at >= start, Case.received_at < end)
         .order_by(Case.received_at, Case.id)

@@ -96,18 +96,35 @@ class DeadlineRow:
     left_received_at: datetime | None
 
 
+def _leaves_received():
+    """Return the conditions of a transition out of `received` otherwise than closing it (a
+    request withdrawn before its acknowledgment owed none): the day the acknowledgment clock
+    stopped, met."""
+    return (
+        CaseEvent.kind == "transition",
+        CaseEvent.from_state == "received",
+        CaseEvent.trigger != "close",
+    )
+
+
 def left_received():
-    """Return a subquery of when each case first left `received` otherwise than closed (the day
-    its acknowledgment clock stopped, met): columns `case_id` and `left_at`."""
+    """Return a subquery of when each case first left `received` otherwise than closed:
+    columns `case_id` and `left_at`."""
     return (
         select(CaseEvent.case_id, func.min(CaseEvent.at).label("left_at"))
-        .where(
-            CaseEvent.kind == "transition",
-            CaseEvent.from_state == "received",
-            CaseEvent.trigger != "close",
-        )
+        .where(*_leaves_received())
         .group_by(CaseEvent.case_id)
         .subquery()
+    )
+
+
+def left_received_at(case_id):
+    """Return when the case `case_id` (a column) first left `received` otherwise than closed, as a
+    correlated subquery: one index lookup per case, for reports over a period."""
+    return (
+        select(func.min(CaseEvent.at))
+        .where(CaseEvent.case_id == case_id, *_leaves_received())
+        .scalar_subquery()
     )
 
 
