@@ -89,7 +89,6 @@ class CommitmentResult:
     status: rules.Status
     wording_fr: str
     wording_en: str
-    key: str  # the figure key of `satisfied` in the tally (delay commitments only)
 
     @property
     def rate(self) -> float | None:
@@ -257,7 +256,6 @@ def _survey(ctx: AppContext, counts: list[repo.SurveyCount]):
                 ),
                 wording_fr=item.wording_fr,
                 wording_en=item.wording_en,
-                key="",
             )
         )
     aspects = [
@@ -287,7 +285,6 @@ def _acknowledgment_commitment(ctx: AppContext, figures: DelayFigures) -> Commit
         ),
         wording_fr=f"Transmettre un accusé de réception dans un délai de {days} jours ouvrables.",
         wording_en=f"Send an acknowledgment of receipt within {days} business days.",
-        key="delays.acknowledgment.on_time",
     )
 
 
