@@ -19,11 +19,14 @@ from casework.api import (
     health,
     notifications,
     reports,
+    retention,
     workflow,
 )
+from casework.api.methods import HeadAndOptions
 from casework.config import DEFAULT_SECRET_KEY, Settings
 from casework.context import AppContext, Clock
 from casework.security import authn, headers
+from casework.security.body_limit import LimitBodies
 from casework.templating import STATIC
 
 log = logging.getLogger("casework.http")
@@ -53,10 +56,13 @@ def create_app(
             "random value before real use (it signs the session cookies)"
         )
     # The last middleware added runs first: the request log sees the final answer, the headers
-    # reach every answer, authentication runs closest to the routes.
+    # reach every answer (failures included), a failure anywhere gets a proper answer, a body
+    # too large is refused before anything reads it, authentication runs closest to the routes.
     authn.install(app)
+    app.add_middleware(HeadAndOptions)
+    app.add_middleware(LimitBodies, settings=settings.server)
+    app.add_middleware(errors.AnswerFailures)
     headers.install(app)
-
     app.add_middleware(RequestLog)
 
     for module in (
@@ -69,6 +75,7 @@ def create_app(
         auth,
         notifications,
         reports,
+        retention,
     ):
         app.include_router(module.router)
     app.include_router(web.router)  # the pages (casework.web), out of the OpenAPI document

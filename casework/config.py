@@ -32,6 +32,7 @@ from sqlalchemy.exc import ArgumentError
 
 from workflows.calendar import BASES
 from workflows.deadlines import CaseKind, DayUnit
+from workflows.retention import FinalAction, RetentionRule
 
 CONFIG_ENV = "CASEWORK_CONFIG"
 DEFAULT_CONFIG_FILE = "config.toml"
@@ -66,6 +67,10 @@ class ServerSettings(_Section):
     port: int = Field(default=8000, ge=1, le=65535)
     base_url: str = "http://127.0.0.1:8000"
     workers: int = Field(default=1, ge=1, le=64)
+    # The largest request body accepted (bytes), and, on the paths that receive documents, the
+    # largest upload; a larger one gets 413 before it is read (docs/deployment.md).
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, le=1_000_000_000)
+    max_upload_bytes: int = Field(default=25_000_000, ge=1024, le=10_000_000_000)
 
 
 class LoggingSettings(_Section):
@@ -206,15 +211,35 @@ class SecuritySettings(_Section):
     # session_max_hours from the login.
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_max_hours: int = Field(default=10, ge=1, le=7 * 24)
-    # Failed logins: each one waits a little; this many in a row lock the account for a while.
+    # Failed logins: each one waits a little. Within lockout_minutes, login_max_failures for one
+    # account from one client address refuse that address for that account, and
+    # login_address_max_failures from one address refuse it for every account: whoever guesses
+    # slows down only themself, never the account's owner elsewhere.
     failed_login_delay_seconds: float = Field(default=1.0, ge=0, le=30)
     login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_address_max_failures: int = Field(default=20, ge=1, le=10_000)
     lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Where the login throttle keeps its counts (a `limits` storage URI): each process's memory
+    # by default; a shared store (redis://host:6379) when several processes serve the pages.
+    throttle_storage: str = "memory://"
     password_min_length: int = Field(default=12, ge=8, le=128)
     # Argon2id cost (argon2-cffi's RFC 9106 low-memory profile by default).
     argon2_time_cost: int = Field(default=3, ge=1, le=20)
     argon2_memory_kib: int = Field(default=65536, ge=8, le=4 * 1024 * 1024)
     argon2_parallelism: int = Field(default=4, ge=1, le=64)
+    # At most this many password checks at once per process (each takes argon2_memory_kib and a
+    # core); more logins wait their turn without holding up other requests.
+    concurrent_password_checks: int = Field(default=2, ge=1, le=64)
+
+    @field_validator("throttle_storage")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        from limits.storage import SCHEMES
+
+        known = sorted(scheme for scheme in SCHEMES if not scheme.startswith("async+"))
+        if value.split(":", 1)[0] not in known:
+            raise ValueError(f"unknown storage {value!r}; use one of {', '.join(known)}")
+        return value
 
     @model_validator(mode="after")
     def _enough_memory_for_the_lanes(self) -> "SecuritySettings":
@@ -454,6 +479,42 @@ class AccountabilitySettings(_Section):
         return [item.code for item in getattr(self, list_name)]
 
 
+class RetentionRuleSettings(_Section):
+    """One line of the body's retention schedule (Loi sur les archives, art. 7)."""
+
+    rule: str = Field(min_length=1, max_length=40)
+    active_years: int = Field(ge=0, le=100)
+    semi_active_years: int = Field(ge=0, le=100)
+    action: FinalAction = FinalAction.ANONYMIZE
+
+    def as_rule(self) -> RetentionRule:
+        return RetentionRule(
+            rule=self.rule,
+            active_years=self.active_years,
+            semi_active_years=self.semi_active_years,
+            action=self.action,
+        )
+
+
+def _schedule(rule: str, active: int, semi_active: int) -> RetentionRuleSettings:
+    return RetentionRuleSettings(rule=rule, active_years=active, semi_active_years=semi_active)
+
+
+class RetentionSettings(_Section):
+    """The retention schedule per case kind; `automatic` lets the scheduler apply it unattended."""
+
+    automatic: bool = False
+    complaint: RetentionRuleSettings = _schedule("PLAINTES", 2, 5)
+    information_request: RetentionRuleSettings = _schedule("RENSEIGNEMENTS", 2, 3)
+    media_request: RetentionRuleSettings = _schedule("MEDIAS", 2, 3)
+    supplier_complaint: RetentionRuleSettings = _schedule("FOURNISSEURS", 2, 5)
+    comment: RetentionRuleSettings = _schedule("COMMENTAIRES", 1, 1)
+
+    def for_kind(self, kind: CaseKind | str) -> RetentionRule:
+        """Return the schedule's rule for one case kind."""
+        return getattr(self, CaseKind(kind).value).as_rule()
+
+
 class I18nSettings(_Section):
     default_language: Literal["fr", "en"] = "fr"
 
@@ -478,6 +539,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = SecuritySettings()
     i18n: I18nSettings = I18nSettings()
     accountability: AccountabilitySettings = AccountabilitySettings()
+    retention: RetentionSettings = RetentionSettings()
     data_dir: Path = Path("var")
 
     @classmethod

@@ -3,6 +3,7 @@
 Built once per process by the adapters (web app, CLI, scheduler), never at import time.
 """
 
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from sqlmodel import Session
 
 from casework.config import Settings
 from casework.db import make_engine
+from casework.security.throttle import LoginThrottle
 from workflows.calendar import BusinessCalendar, Closure, ClosureSource, base_closures
 from workflows.deadlines import Delay, KindPolicy
 
@@ -92,6 +94,7 @@ def shared_calendar(settings: Settings, changes: Iterable[ClosureChange] = ()) -
 # How long a process trusts its calendar before checking whether another process changed the
 # closures (one cheap query); the process that makes a change rebuilds its own at once.
 CALENDAR_RECHECK_SECONDS = 30.0
+_THROTTLE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -146,6 +149,15 @@ class AppContext:
     def invalidate_calendar(self) -> None:
         """Forget the calendar: the next use reads the closures again."""
         self.__dict__.pop("_calendar", None)
+
+    @property
+    def login_throttle(self) -> LoginThrottle:
+        """Return the counts of failed logins of this process (built on first use)."""
+        with _THROTTLE_LOCK:  # two first logins at once must share one count
+            throttle = self.__dict__.get("_login_throttle")
+            if throttle is None:
+                throttle = self.__dict__["_login_throttle"] = LoginThrottle(self.settings.security)
+        return throttle
 
     @property
     def tz(self) -> ZoneInfo:

@@ -25,12 +25,16 @@ def make_engine(settings: DatabaseSettings) -> Engine:
         return _sqlite_engine(settings)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
+    # A lock held longer than the busy timeout fails the command (503, Retry-After) instead of
+    # holding the request forever, as on SQLite.
+    options = f"-c lock_timeout={settings.busy_timeout_ms}" if settings.busy_timeout_ms else ""
     return create_engine(
         url,
         echo=settings.echo,
         pool_size=settings.pool_size,
         max_overflow=settings.pool_size,
         pool_pre_ping=True,
+        connect_args={"options": options} if options else {},
     )
 
 
@@ -125,7 +129,8 @@ def check_database(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     try:
-        with engine.connect() as connection:
+        # Read-only: a long write elsewhere must not make the node look down.
+        with read_connection(engine) as connection:
             connection.execute(text("SELECT 1"))
             revision = MigrationContext.configure(connection).get_current_revision()
     except Exception as exc:  # any driver error means "not healthy"; the reason is reported

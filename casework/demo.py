@@ -18,22 +18,22 @@ from casework.security.passwords import hash_password
 from casework.services import cases as service
 
 SUBJECTS = [
-    ("complaint", "Délai de traitement d'une demande de permis de construction"),
+    ("complaint", "Délai de traitement d’une demande de permis de construction"),
     ("complaint", "Accueil jugé discourtois au comptoir de service"),
-    ("complaint", "Facture contestée pour des frais d'inscription"),
-    ("complaint", "Réponse incomplète à une demande d'aide financière"),
+    ("complaint", "Facture contestée pour des frais d’inscription"),
+    ("complaint", "Réponse incomplète à une demande d’aide financière"),
     ("complaint", "Bruit des travaux de voirie la nuit"),
     ("complaint", "Dossier transféré sans préavis à une autre direction"),
-    ("complaint", "Refus d'accommodement pour une personne handicapée"),
+    ("complaint", "Refus d’accommodement pour une personne handicapée"),
     ("complaint", "Attente téléphonique de plus de deux heures"),
-    ("information_request", "Critères d'admissibilité au programme de subvention"),
-    ("information_request", "Calendrier des séances d'information régionales"),
-    ("information_request", "Documents requis pour le renouvellement d'une licence"),
-    ("media_request", "Demande d'entrevue sur les délais de traitement"),
+    ("information_request", "Critères d’admissibilité au programme de subvention"),
+    ("information_request", "Calendrier des séances d’information régionales"),
+    ("information_request", "Documents requis pour le renouvellement d’une licence"),
+    ("media_request", "Demande d’entrevue sur les délais de traitement"),
     ("media_request", "Statistiques sur les plaintes reçues en 2026"),
-    ("supplier_complaint", "Conditions de l'appel d'offres sur invitation AO-2026-117"),
-    ("supplier_complaint", "Critère d'évaluation jugé restrictif dans l'appel d'offres public"),
-    ("comment", "Suggestion d'ajouter un formulaire en ligne"),
+    ("supplier_complaint", "Conditions de l’appel d’offres sur invitation AO-2026-117"),
+    ("supplier_complaint", "Critère d’évaluation jugé restrictif dans l’appel d’offres public"),
+    ("comment", "Suggestion d’ajouter un formulaire en ligne"),
     ("comment", "Remerciements pour la qualité du service reçu"),
 ]
 PEOPLE = [

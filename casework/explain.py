@@ -34,12 +34,16 @@ def sentence(explanation: Explanation, language: str = "fr") -> str:
     ]
     delay = _delay(e.delay.days, e.delay.unit, language)
     if e.closures_skipped:
+        skipped = [c.day for c in e.closures_skipped]
         parts.append(
-            gettext(
+            # One day is « du 12 octobre 2026 », several are « des 24 et 25 décembre 2026 ».
+            ngettext(
+                "%(delay)s, not counting the weekends and the closure day of %(days)s",
                 "%(delay)s, not counting the weekends and the closure days %(days)s",
+                len(set(skipped)),
                 language,
                 delay=delay,
-                days=closure_days([c.day for c in e.closures_skipped], language),
+                days=closure_days(skipped, language),
             )
         )
     else:

@@ -15,6 +15,8 @@ Jobs, in the configured time zone (America/Toronto):
     digest    08:30 Monday to Friday  the supervisors' digest (business days only; also at a
                                       start after 08:30 on a business day, once per day)
     prune     03:00 daily             forget run claims older than 30 days
+    retention 02:00 daily             apply the retention schedule to the cases due, when
+                                      `retention.automatic` is on (Loi sur les archives, art. 7)
 
 The jobs are thin adapters over the services (casework.services.reminders and .outbox); each
 claims its slot in the database (delivery claims each message instead), so running two
@@ -31,7 +33,7 @@ from datetime import datetime, time
 
 from casework.context import AppContext
 from casework.services import outbox as outbox_service
-from casework.services import reminders
+from casework.services import reminders, retention
 from notifications.delivery import DeliveryReport
 
 log = logging.getLogger("casework.scheduler")
@@ -123,6 +125,11 @@ def build(ctx: AppContext, *, worker: str):
         ),
     )
     jobs("prune", lambda: reminders.prune_claims(ctx), CronTrigger(hour=3, minute=0, timezone=tz))
+    jobs(
+        "retention",
+        lambda: retention.apply_due(ctx, worker=worker),
+        CronTrigger(hour=2, minute=0, timezone=tz),
+    )
     return scheduler
 
 

@@ -2,11 +2,14 @@
 `CaseBase`, `CaseCreate`, `CaseUpdate`, `CasePublic`). Input is validated here, not by the
 table models."""
 
+import re
+import unicodedata
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from workflows.accountability import ProtecteurConclusion, Rating, SurveySource
 from workflows.case_flow import CaseState, Outcome, Trigger
@@ -42,17 +45,69 @@ PREFIXES: dict[CaseKind, str] = {
 }
 
 
-def _no_control_characters(value: str) -> str:
-    cleaned = "".join(ch for ch in value if ch in "\n\t" or ch.isprintable())
-    return cleaned.strip()
+# Control (a CR too: lines end with LF), format, and lone surrogates (which no database can
+# store) are dropped; line and paragraph separators become line ends. Unassigned and private-use
+# characters stay: they are text a newer Unicode may know.
+DROPPED = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
-def _one_line(value: str) -> str:
-    return " ".join(_no_control_characters(value).split())
+def clean_text(value: str) -> str:
+    """Return a text without control or format characters (NUL, escapes, zero-width and
+    direction marks), with its lines, tabs and spaces of every kind, trimmed."""
+    kept = []
+    for ch in value:
+        category = unicodedata.category(ch)
+        if ch in "\n\t" or category not in DROPPED:
+            kept.append(ch)
+        elif category in ("Zl", "Zp"):
+            kept.append("\n")
+    return "".join(kept).strip()
 
 
-Text = Annotated[str, AfterValidator(_no_control_characters)]
-Line = Annotated[str, AfterValidator(_one_line)]
+def clean_line(value: str) -> str:
+    """Return a text cleaned as `clean_text`, on one line with single spaces."""
+    return " ".join(clean_text(value).split())
+
+
+ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value: object) -> object:
+    # Pydantic reads a number (or a string of digits) as seconds since 1970: `received_to=0`
+    # would be 1 January 1970. A day is written YYYY-MM-DD, a moment starts with one.
+    if isinstance(value, int | float) or (isinstance(value, str) and not ISO_DAY.match(value)):
+        raise PydanticCustomError("date_parsing", "not an ISO 8601 date")
+    return value
+
+
+# A day, or a day and time, as the API and the pages accept them: ISO 8601 text (or the Python
+# objects themselves), never a number.
+Day = Annotated[date, BeforeValidator(_iso_only)]
+Moment = Annotated[datetime | date, BeforeValidator(_iso_only)]
+
+
+def _cleaned_first(clean):
+    # Before the type's own checks: a required text left empty by the cleaning is refused as
+    # empty, and its length is that of what is stored.
+    return BeforeValidator(lambda value: clean(value) if isinstance(value, str) else value)
+
+
+def search_text(q: str | None) -> str | None:
+    """Return the text to search for, without control characters; None when nothing is left
+    (PostgreSQL refuses a NUL byte in text, and nobody searches for one)."""
+    if q is None:
+        return None
+    text = "".join(ch for ch in q if ch.isprintable()).strip()
+    return text or None
+
+
+Text = Annotated[str, _cleaned_first(clean_text)]
+Line = Annotated[str, _cleaned_first(clean_line)]
+# What a required text must hold, as OpenAPI can say it: one character that is neither a space
+# nor a control or format character (those are taken out before the length is checked).
+VISIBLE = {"pattern": r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"}
+# The years a receipt may fall in: those the business calendar covers.
+CALENDAR_YEARS = {"pattern": r"^(20[0-9]{2}|2100)-"}
 
 
 def as_montreal(value: datetime | date) -> datetime:
@@ -69,7 +124,7 @@ class _Input(BaseModel):
 
 
 class RequesterCreate(_Input):
-    name: Line = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200, json_schema_extra=VISIBLE)
     email: EmailStr | None = Field(default=None, max_length=320)
     phone: Line | None = Field(default=None, max_length=40)
     postal_address: Text | None = Field(default=None, max_length=500)
@@ -88,16 +143,17 @@ class RequesterPublic(BaseModel):
 class CaseBase(_Input):
     kind: CaseKind
     channel: Channel
-    subject: Line = Field(min_length=1, max_length=300)
+    subject: Line = Field(min_length=1, max_length=300, json_schema_extra=VISIBLE)
     description: Text = Field(default="", max_length=20000)
     priority: Priority = Priority.NORMAL
-    facts_known_on: date | None = None
+    facts_known_on: Day | None = None
 
 
 class CaseCreate(CaseBase):
-    received_at: datetime | date = Field(
+    received_at: Moment = Field(
+        json_schema_extra=CALENDAR_YEARS,
         description="When the request was received: ISO 8601 with an offset; a date or a time "
-        "without offset is Montreal local time."
+        "without offset is Montreal local time.",
     )
     requester: RequesterCreate | None = None
     assignee_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -144,8 +200,8 @@ class TransitionIn(_Input):
     comment: Text | None = Field(default=None, max_length=5000)
     answer_summary: Text | None = Field(default=None, max_length=20000)
     protecteur_file_number: Line | None = Field(default=None, max_length=64)
-    escalated_on: date | None = None
-    protecteur_reply_due_on: date | None = None
+    escalated_on: Day | None = None
+    protecteur_reply_due_on: Day | None = None
     outcome: Outcome | None = None
     reason: Text | None = Field(default=None, max_length=5000)
     classification: ClassificationIn | None = Field(
@@ -162,11 +218,11 @@ class TransitionIn(_Input):
 class ExtensionIn(_Input):
     version: int = Field(ge=1)
     days: int = Field(ge=1, le=120)
-    reason: Text = Field(min_length=1, max_length=5000)
+    reason: Text = Field(min_length=1, max_length=5000, json_schema_extra=VISIBLE)
 
 
 class NoteIn(_Input):
-    text: Text = Field(min_length=1, max_length=20000)
+    text: Text = Field(min_length=1, max_length=20000, json_schema_extra=VISIBLE)
 
 
 class DeadlineState(BaseModel):

@@ -3,8 +3,9 @@
 DESIGN §4: "Templates escape by default (`autoescape`, `StrictUndefined`): complaint text comes
 from the public." Pages carry no inline script or style (the content security policy forbids
 them, docs/security.md); each form posts its session's CSRF token (`csrf_token`). Every page
-extends `base.html` and gets: `language`, `_` (gettext in the page's language), `csrf_token`, and
-`current_user` (the signed-in account's name, or None).
+extends `base.html` and gets: `language`, `_` (gettext in the page's language), `colon` (« : » in
+French, with its non-breaking space), `csrf_token`, and `current_user` (the name of the person
+signed in, not their username; None for a visitor).
 """
 
 from functools import cache
@@ -16,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from casework.i18n import LANGUAGES, gettext, negotiate
+from casework.i18n import LANGUAGES, colon, gettext, negotiate
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -44,6 +45,20 @@ def page_language(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"))
 
 
+def signed_in(request: Request) -> str | None:
+    """Return the name of the person signed in on this page (not their username), or None."""
+    actor = getattr(request.state, "actor", None)
+    if actor is None or getattr(request.state, "auth_via", None) != "session":
+        return None
+    from casework.services import users
+    from casework.services.errors import NotFound
+
+    try:
+        return users.get(request.app.state.context, user_id=actor.user_id).full_name
+    except NotFound:
+        return actor.label.removeprefix("user:")
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
@@ -54,13 +69,15 @@ def render(
         return gettext(message, language, **params)
 
     session = getattr(request.state, "session", None)
-    actor = getattr(request.state, "actor", None)
-    via = getattr(request.state, "auth_via", None)
+    context = context or {}
     values = {
         "language": language,
         "_": translate,
+        "colon": colon(language),
         "csrf_token": session.csrf if session is not None else "",
-        "current_user": actor.label.removeprefix("user:") if via == "session" else None,
-        **(context or {}),
+        "current_user": context["current_user"]
+        if "current_user" in context
+        else signed_in(request),
+        **context,
     }
     return templates().TemplateResponse(request, name, values, status_code=status_code)

@@ -113,8 +113,8 @@ class UnknownCalendarBase(ValueError):
 
 
 # (key, name_fr, name_en)
-_NEW_YEAR = ("Jour de l'An", "New Year's Day")
-_DAY_AFTER_NEW_YEAR = ("Lendemain du jour de l'An", "Day after New Year's Day")
+_NEW_YEAR = ("Jour de l’An", "New Year's Day")
+_DAY_AFTER_NEW_YEAR = ("Lendemain du jour de l’An", "Day after New Year's Day")
 _GOOD_FRIDAY = ("Vendredi saint", "Good Friday")
 _EASTER_MONDAY = ("Lundi de Pâques", "Easter Monday")
 _PATRIOTS = ("Journée nationale des patriotes", "National Patriots' Day")
@@ -128,7 +128,7 @@ _THANKSGIVING = ("Action de grâces", "Thanksgiving Day")
 _CHRISTMAS_EVE = ("Veille de Noël", "Christmas Eve")
 _CHRISTMAS = ("Noël", "Christmas Day")
 _DAY_AFTER_CHRISTMAS = ("Lendemain de Noël", "Day after Christmas")
-_NEW_YEARS_EVE = ("Veille du jour de l'An", "New Year's Eve")
+_NEW_YEARS_EVE = ("Veille du jour de l’An", "New Year's Eve")
 
 
 def easter_sunday(year: int) -> date:

@@ -1,15 +1,17 @@
 """Signing in and out: the login page and its form, and the same over JSON (`/api/session`).
 
 docs/security.md: a wrong username or password gets one answer, whatever was wrong, after a
-short wait (`security.failed_login_delay_seconds`); repeated failures lock the account
-(casework.services.users). Signing in starts a new session (new cookie, new CSRF token); signing
-out ends every session of the account. The forms' CSRF tokens are checked by
-casework.security.authn before these handlers run.
+short wait (`security.failed_login_delay_seconds`); repeated failures from one client address
+refuse that address (429, casework.security.throttle). Signing in starts a new session (new
+cookie, new CSRF token); signing out ends every session of the account. The forms' CSRF tokens
+are checked by casework.security.authn before these handlers run.
 """
 
 import asyncio
+from functools import partial
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
@@ -22,7 +24,7 @@ from casework.i18n import N_, gettext
 from casework.security import policy, sessions
 from casework.security.authn import authenticated
 from casework.services import users as service
-from casework.services.errors import NotAuthenticated
+from casework.services.errors import NotAuthenticated, TooManyAttempts
 from casework.templating import page_language, render
 
 router = APIRouter(tags=["session"])
@@ -49,14 +51,40 @@ def safe_next(value: str | None) -> str:
     return value
 
 
+def client_address(request: Request) -> str:
+    """Return the address of the client (the proxy's, unless uvicorn is told to trust it)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _password_checks(request: Request, ctx: AppContext) -> anyio.CapacityLimiter:
+    limiter = getattr(request.app.state, "password_checks", None)
+    if limiter is None:
+        limiter = anyio.CapacityLimiter(ctx.settings.security.concurrent_password_checks)
+        request.app.state.password_checks = limiter
+    return limiter
+
+
 async def _sign_in(request: Request, ctx: AppContext, username: str, password: str) -> bool:
-    """Check the credentials; on success, start the session; on failure, wait."""
+    """Check the credentials; on success, start the session; on failure, wait (and refuse with
+    TooManyAttempts when this address failed too often)."""
     if len(username) > 200 or len(password) > 1024:
         result = service.LoginResult(user=None)
     else:
-        result = await run_in_threadpool(
-            service.authenticate, ctx, username=username, password=password
+        # Password checks run in threads of their own, a few at a time: a flood of logins waits
+        # in its own line instead of taking the threads (and the memory) every other request
+        # needs.
+        result = await anyio.to_thread.run_sync(
+            partial(
+                service.authenticate,
+                ctx,
+                username=username,
+                password=password,
+                address=client_address(request),
+            ),
+            limiter=_password_checks(request, ctx),
         )
+    if result.retry_after is not None:
+        raise TooManyAttempts(retry_after=result.retry_after)
     if result.user is None:
         await asyncio.sleep(ctx.settings.security.failed_login_delay_seconds)
         return False
@@ -99,13 +127,25 @@ async def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = HOME,
 ) -> Response:
-    if await _sign_in(request, ctx, username, password):
-        return RedirectResponse(safe_next(next), status_code=303)
     language = page_language(request)
+    shown = "".join(ch for ch in username[:64] if ch.isprintable())
+    try:
+        if await _sign_in(request, ctx, username, password):
+            return RedirectResponse(safe_next(next), status_code=303)
+    except TooManyAttempts as refused:
+        page = _login_page(
+            request,
+            next_path=safe_next(next),
+            username=shown,
+            error=refused.message(language),
+            status=429,
+        )
+        page.headers["Retry-After"] = str(refused.retry_after)
+        return page
     return _login_page(
         request,
         next_path=safe_next(next),
-        username="".join(ch for ch in username[:64] if ch.isprintable()),
+        username=shown,
         error=gettext(LOGIN_FAILED, language),
         status=401,
     )
@@ -165,7 +205,7 @@ def whoami(request: Request, actor: Annotated[Actor, Depends(authenticated)]) ->
 @router.post(
     "/api/session",
     response_model=SessionOut,
-    responses=responses(401, 403, 422),
+    responses=responses(401, 403, 422, 429),
     summary="Sign in with a username and password; the answer sets the session cookie",
 )
 async def open_session(

@@ -1,5 +1,6 @@
 """`/api/calendar`: the closure days of a year and a public deadline calculator."""
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
@@ -10,11 +11,16 @@ from casework.api.deps import get_context, get_language
 from casework.api.errors import responses
 from casework.context import AppContext
 from casework.explain import sentence
-from casework.schemas import as_montreal
+from casework.i18n import N_
+from casework.schemas import Moment, as_montreal
 from casework.services.calendar import ensure_covered
+from casework.services.errors import InvalidInput
 from workflows.deadlines import DayUnit, Delay, explain_due
 
 router = APIRouter(prefix="/api/calendar", tags=["calendar"])
+# The years of a receipt the calculator takes: with up to 365 business days, the due date stays
+# within the calendar's years (2000 to 2100).
+RECEIPT_YEARS = r"^20([0-8][0-9]|9[0-8])-"
 Context = Annotated[AppContext, Depends(get_context)]
 Language = Annotated[str, Depends(get_language)]
 
@@ -72,16 +78,20 @@ def due(
     ctx: Context,
     language: Language,
     received: Annotated[
-        datetime | date,
+        Moment,
         Query(
             description="The receipt: a date, or a date and time (with an offset, or else "
-            "Montreal local time)."
+            "Montreal local time), from 2000 to 2098 (the calendar covers 2000 to 2100, and "
+            "the due date must fall within it).",
+            json_schema_extra={"pattern": RECEIPT_YEARS},
         ),
     ],
     days: Annotated[int, Query(ge=0, le=365)] = 10,
     unit: DayUnit = DayUnit.BUSINESS,
 ) -> DueOut:
     received_at = as_montreal(received)
+    if not re.match(RECEIPT_YEARS, received_at.astimezone(ctx.tz).date().isoformat()):
+        raise InvalidInput(N_("The calculator takes receipts from 2000 to 2098."), field="received")
     ensure_covered(ctx, received_at.astimezone(ctx.tz).date(), field="received")
     explanation = explain_due(
         ctx.calendar, received_at=received_at, delay=Delay(days, unit), tz=ctx.tz

@@ -25,10 +25,12 @@ from casework.schemas import (
     CasePublic,
     CaseUpdate,
     Channel,
+    Day,
     EventPublic,
     ExtensionIn,
     NoteIn,
     TransitionIn,
+    search_text,
 )
 from casework.security import policy
 from casework.security.authn import authenticated, require
@@ -55,14 +57,6 @@ CurrentActor = Annotated[Actor, Depends(authenticated)]
 Reference = Annotated[
     str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$", description="PLT-2026-00042")
 ]
-
-
-def _searchable(q: str | None) -> str | None:
-    """Return the text to search for, without control characters; None when nothing is left."""
-    if q is None:
-        return None
-    text = "".join(ch for ch in q if ch.isprintable()).strip()
-    return text or None
 
 
 def _authorize(ctx: AppContext, actor: Actor, reference: str, *permissions: str) -> None:
@@ -135,9 +129,9 @@ def list_cases(
         int | None, Query(ge=1, le=MAX_ID, description="Assignee's user id.")
     ] = None,
     unassigned: bool = False,
-    received_from: date | None = None,
-    received_to: date | None = Query(default=None, description="Inclusive."),
-    due_before: date | None = None,
+    received_from: Day | None = None,
+    received_to: Day | None = Query(default=None, description="Inclusive."),
+    due_before: Day | None = None,
     overdue: bool = False,
     at_risk: bool = Query(default=False, description="Due within the at-risk threshold."),
     q: Annotated[
@@ -168,7 +162,7 @@ def list_cases(
         )
         if at_risk
         else None,
-        text=_searchable(q),
+        text=search_text(q),
     )
     views, total = service.search(
         ctx, filters=filters, limit=limit, offset=offset, by_due=sort == "due"

@@ -5,23 +5,38 @@ DESIGN: "A refused transition is an error with a clear message in the user's lan
 field".
 """
 
+import logging
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from casework.i18n import N_, gettext, negotiate
 from casework.services.errors import (
+    BodyTooLarge,
+    DatabaseBusy,
     Forbidden,
+    InternalError,
     InvalidInput,
     NotAuthenticated,
     NotFound,
+    RequestRefused,
     ServiceError,
+    TooManyAttempts,
     TransitionNotAllowed,
     VersionConflict,
 )
+
+log = logging.getLogger("casework.http")
+# How long a client should wait before trying again when the database is busy (seconds).
+BUSY_RETRY_AFTER = 5
 
 
 class FieldProblem(BaseModel):
@@ -85,6 +100,8 @@ UNKNOWN_MESSAGE = N_("This value is not valid.")
 
 
 def _field_name(location: tuple[Any, ...]) -> str:
+    if location[:1] == ("body",) and len(location) == 2 and isinstance(location[1], int):
+        return "body"  # malformed JSON: the location is the position of the mistake
     parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
     # Union members (`datetime`, `date`) appear in the location; they are not fields.
     parts = [p for p in parts if p not in ("datetime", "date", "function-after[_aware(), union]")]
@@ -141,20 +158,147 @@ STATUS = {
     NotFound: 404,
     VersionConflict: 409,
     TransitionNotAllowed: 409,
+    BodyTooLarge: 413,
     InvalidInput: 422,
+    TooManyAttempts: 429,
+    InternalError: 500,
+    DatabaseBusy: 503,
 }
+PAGE_TITLES = {
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    409: N_("Refused"),
+    413: N_("Request too large"),
+    422: N_("Invalid request"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
+    503: N_("Service busy"),
+}
+
+
+def status_of(exc: ServiceError) -> int:
+    """Return the HTTP status of a refused command."""
+    if isinstance(exc, RequestRefused):
+        return exc.status
+    return next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+
+
+def _headers_of(exc: ServiceError, status: int) -> dict[str, str] | None:
+    if status == 401:
+        return {"WWW-Authenticate": 'APIKey header="X-API-Key"'}
+    if isinstance(exc, TooManyAttempts):
+        return {"Retry-After": str(exc.retry_after)}
+    if isinstance(exc, DatabaseBusy):
+        return {"Retry-After": str(BUSY_RETRY_AFTER)}
+    return None
 
 
 def problem_response(exc: ServiceError, language: str) -> JSONResponse:
     """Turn a refused service command into its HTTP answer."""
-    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+    status = status_of(exc)
     body = Problem(code=exc.code, detail=exc.message(language), field=exc.field)
     if isinstance(exc, TransitionNotAllowed):
         body.allowed = exc.allowed
     if isinstance(exc, VersionConflict):
         body.current_version = exc.current_version
-    headers = {"WWW-Authenticate": 'APIKey header="X-API-Key"'} if status == 401 else None
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, headers=_headers_of(exc, status)
+    )
+
+
+def is_api_path(path: str) -> bool:
+    """Tell whether a path belongs to the API (answers in JSON) rather than to the pages."""
+    return path == "/api" or path.startswith("/api/") or path in ("/healthz", "/openapi.json")
+
+
+def error_page(
+    request: Request, exc: ServiceError, *, details: list[str] | None = None
+) -> Response:
+    """Render a refusal or a failure as a page in the page's language."""
+    from casework.templating import page_language, render
+
+    language = page_language(request)
+    status = status_of(exc)
+    response = render(
+        request,
+        "error.html",
+        {
+            "title": gettext(PAGE_TITLES.get(status, PAGE_TITLES[422]), language),
+            "message": exc.message(language),
+            "details": details or [],
+            "back": "/",
+        },
+        status_code=status,
+    )
+    response.headers.update(_headers_of(exc, status) or {})
+    return response
+
+
+def error_answer(request: Request, exc: ServiceError) -> Response:
+    """Answer a refusal or a failure: a Problem for the API, a page for the pages."""
+    if is_api_path(request.url.path):
+        return problem_response(exc, language_of(request))
+    return error_page(request, exc)
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
+    return [exc]
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """Tell whether a failure means the database did not answer in time: a lock held longer than
+    `database.busy_timeout_ms`, no free connection in the pool, or no database at all."""
+    return any(_is_busy(leaf) for leaf in _leaves(exc))
+
+
+def _is_busy(exc: BaseException) -> bool:
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if isinstance(exc.orig, sqlite3.Error):
+        # SQLite says "operational" of a mistake in a statement too: only a lock is busy.
+        return any(word in str(exc.orig) for word in ("locked", "busy"))
+    return True  # PostgreSQL: a lock timeout, a lost or refused connection
+
+
+class AnswerFailures:
+    """Answer every unforeseen failure properly: a Problem or a page in the user's language,
+    500, or 503 with Retry-After when the database is busy; never a plain-text error or a reset
+    connection. Each failure is logged with its traceback (a busy database with one line)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_noting_start(message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_start)
+        except Exception as exc:
+            where = f"{scope['method']} {scope['path']}"
+            if started:  # too late to answer otherwise: let the server end the connection
+                log.exception("failure after the answer started: %s", where)
+                raise
+            if is_database_busy(exc):
+                log.warning("database busy: %s: %s", where, str(exc).splitlines()[0])
+                error: ServiceError = DatabaseBusy()
+            else:
+                log.exception("unhandled failure: %s", where)
+                error = InternalError()
+            response = error_answer(Request(scope), error)
+            await response(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
@@ -169,6 +313,18 @@ def install(app: FastAPI) -> None:
     async def _service(request: Request, exc: ServiceError) -> JSONResponse:
         return problem_response(exc, language_of(request))
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _refused(request: Request, exc: StarletteHTTPException) -> Response:
+        # No route, a method the route does not answer, an unreadable body: said like any
+        # other refusal (a Problem, or a page), in the user's language.
+        from casework.api.methods import allowed_methods
+
+        response = error_answer(request, RequestRefused(status=exc.status_code))
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(sorted(allowed_methods(request.scope)))
+        return response
+
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """Document the error answers of an operation in OpenAPI."""
@@ -178,6 +334,8 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "Not allowed: the role does not permit this action, or a CSRF token is missing.",
         404: "No such case.",
         409: "Refused: the transition is not allowed now, or the version is stale.",
+        413: "The request body is larger than the configured limit; it was not read.",
         422: "The request is not valid; each bad field is named.",
+        429: "Too many failed logins from this address: wait for the Retry-After seconds.",
     }
     return {status: {"model": Problem, "description": descriptions[status]} for status in statuses}

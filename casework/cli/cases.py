@@ -6,7 +6,7 @@ import typer
 
 from casework.cli.common import context, fail, settings
 from casework.context import Actor, AppContext
-from casework.i18n import format_day, gettext
+from casework.i18n import colon, format_day, gettext
 from casework.presenters import case_public
 from casework.repositories.cases import CaseFilters
 from casework.schemas import CaseCreate, TransitionIn
@@ -97,9 +97,10 @@ def new(
         typer.echo(public.model_dump_json(indent=2))
         return
     ack = format_day(public.ack_due_on, _language()) if public.ack_due_on else "—"
+    said = colon(_language())
     typer.echo(
-        f"{public.reference}\t{_(DEADLINE_LABELS['acknowledgment'])}: {ack}\t"
-        f"{_(DEADLINE_LABELS['answer'])}: "
+        f"{public.reference}\t{_(DEADLINE_LABELS['acknowledgment'])}{said} {ack}\t"
+        f"{_(DEADLINE_LABELS['answer'])}{said} "
         f"{format_day(public.answer_due_on, _language())}"
     )
 
@@ -154,7 +155,8 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
         _("Status: %(status)s", status=_(STATE_LABELS[public.status])) + f" (v{public.version})"
     )
     for deadline in service.deadlines(ctx, reference=reference):
-        typer.echo(f"- {_(deadline.name)}: {sentence(deadline.explanation, _language())}")
+        label = _(DEADLINE_LABELS[deadline.name]) + colon(_language())
+        typer.echo(f"- {label} {sentence(deadline.explanation, _language())}")
     for event in service.events(ctx, reference=reference):
         moment = event.at.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
         move = f"{event.from_state or ''}→{event.to_state}" if event.to_state else ""

@@ -85,14 +85,13 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON objects
     """List the accounts: username, role, state, name."""
     ctx = context()
     users = service.list_users(ctx)
-    now = ctx.now()
     rows = [
         {
             "username": u.username,
             "full_name": u.full_name,
             "role": u.role,
             "active": u.is_active,
-            "locked": u.locked_until is not None and u.locked_until > now,
+            "failed_logins": u.failed_logins,
             "email": u.email,
             "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
         }
@@ -103,8 +102,9 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON objects
         return
     for row in rows:
         state = "actif" if row["active"] else "désactivé"
-        if row["locked"]:
-            state += ", bloqué"
+        if row["failed_logins"]:
+            failures = row["failed_logins"]
+            state += f", {failures} échec{'s' if failures > 1 else ''} de connexion"
         typer.echo(f"{row['username']}\t{row['role']}\t{state}\t{row['full_name']}")
 
 
@@ -117,7 +117,7 @@ def disable(username: str) -> None:
 
 @app.command("enable")
 def enable(username: str) -> None:
-    """Enable a disabled account again (and lift a lock after failed logins)."""
+    """Enable a disabled account again (and clear its count of failed logins)."""
     user = run(lambda: service.enable(context(), actor=actor(), username=username))
     typer.echo(f"compte {user.username} réactivé")
 

@@ -17,6 +17,7 @@ from casework.models.cases import (
     ReferenceCounter,
     Requester,
 )
+from casework.models.feeds import DeadlineFeed
 from casework.models.notifications import (
     MessageChannel,
     MessageStatus,
@@ -24,18 +25,31 @@ from casework.models.notifications import (
     OutboxMessage,
     SchedulerClaim,
 )
+from casework.models.retention import (
+    AnonymizationPermit,
+    CaseHold,
+    Disposition,
+    Incident,
+    IncidentCase,
+)
 from casework.models.users import User
 
 __all__ = [
     "AccessLogEntry",
+    "AnonymizationPermit",
     "ApiKey",
     "CalendarClosure",
     "Case",
     "CaseClassification",
     "CaseEvent",
     "CaseExtension",
+    "CaseHold",
     "CasePause",
     "CorrectiveMeasure",
+    "DeadlineFeed",
+    "Disposition",
+    "Incident",
+    "IncidentCase",
     "MessageChannel",
     "MessageStatus",
     "Notification",

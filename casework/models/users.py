@@ -14,6 +14,7 @@ from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
 from casework.models.types import UTCDateTime
+from casework.schemas import clean_line
 
 USERNAME_PATTERN = r"[a-z0-9][a-z0-9._-]{0,63}"
 
@@ -43,6 +44,8 @@ class User(UserBase, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     failed_logins: int = 0
+    # No longer set: failed logins slow down the address that makes them, never the account
+    # (casework.security.throttle). The column stays until a migration drops it.
     locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     last_login_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     session_generation: int = 0
@@ -57,6 +60,12 @@ class UserCreate(UserBase):
         if not re.fullmatch(USERNAME_PATTERN, value):
             raise ValueError("not a login name")
         return value
+
+    @field_validator("full_name", mode="before")
+    @classmethod
+    def _cleaned_name(cls, value: object) -> object:
+        # Cleaned before the length check: a name of invisible characters is an empty name.
+        return clean_line(value) if isinstance(value, str) else value
 
 
 class UserPublic(UserBase):

@@ -1,6 +1,8 @@
 """Queries on staff accounts (the only place that builds them)."""
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from casework.models import User
@@ -36,3 +38,25 @@ def insert_user(session: Session, user: User) -> User:
     session.add(user)
     session.flush()
     return user
+
+
+def record_failed_login(session: Session, *, user_id: int) -> int:
+    """Add one to the account's failed logins in a row (in the database, so that concurrent
+    failures all count); return the new count."""
+    query = (
+        update(User)
+        .where(User.id == user_id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+    )
+    return session.execute(query).scalar_one()
+
+
+def record_login(
+    session: Session, *, user_id: int, at: datetime, password_hash: str | None
+) -> None:
+    """Note a successful login: no failure in a row any more (and a rehashed password)."""
+    values: dict = {"failed_logins": 0, "last_login_at": at}
+    if password_hash is not None:
+        values["password_hash"] = password_hash
+    session.execute(update(User).where(User.id == user_id).values(**values))

@@ -68,9 +68,13 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "access_log.read": dict(_OFFICERS),
     "workflow.read": {**_STAFF_READ, INTEGRATION: ALL},
     "notifications.read_own": dict(_STAFF_READ),
+    "account.own": dict(_STAFF_READ),
     "reports.read": {OFFICER: ALL, SUPERVISOR: ALL, ADMIN: ALL},
     "users.manage": {ADMIN: ALL},
     "calendar.manage": {ADMIN: ALL},
+    "case.hold": dict(_OFFICERS),
+    "retention.manage": {ADMIN: ALL},
+    "incidents.manage": dict(_OFFICERS),
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -95,9 +99,13 @@ DESCRIPTIONS: dict[str, str] = {
     "access_log.read": "read who saw a case's personal information",
     "workflow.read": "read the life cycle",
     "notifications.read_own": "read one's own notifications",
+    "account.own": "change one's own password and language, subscribe to one's deadlines",
     "reports.read": "see the dashboard, the declaration's results and the annual report",
     "users.manage": "manage accounts, roles and API keys",
     "calendar.manage": "add or remove calendar closures",
+    "case.hold": "put a case under a legal or access-request hold, or lift it",
+    "retention.manage": "apply the retention schedule: list, preview, anonymize, certificate",
+    "incidents.manage": "keep the register of confidentiality incidents",
 }
 
 

@@ -87,6 +87,14 @@ def open_case(ctx: AppContext, *, actor: Actor, data: CaseCreate) -> CaseView:
     calendar = ctx.calendar
     received_on = receipt_date(received_at, ctx.tz)
     ensure_covered(ctx, received_on, field="received_at")
+    if data.facts_known_on is not None and data.facts_known_on > received_on:
+        raise InvalidInput(
+            N_(
+                "The date the person learned of the facts cannot be later than the day the "
+                "request was received."
+            ),
+            field="facts_known_on",
+        )
     written = data.channel in WRITTEN_CHANNELS
     with unit_of_work(ctx.engine) as session:
         _check_assignee(session, data.assignee_id)

@@ -26,6 +26,7 @@ from casework.i18n import N_
 from casework.models import Case
 from casework.models.calendar import CalendarClosure, ClosureAction
 from casework.repositories import closures as repo
+from casework.schemas import clean_line
 from casework.services.calendar import ensure_covered
 from casework.services.cases import recompute_deadlines
 from casework.services.errors import InvalidInput
@@ -73,7 +74,7 @@ def _check(calendar: BusinessCalendar, change: ClosureChange) -> None:
                 name=existing.name_fr,
             )
         for field, name in (("name_fr", change.name_fr), ("name_en", change.name_en)):
-            if not name.strip():
+            if not name:
                 raise InvalidInput(N_("This field cannot be empty."), field=field)
             if len(name) > NAME_MAX:
                 raise InvalidInput(
@@ -90,7 +91,7 @@ def _check(calendar: BusinessCalendar, change: ClosureChange) -> None:
 def _normalized(day: date, action: str, name_fr: str, name_en: str) -> ClosureChange:
     if action == ClosureAction.REMOVE:
         return ClosureChange(day, action)
-    return ClosureChange(day, action, " ".join(name_fr.split()), " ".join(name_en.split()))
+    return ClosureChange(day, action, clean_line(name_fr), clean_line(name_en))
 
 
 def _moves(

@@ -5,6 +5,7 @@ adapter can say it in the user's language.
 """
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 from casework.i18n import N_, gettext
 
@@ -95,4 +96,76 @@ class CsrfRejected(Forbidden):
                 "This form has expired or did not come from casework: reload the page and try "
                 "again."
             )
+        )
+
+
+class TooManyAttempts(ServiceError):
+    """Too many failed logins from this client address: it must wait before trying again."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, *, retry_after: int) -> None:
+        super().__init__(
+            N_(
+                "Too many failed attempts from this address. Try again later (in about "
+                "%(minutes)s min)."
+            ),
+            minutes=max(1, -(-retry_after // 60)),
+        )
+        self.retry_after = retry_after
+
+
+class BodyTooLarge(ServiceError):
+    """A request body larger than the configured limit; it was not read."""
+
+    code = "body_too_large"
+
+    def __init__(self, *, limit: int) -> None:
+        super().__init__(
+            N_("The request is too large: at most %(megabytes)s MB are accepted here."),
+            megabytes=f"{limit / 1_000_000:g}",
+        )
+
+
+class DatabaseBusy(ServiceError):
+    """The database did not answer in time (a lock held too long, or the database is down);
+    nothing was written."""
+
+    code = "database_busy"
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_("The database is busy: nothing was changed. Try again in a few seconds.")
+        )
+
+
+class InternalError(ServiceError):
+    """Something failed that casework did not foresee; it was logged and nothing was written."""
+
+    code = "internal_error"
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_(
+                "An unexpected failure stopped the request and nothing was changed. The error "
+                "was logged; try again, and tell your administrator if it happens again."
+            )
+        )
+
+
+class RequestRefused(ServiceError):
+    """A request refused before any command: no such address, a method the address does not
+    answer, a body that cannot be read. `status` is its HTTP status."""
+
+    MESSAGES: ClassVar[dict[int, str]] = {
+        400: N_("The request could not be read."),
+        404: N_("There is nothing at this address."),
+        405: N_("This address does not answer this method."),
+    }
+
+    def __init__(self, *, status: int) -> None:
+        super().__init__(self.MESSAGES.get(status, N_("The request was refused.")))
+        self.status = status
+        self.code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(
+            status, "refused"
         )

@@ -1,22 +1,22 @@
 """Staff accounts: create, list, disable, change a password, a role or an email address; sign in.
 
 DESIGN §1 (agent, officer, supervisor, administrator) and docs/security.md: passwords are stored
-as Argon2id hashes only; a wrong password never tells whether the account exists; after
-`security.login_max_failures` failures in a row an account is locked for
-`security.lockout_minutes`, and the lock is logged. Changing a password, disabling an account or
-signing out ends every session of the account (`session_generation`).
+as Argon2id hashes only; a wrong password never tells whether the account exists; repeated
+failures refuse the client address that makes them, for that account or for all
+(casework.security.throttle), never the account's owner elsewhere, and each refusal is logged.
+Changing a password, disabling an account or signing out ends every session of the account
+(`session_generation`).
 """
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import ValidationError
 
 from casework.context import Actor, AppContext
 from casework.db import read_session, unit_of_work
-from casework.i18n import N_
+from casework.i18n import LANGUAGES, N_
 from casework.models import User
 from casework.models.users import Role, UserCreate
 from casework.repositories import users as repo
@@ -31,7 +31,7 @@ class LoginResult:
     """What a login attempt gives: the account when it succeeded, nothing that says why not."""
 
     user: User | None
-    locked_now: bool = False
+    retry_after: int | None = None  # seconds, when too many failures refuse this attempt
 
 
 def _check_password(ctx: AppContext, *, username: str, password: str) -> None:
@@ -161,18 +161,17 @@ def disable(ctx: AppContext, *, actor: Actor, username: str) -> User:
 
 
 def enable(ctx: AppContext, *, actor: Actor, username: str) -> User:
-    """Enable a disabled account again, and lift its lock."""
+    """Enable a disabled account again, and clear its count of failed logins."""
     with unit_of_work(ctx.engine) as session:
         user = _found(session, username)
         user.is_active = True
         user.failed_logins = 0
-        user.locked_until = None
     log.info("account %s enabled by %s", user.username, actor.label)
     return user
 
 
 def set_password(ctx: AppContext, *, actor: Actor, username: str, password: str) -> User:
-    """Give an account a new password; its sessions end and its lock is lifted."""
+    """Give an account a new password; its sessions end and its failed logins are forgotten."""
     _check_password(ctx, username=username, password=password)
     password_hash = passwords.hash_password(ctx.settings.security, password)
     with unit_of_work(ctx.engine) as session:
@@ -180,7 +179,6 @@ def set_password(ctx: AppContext, *, actor: Actor, username: str, password: str)
         user.password_hash = password_hash
         user.session_generation += 1
         user.failed_logins = 0
-        user.locked_until = None
     log.info("password of %s changed by %s", user.username, actor.label)
     return user
 
@@ -209,53 +207,68 @@ def set_email(ctx: AppContext, *, actor: Actor, username: str, email: str | None
     return user
 
 
-def authenticate(ctx: AppContext, *, username: str, password: str) -> LoginResult:
-    """Check a username and password, counting failures and locking the account after too many.
+def authenticate(ctx: AppContext, *, username: str, password: str, address: str) -> LoginResult:
+    """Check a username and password from a client address, throttling repeated failures.
 
-    Whether the account is unknown, disabled, locked or the password wrong, the answer is the same
-    and takes about the same time (one Argon2 verification).
+    Whether the account is unknown, disabled or the password wrong, the answer is the same and
+    takes about the same time (one Argon2 verification). The hash is checked outside any
+    transaction, so that guesses never hold the database's write lock; only the outcome is
+    written, in a short unit of work of its own.
     """
     security = ctx.settings.security
-    now = ctx.now()
+    throttle = ctx.login_throttle
     username = username.strip().lower()
+    refusal = throttle.refusal(address=address, username=username)
+    if refusal is not None:
+        log.info("login refused: too many failures from %s", address)
+        return LoginResult(user=None, retry_after=refusal.seconds)
     # A name with a control character matches no account (and PostgreSQL refuses NUL in text).
     plausible = 0 < len(username) <= 64 and username.isprintable()
+    user = None
+    if plausible:
+        with read_session(ctx.engine) as session:
+            user = repo.by_username(session, username)
+    if user is None or not user.is_active:
+        passwords.verify_password(security, None, password)
+        log.info("failed login: unknown or disabled account")
+        return _failed(ctx, None, username=username, address=address)
+    if not passwords.verify_password(security, user.password_hash, password):
+        return _failed(ctx, user, username=username, address=address)
+    new_hash = None
+    if passwords.needs_rehash(security, user.password_hash):
+        new_hash = passwords.hash_password(security, password)
     with unit_of_work(ctx.engine) as session:
-        user = repo.by_username(session, username, for_update=True) if plausible else None
-        if user is None or not user.is_active:
-            passwords.verify_password(security, None, password)
-            log.info("failed login: unknown or disabled account")
-            return LoginResult(user=None)
-        if user.locked_until is not None and user.locked_until > now:
-            passwords.verify_password(security, None, password)
-            log.warning("failed login for %s: the account is locked", user.username)
-            return LoginResult(user=None)
-        if not passwords.verify_password(security, user.password_hash, password):
-            return LoginResult(user=None, locked_now=_count_failure(ctx, user, now))
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
-        if passwords.needs_rehash(security, user.password_hash):
-            user.password_hash = passwords.hash_password(security, password)
+        repo.record_login(session, user_id=user.id, at=ctx.now(), password_hash=new_hash)
+    throttle.succeeded(address=address, username=username)
     log.info("login of %s", user.username)
     return LoginResult(user=user)
 
 
-def _count_failure(ctx: AppContext, user: User, now: datetime) -> bool:
-    security = ctx.settings.security
-    user.failed_logins += 1
-    if user.failed_logins < security.login_max_failures:
-        log.info("failed login for %s (%s in a row)", user.username, user.failed_logins)
-        return False
-    user.locked_until = now + timedelta(minutes=security.lockout_minutes)
-    log.warning(
-        "account %s locked until %s after %s failed logins in a row",
-        user.username,
-        user.locked_until.isoformat(timespec="seconds"),
-        user.failed_logins,
-    )
-    user.failed_logins = 0
-    return True
+def _failed(ctx: AppContext, user: User | None, *, username: str, address: str) -> LoginResult:
+    """Count a failed login (the account's count, in a short unit of work, and the throttle's);
+    log the refusal it starts."""
+    if user is not None:
+        with unit_of_work(ctx.engine) as session:
+            failures = repo.record_failed_login(session, user_id=user.id)
+        log.info("failed login for %s (%s in a row)", user.username, failures)
+    refusal = ctx.login_throttle.failed(address=address, username=username)
+    if refusal is not None:
+        if refusal.whole_address:
+            log.warning(
+                "logins from %s refused for %s s after %s failures",
+                address,
+                refusal.seconds,
+                ctx.settings.security.login_address_max_failures,
+            )
+        else:
+            log.warning(
+                "account %s locked for %s for %s s after %s failed logins",
+                user.username if user is not None else "(unknown)",
+                address,
+                refusal.seconds,
+                ctx.settings.security.login_max_failures,
+            )
+    return LoginResult(user=None)
 
 
 def session_user(ctx: AppContext, *, user_id: int, generation: int) -> User | None:
@@ -274,3 +287,55 @@ def end_sessions(ctx: AppContext, *, user_id: int) -> None:
         user = repo.by_id(session, user_id)
         if user is not None:
             user.session_generation += 1
+
+
+def get(ctx: AppContext, *, user_id: int) -> User:
+    """Return one account."""
+    with read_session(ctx.engine) as session:
+        user = repo.by_id(session, user_id)
+    if user is None:
+        raise NotFound(N_("No such account."))
+    return user
+
+
+def change_own_password(
+    ctx: AppContext, *, actor: Actor, current_password: str, new_password: str
+) -> User:
+    """Change one's own password after proving the current one; every other session of the
+    account ends (the caller starts a new one for the person who changed it)."""
+    if actor.user_id is None:
+        raise NotFound(N_("No such account."))
+    user = get(ctx, user_id=actor.user_id)
+    # Argon2 runs outside any transaction: a slow hash must not hold a write lock.
+    if not passwords.verify_password(ctx.settings.security, user.password_hash, current_password):
+        raise InvalidInput(N_("This is not your current password."), field="current_password")
+    _check_password(ctx, username=user.username, password=new_password)
+    if new_password == current_password:
+        raise InvalidInput(
+            N_("The new password must differ from the current one."), field="new_password"
+        )
+    password_hash = passwords.hash_password(ctx.settings.security, new_password)
+    with unit_of_work(ctx.engine) as session:
+        user = _found(session, user.username)
+        user.password_hash = password_hash
+        user.session_generation += 1
+    log.info("password of %s changed by its owner", user.username)
+    return user
+
+
+def set_own_language(ctx: AppContext, *, actor: Actor, language: str) -> User:
+    """Choose the language of one's pages, reminders and alerts (fr or en)."""
+    if language not in LANGUAGES:
+        raise InvalidInput(
+            N_("This value is not one of: %(expected)s."),
+            field="language",
+            expected=", ".join(LANGUAGES),
+        )
+    if actor.user_id is None:
+        raise NotFound(N_("No such account."))
+    with unit_of_work(ctx.engine) as session:
+        user = repo.by_id(session, actor.user_id)
+        if user is None:
+            raise NotFound(N_("No such account."))
+        user.language = language
+    return user

@@ -8,19 +8,24 @@ first (casework.services.closures.preview_closure_change), then made on confirma
 """
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Path, Request
 from starlette.responses import Response
 
 from casework.i18n import N_
-from casework.models.users import Role
+from casework.models.users import USERNAME_PATTERN, Role
 from casework.services import closures
 from casework.services import users as user_service
 from casework.services.errors import InvalidInput, NotFound
+from casework.web import typed
 from casework.web.case import FIELD_LABELS
 from casework.web.common import CurrentPage, Form, Page, page_router
 from workflows import case_flow
 
+# An account's username as typed in a URL: what a username can be, nothing else (never a control
+# character, which PostgreSQL refuses in text).
+Username = Annotated[str, Path(max_length=64, pattern=f"^{USERNAME_PATTERN}$")]
 router = page_router(prefix="/admin")
 USER_FIELDS = ("username", "full_name", "email", "role", "password", "language")
 USER_NOTICES = {
@@ -102,7 +107,7 @@ def _user_command(page: Page, username: str, command) -> Response | None:
 
 
 @router.post("/users/{username}/role")
-def change_role(username: str, page: CurrentPage, form: Form) -> Response:
+def change_role(username: Username, page: CurrentPage, form: Form) -> Response:
     page.require("users.manage")
     refused = _user_command(
         page,
@@ -115,7 +120,7 @@ def change_role(username: str, page: CurrentPage, form: Form) -> Response:
 
 
 @router.post("/users/{username}/disable")
-def disable_user(username: str, page: CurrentPage) -> Response:
+def disable_user(username: Username, page: CurrentPage) -> Response:
     page.require("users.manage")
     refused = _user_command(
         page,
@@ -126,7 +131,7 @@ def disable_user(username: str, page: CurrentPage) -> Response:
 
 
 @router.post("/users/{username}/enable")
-def enable_user(username: str, page: CurrentPage) -> Response:
+def enable_user(username: Username, page: CurrentPage) -> Response:
     page.require("users.manage")
     user_service.enable(page.ctx, actor=page.actor, username=username)
     return page.redirect("/admin", done="enabled")
@@ -185,7 +190,7 @@ def _calendar_page(
 
 def _change(form: dict[str, str]) -> tuple[date | None, str, str, str]:
     try:
-        day = date.fromisoformat(form.get("day", "").strip())
+        day = typed.read_date(form.get("day", "").strip()[:40])
     except ValueError:
         day = None
     action = form.get("action", "")
@@ -204,7 +209,7 @@ def preview(page: CurrentPage, form: Form) -> Response:
             page,
             year,
             values=values,
-            errors={"day": page._("This date is not valid; write it as YYYY-MM-DD.")},
+            errors={"day": page._(typed.DATE_WORDS)},
             status_code=422,
         )
     try:

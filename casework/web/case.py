@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.responses import Response
 
+from casework.api.cases import Reference
 from casework.explain import sentence
 from casework.i18n import N_, colon
 from casework.models import CaseEvent
@@ -45,6 +46,7 @@ from casework.services.errors import (
     TransitionNotAllowed,
     VersionConflict,
 )
+from casework.web import typed
 from casework.web.common import (
     CurrentPage,
     Form,
@@ -54,6 +56,7 @@ from casework.web.common import (
     page_router,
     service_error,
 )
+from notifications.delivery import in_office_hours
 from workflows import case_flow
 from workflows.accountability import PROTECTEUR_CONCLUSION_LABELS, ProtecteurConclusion
 from workflows.case_clock import UNANSWERED_STATES, running_deadlines
@@ -93,6 +96,14 @@ FIELD_KINDS = {
     "protecteur_recommendations": "textarea",
 }
 TRANSITION_FIELDS = tuple(name for name in FIELD_LABELS if name not in LISTS)
+# The fields of the case page's other forms, by their ids (the error summary names them).
+OTHER_FORM_LABELS = {
+    "note-text": N_("Add a note"),
+    "extend-days": N_("Business days to add"),
+    "extend-reason": N_("Reason (the requester is told)"),
+    "edit-subject": N_("Subject"),
+    "edit-priority": N_("Priority"),
+}
 # The reason casework.services.cases.recompute_deadlines gives its events.
 CALENDAR_CHANGED = "calendar changed"
 NOTICES = {
@@ -197,6 +208,22 @@ def _deadlines(page: Page, case) -> list[dict[str, Any]]:
         )
     }
     items = []
+    if case.ack_due_on is None:
+        # DESIGN §2.3: the acknowledgment is owed for a written request only; say so, rather than
+        # leave the officer wondering where the deadline went.
+        items.append(
+            {
+                "name": "acknowledgment",
+                "label": page.fmt.deadline("acknowledgment"),
+                "due_on": None,
+                "sentence": page._(
+                    "No acknowledgment of receipt is owed: only written requests (letter, email, "
+                    "web form) get one, and this one came by “%(channel)s”.",
+                    channel=page.fmt.channel(case.channel),
+                ),
+                "badge": None,
+            }
+        )
     for deadline in service.deadlines(page.ctx, reference=case.reference):
         items.append(
             {
@@ -280,10 +307,14 @@ def describe_event(page: Page, event: CaseEvent) -> dict[str, Any]:
         closure = data.get("closure")
         if isinstance(closure, dict):
             name = closure.get("name_fr" if page.language == "fr" else "name_en") or ""
+            try:
+                day = fmt.day(date.fromisoformat(closure.get("date") or ""))
+            except (TypeError, ValueError):
+                day = "—"
             lines.append(
-                page._("Closure day added: %(day)s %(name)s", day=closure.get("date"), name=name)
+                page._("Closure day added: %(day)s %(name)s", day=day, name=name)
                 if closure.get("action") == "add"
-                else page._("Closure day removed: %(day)s", day=closure.get("date"))
+                else page._("Closure day removed: %(day)s", day=day)
             )
         if event.reason == CALENDAR_CHANGED:
             lines.append(page._("The calendar of closure days changed."))
@@ -381,10 +412,14 @@ def case_page(
         notice = page._("Done: %(action)s.", action=page.fmt.trigger(done))
     elif page.request.query_params.get("assigned"):
         notice = page._("Assigned to %(name)s.", name=page.fmt.user(case.assignee_id))
+    actions = _actions(page, case, about)
+    labels = {f["id"]: f["label"] for action in actions for f in action.fields}
+    labels.update({fid: page._(label) for fid, label in OTHER_FORM_LABELS.items()})
     return page.render(
         "web/case.html",
         {
             "case": case,
+            "labels": labels,
             "requester": view.requester if show_requester else None,
             "has_requester": view.requester is not None,
             "show_requester": show_requester,
@@ -392,7 +427,7 @@ def case_page(
             "events": events,
             "notes": [e for e in events if e["kind"] == "note"],
             "accesses": accesses,
-            "actions": _actions(page, case, about),
+            "actions": actions,
             "about": about,
             "dossier": dossier_contents,
             "about_fields": [(n, page._(FIELD_LABELS[n])) for n in LISTS],
@@ -440,18 +475,56 @@ def case_page(
     )
 
 
+# The new case form's fields and their labels, in the order shown (the error summary names
+# each field with its label).
+NEW_CASE_LABELS = {
+    "channel": N_("Received by"),
+    "received_date": N_("Date of receipt"),
+    "received_time": N_("Time of receipt"),
+    "kind": N_("Kind"),
+    "priority": N_("Priority"),
+    "subject": N_("Subject"),
+    "description": N_("What the person wrote or said"),
+    "facts_known_on": N_("Date the person learned of the facts"),
+    "requester_name": N_("Name"),
+    "requester_email": N_("Email"),
+    "requester_phone": N_("Phone"),
+    "requester_language": N_("Language of the letters"),
+    "requester_address": N_("Postal address"),
+    "assignee_id": N_("Assign to"),
+}
+
+
+def _receipt_default(page: Page) -> tuple[str, str, bool]:
+    """Propose the day and time of receipt: now during office hours; after the office closed,
+    today at its opening (the mail came in the day); before it opens or on a day it is closed,
+    no time, for the officer to type. Say whether the office is open now."""
+    ctx = page.ctx
+    now = ctx.now()
+    local = now.astimezone(ctx.tz)
+    periods = ctx.settings.calendar.office_hours
+    today, clock = local.date(), local.time().replace(tzinfo=None)
+    if in_office_hours(ctx, now):
+        return today.isoformat(), local.strftime("%H:%M"), True
+    if ctx.calendar.is_business_day(today) and periods and periods[0].start <= clock:
+        if clock < periods[-1].end:  # between two periods (lunch): the office is open today
+            return today.isoformat(), local.strftime("%H:%M"), True
+        return today.isoformat(), periods[0].start.strftime("%H:%M"), False
+    return today.isoformat(), "", False
+
+
 @router.get("/cases/new")
 def new_case_form(page: CurrentPage) -> Response:
     page.require("case.create")
-    now = page.ctx.now().astimezone(page.ctx.tz)
+    day, moment, _ = _receipt_default(page)
     return _new_case_page(
         page,
         values={
             "kind": "complaint",
             "channel": "letter",
             "priority": "normal",
-            "received_date": now.date().isoformat(),
-            "received_time": now.strftime("%H:%M"),
+            "received_date": day,
+            "received_time": moment,
             "requester_language": "fr",
         },
     )
@@ -460,11 +533,15 @@ def new_case_form(page: CurrentPage) -> Response:
 def _new_case_page(
     page: Page, *, values: dict[str, str], errors: dict[str, str] | None = None, status=200
 ) -> Response:
+    labels = {name: page._(label) for name, label in NEW_CASE_LABELS.items()}
+    ordered = {name: errors[name] for name in (*labels, "form") if errors and name in errors}
     return page.render(
         "web/new_case.html",
         {
             "values": values,
-            "errors": errors or {},
+            "errors": ordered,
+            "labels": labels,
+            "office_open": _receipt_default(page)[2],
             "kinds": [k.value for k in CaseKind],
             "channels": [c.value for c in Channel],
             "priorities": [p.value for p in Priority],
@@ -474,22 +551,35 @@ def _new_case_page(
     )
 
 
-def _received_at(form: dict[str, str]) -> str | None:
-    day = form.get("received_date", "").strip()
-    moment = form.get("received_time", "").strip()
-    if not day:
-        return None
-    return f"{day}T{moment}" if moment else day
+def _received_at(page: Page, form: dict[str, str]) -> tuple[str | None, dict[str, str]]:
+    """Read the typed day and time of receipt: the ISO form for the schema, or what is wrong
+    (a time typed after the date wins over the time field, which comes filled in)."""
+    typed_day = form.get("received_date", "").strip()
+    typed_time = form.get("received_time", "").strip()
+    if not typed_day:
+        return None, {"received_date": page._("This field is required.")}
+    try:
+        day, moment = typed.read_moment(typed_day)
+    except ValueError:
+        return None, {"received_date": page._(typed.DATE_WORDS)}
+    if moment is None and typed_time:
+        try:
+            moment = typed.read_time(typed_time)
+        except ValueError:
+            return None, {"received_time": page._(typed.TIME_WORDS)}
+    return day.isoformat() + (f"T{moment:%H:%M}" if moment else ""), {}
 
 
 @router.post("/cases/new")
 def create_case(page: CurrentPage, form: Form) -> Response:
     page.require("case.create")
+    read, typed_errors = typed.iso_dates(form, {"facts_known_on": "facts_known_on"}, page.language)
     data: dict[str, Any] = blank_to_none(
-        form, "kind", "channel", "subject", "description", "priority", "facts_known_on"
+        read, "kind", "channel", "subject", "description", "priority", "facts_known_on"
     )
     data["subject"] = form.get("subject", "")
-    received = _received_at(form)
+    received, received_errors = _received_at(page, form)
+    typed_errors.update(received_errors)
     if received is not None:
         data["received_at"] = received
     if form.get("assignee_id", "").strip():
@@ -505,17 +595,21 @@ def create_case(page: CurrentPage, form: Form) -> Response:
         if value
     }
     if requester:
+        if not requester.get("name"):
+            typed_errors["requester_name"] = page._(
+                "Give the requester's name with their contact details, or leave them all empty "
+                "for an anonymous request."
+            )
         requester.setdefault("name", "")
         requester["language"] = form.get("requester_language", "fr")
         data["requester"] = requester
-    errors: dict[str, str] = {}
     try:
         create = CaseCreate(**data)
     except ValidationError as exc:
-        errors = field_errors(exc, page.language, CREATE_ALIASES)
-        if "received_date" not in errors and received is None:
-            errors["received_date"] = page._("This field is required.")
+        errors = {**field_errors(exc, page.language, CREATE_ALIASES), **typed_errors}
         return _new_case_page(page, values=form, errors=errors, status=422)
+    if typed_errors:
+        return _new_case_page(page, values=form, errors=typed_errors, status=422)
     try:
         view = service.open_case(page.ctx, actor=page.actor, data=create)
     except InvalidInput as exc:
@@ -526,7 +620,7 @@ def create_case(page: CurrentPage, form: Form) -> Response:
 
 
 @router.get("/cases/{reference}")
-def case_detail(reference: str, page: CurrentPage) -> Response:
+def case_detail(reference: Reference, page: CurrentPage) -> Response:
     return case_page(page, reference)
 
 
@@ -538,17 +632,21 @@ def _case_for(page: Page, reference: str, permission: str):
 
 
 @router.post("/cases/{reference}/fire/{trigger}")
-def fire(reference: str, trigger: str, page: CurrentPage, form: Form) -> Response:
+def fire(reference: Reference, trigger: str, page: CurrentPage, form: Form) -> Response:
     if trigger not in {t.value for t in case_flow.Trigger}:
         raise NotFound(N_("No such page."))
     _case_for(page, reference, f"case.fire.{trigger}")
     values = {k: v for k, v in form.items() if k != "csrf_token"}
+    retry = {"open_form": trigger, "values": values}
+    dates = {name: f"{trigger}-{name}" for name, kind in FIELD_KINDS.items() if kind == "date"}
+    read, typed_errors = typed.iso_dates(form, dates, page.language)
+    if typed_errors:
+        return case_page(page, reference, errors=typed_errors, status_code=422, **retry)
     data: dict[str, Any] = {"trigger": trigger, "version": form.get("version", "")}
-    data.update(blank_to_none(form, *TRANSITION_FIELDS))
+    data.update(blank_to_none(read, *TRANSITION_FIELDS))
     classification = blank_to_none(form, *LISTS)
     if classification:
         data["classification"] = classification
-    retry = {"open_form": trigger, "values": values}
     try:
         request = TransitionIn(**data)
     except ValidationError as exc:
@@ -643,7 +741,7 @@ def export_dossier(reference: str, page: CurrentPage, form: Form) -> Response:
 
 
 @router.post("/cases/{reference}/notes")
-def add_note(reference: str, page: CurrentPage, form: Form) -> Response:
+def add_note(reference: Reference, page: CurrentPage, form: Form) -> Response:
     _case_for(page, reference, "case.note")
     values = {"note-text": form.get("text", "")}
     try:
@@ -655,7 +753,7 @@ def add_note(reference: str, page: CurrentPage, form: Form) -> Response:
 
 
 @router.post("/cases/{reference}/extensions")
-def extend(reference: str, page: CurrentPage, form: Form) -> Response:
+def extend(reference: Reference, page: CurrentPage, form: Form) -> Response:
     _case_for(page, reference, "case.extend")
     values = {"extend-days": form.get("days", ""), "extend-reason": form.get("reason", "")}
     retry = {"open_form": "extend", "values": values}
@@ -690,7 +788,7 @@ def extend(reference: str, page: CurrentPage, form: Form) -> Response:
 
 
 @router.post("/cases/{reference}/edit")
-def edit(reference: str, page: CurrentPage, form: Form) -> Response:
+def edit(reference: Reference, page: CurrentPage, form: Form) -> Response:
     """Correct the subject of a case or change its priority (one event records both)."""
     _case_for(page, reference, "case.update")
     values = {"edit-subject": form.get("subject", ""), "edit-priority": form.get("priority", "")}
@@ -711,7 +809,7 @@ def edit(reference: str, page: CurrentPage, form: Form) -> Response:
 
 
 @router.get("/cases/{reference}/letter")
-def letter(reference: str, page: CurrentPage) -> Response:
+def letter(reference: Reference, page: CurrentPage) -> Response:
     """The acknowledgment letter, ready to print: the one sent when the case was acknowledged,
     or, before that, the one that would be sent today."""
     page.require("case.read")

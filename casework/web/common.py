@@ -8,8 +8,6 @@ the routes; templates only receive "may do X" flags. Every page goes through
 session's CSRF token. Page routes stay out of the OpenAPI document (`include_in_schema=False`).
 """
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,16 +16,19 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from casework.api import errors
 from casework.api.errors import validation_problem
 from casework.context import Actor, AppContext
-from casework.i18n import format_day, format_moment, gettext, ngettext
+from casework.exports import csv_text
+from casework.i18n import N_, colon, format_day, format_moment, gettext, ngettext
 from casework.security import policy
 from casework.services import users as user_service
-from casework.services.errors import Forbidden, NotFound, ServiceError
+from casework.services.errors import Forbidden, InvalidInput, ServiceError
 from casework.templating import page_language, render
 from casework.web import labels
 from workflows.case_clock import DEADLINE_LABELS
@@ -63,7 +64,10 @@ class PageRoute(APIRoute):
                 if request.method != "GET":
                     target = "/"
                 return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
-            except (NotFound, Forbidden) as refused:
+            except RequestValidationError as invalid:
+                # A page checks its path and query like the API does; it says so on a page.
+                return invalid_request_page(request, invalid)
+            except ServiceError as refused:
                 return error_page(request, refused)
 
         return page_handler
@@ -74,19 +78,18 @@ def page_router(**kwargs: Any) -> APIRouter:
     return APIRouter(route_class=PageRoute, include_in_schema=False, **kwargs)
 
 
-def error_page(request: Request, error: ServiceError) -> HTMLResponse:
+def error_page(request: Request, error: ServiceError) -> Response:
     """Render a refusal as a page in the request's language."""
+    return errors.error_page(request, error)
+
+
+def invalid_request_page(request: Request, invalid: RequestValidationError) -> Response:
+    """Render a request whose address or form is not valid: a 422 page naming each field."""
     language = page_language(request)
-    if isinstance(error, NotFound):
-        title, status = gettext("Not found", language), 404
-    else:
-        title, status = gettext("Not allowed", language), 403
-    return render(
-        request,
-        "error.html",
-        {"title": title, "message": error.message(language), "back": "/"},
-        status_code=status,
-    )
+    problem = validation_problem(list(invalid.errors()), language)
+    details = [f"{item.field}{colon(language)} {item.message}" for item in problem.errors or ()]
+    error = InvalidInput(N_("This address or form is not valid."))
+    return errors.error_page(request, error, details=details)
 
 
 @dataclass
@@ -231,6 +234,11 @@ class Page:
             ("/dashboard", self._("Dashboard"), self.can("reports.read")),
             ("/reports/annual", self._("Accountability"), self.can("reports.read")),
             (
+                "/records" if self.can("retention.manage") else "/incidents",
+                self._("Personal information"),
+                self.can("retention.manage") or self.can("incidents.manage"),
+            ),
+            (
                 "/admin",
                 self._("Administration"),
                 self.can("users.manage") or self.can("calendar.manage"),
@@ -248,6 +256,8 @@ class Page:
     ) -> HTMLResponse:
         """Render a page with the navigation and the words of its language."""
         values = {
+            # The person's name, not their username: « Session ouverte par Marie Tremblay ».
+            "current_user": self.fmt.users.get(self.actor.user_id or 0, self.actor.label),
             "nav": self.nav(),
             "fmt": self.fmt,
             "today": self.ctx.today(),
@@ -318,27 +328,11 @@ def service_error(error: ServiceError, language: str, default_field: str = "form
     return {error.field or default_field: error.message(language)}
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    # Text from the public opens in a spreadsheet: never let it start a formula.
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
     """Answer a CSV file for a spreadsheet: UTF-8 with a byte order mark (Excel reads the accents
     right), one header line."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
     return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        csv_text(header, rows).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{quote(filename)}"'},
     )

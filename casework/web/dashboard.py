@@ -7,11 +7,10 @@ figures". The page is for those who balance the workload (permission `reports.re
 supervisors, administrators); it shows no requester.
 """
 
-from babel.dates import format_date
 from fastapi import Request
 from starlette.responses import Response
 
-from casework.i18n import LOCALES
+from casework.i18n import format_day
 from casework.services import reports
 from casework.services.errors import NotFound
 from casework.web.charts import bar_chart
@@ -30,7 +29,7 @@ def _weeks(request: Request) -> int:
 
 
 def _week_label(page: Page, monday) -> str:
-    return format_date(monday, "d MMM", locale=LOCALES[page.language])
+    return format_day(monday, page.language, year=False)
 
 
 @router.get("/dashboard")

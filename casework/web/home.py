@@ -1,11 +1,13 @@
-"""The home page, which sends each person to the page of their role, and the language switch."""
+"""The home page, which sends each person to the page of their role, the language switch, and the
+site's icon."""
 
 from fastapi import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import FileResponse, RedirectResponse
 
 from casework.api.auth import safe_next
 from casework.i18n import LANGUAGES
 from casework.services.errors import NotFound
+from casework.templating import STATIC
 from casework.web.common import HOME_BY_ROLE, LANGUAGE_COOKIE, CurrentPage, page_router
 
 router = page_router()
@@ -30,3 +32,13 @@ def switch_language(request: Request, language: str, next: str = "/") -> Redirec
         LANGUAGE_COOKIE, language, max_age=ONE_YEAR, path="/", samesite="lax", httponly=True
     )
     return response
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """The icon browsers ask for at the root of every site."""
+    return FileResponse(
+        STATIC / "favicon.ico",
+        media_type="image/vnd.microsoft.icon",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

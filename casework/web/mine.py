@@ -4,10 +4,13 @@ DESIGN §1: the staff member "works the cases assigned to them; receives reminde
 deadlines". The reminders arrive in the in-app inbox (casework.services.inbox).
 """
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Path, Request
 from starlette.responses import Response
 
 from casework.repositories.cases import CaseFilters
+from casework.schemas import MAX_ID
 from casework.services import cases as service
 from casework.services import inbox
 from casework.web.common import CurrentPage, Form, page_router
@@ -45,7 +48,9 @@ def my_cases(request: Request, page: CurrentPage) -> Response:
 
 
 @router.post("/notifications/{notification_id}/read")
-def mark_read(notification_id: int, page: CurrentPage, form: Form) -> Response:
+def mark_read(
+    notification_id: Annotated[int, Path(ge=1, le=MAX_ID)], page: CurrentPage, form: Form
+) -> Response:
     page.require("notifications.read_own")
     inbox.mark_read(page.ctx, actor=page.actor, notification_id=notification_id)
     query = {"read": "1"}

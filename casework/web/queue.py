@@ -9,17 +9,20 @@ as a plain form (the page comes back) and, with htmx, in place (the row's cell c
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Request
-from pydantic import ValidationError
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from casework.api.auth import safe_next
 from casework.repositories.cases import CaseFilters
-from casework.schemas import CaseUpdate, Channel
+from casework.schemas import MAX_ID, CaseUpdate, Channel, search_text
 from casework.services import cases as service
 from casework.services.errors import InvalidInput, VersionConflict
+from casework.web import typed
 from casework.web.common import (
     CurrentPage,
     Form,
@@ -33,9 +36,11 @@ from workflows.case_flow import OPEN_STATES, CaseState
 from workflows.deadlines import CaseKind
 
 router = page_router()
-PAGE_SIZE = 50
+# Twenty rows fill about two screens of a laptop; more is a page nobody reads to the end.
+PAGE_SIZE = 20
 CSV_LIMIT = 10_000
 SORTS = ("triage", "due", "received")
+ASSIGNEE = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_ID)])
 
 
 @dataclass
@@ -51,6 +56,7 @@ class QueueQuery:
     q: str = ""
     sort: str = "triage"
     page: int = 1
+    due_on: date | None = None  # due_before, read
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -63,7 +69,7 @@ class QueueQuery:
             assignee=params.get("assignee", ""),
             due_before=params.get("due_before", "").strip(),
             overdue=params.get("overdue") == "1",
-            q=params.get("q", "").strip()[:200],
+            q=(search_text(params.get("q")) or "")[:200],
             sort=params.get("sort", "triage"),
         )
         try:
@@ -78,17 +84,19 @@ class QueueQuery:
             query.channel = ""
         if query.sort not in SORTS:
             query.sort = "triage"
-        if query.assignee not in ("", "none") and not (
-            query.assignee.isdigit() and len(query.assignee) <= 9
-        ):
-            query.assignee = ""
+        if query.assignee not in ("", "none"):
+            # The same check as the API's `assignee` (a page says it on a page, casework.web).
+            try:
+                query.assignee = str(ASSIGNEE.validate_strings(query.assignee))
+            except ValidationError as exc:
+                raise RequestValidationError(
+                    [{**e, "loc": ("query", "assignee")} for e in exc.errors()]
+                ) from None
         if query.due_before:
             try:
-                date.fromisoformat(query.due_before)
+                query.due_on = typed.read_date(query.due_before[:40])
             except ValueError:
-                query.errors["due_before"] = page._(
-                    "This date is not valid; write it as YYYY-MM-DD."
-                )
+                query.errors["due_before"] = page._(typed.DATE_WORDS)
         return query
 
     def filters(self, today: date) -> CaseFilters:
@@ -101,11 +109,9 @@ class QueueQuery:
             status=statuses,
             kind=(self.kind,) if self.kind else (),
             channel=(self.channel,) if self.channel else (),
-            assignee_id=int(self.assignee) if self.assignee.isdigit() else None,
+            assignee_id=int(self.assignee) if self.assignee not in ("", "none") else None,
             unassigned=self.assignee == "none",
-            due_before=date.fromisoformat(self.due_before)
-            if self.due_before and "due_before" not in self.errors
-            else None,
+            due_before=self.due_on,
             overdue_on=today if self.overdue else None,
             text=self.q or None,
         )

@@ -9,8 +9,8 @@ def test_closures_of_2027_one_line_each_with_the_french_name():
     result = casework("calendar", "closures", "2027")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "2027-01-01\tJour de l'An",
-        "2027-01-04\tLendemain du jour de l'An",
+        "2027-01-01\tJour de l’An",
+        "2027-01-04\tLendemain du jour de l’An",
         "2027-03-26\tVendredi saint",
         "2027-03-29\tLundi de Pâques",
         "2027-05-24\tJournée nationale des patriotes",
@@ -21,7 +21,7 @@ def test_closures_of_2027_one_line_each_with_the_french_name():
         "2027-12-24\tVeille de Noël",
         "2027-12-27\tNoël",
         "2027-12-28\tLendemain de Noël",
-        "2027-12-31\tVeille du jour de l'An",
+        "2027-12-31\tVeille du jour de l’An",
     ]
 
 
@@ -30,7 +30,7 @@ def test_closures_as_json_carry_both_names_and_the_source():
     days = json.loads(result.stdout)
     assert days[0] == {
         "date": "2028-01-03",
-        "name_fr": "Jour de l'An",
+        "name_fr": "Jour de l’An",
         "name_en": "New Year's Day",
         "source": "public_service",
     }

@@ -46,3 +46,27 @@ def test_colon_and_quotes_take_non_breaking_spaces_in_french():
     assert colon("en") == ":"
     assert quoted("Haute", "fr") == "«\u00a0Haute\u00a0»"
     assert quoted("High", "en") == "\u201cHigh\u201d"
+
+
+def test_one_closure_day_skipped_is_said_with_du_and_several_with_des():
+    from casework.explain import sentence
+    from workflows.calendar import BusinessCalendar
+    from workflows.deadlines import Delay, explain_due
+
+    calendar = BusinessCalendar()
+    # Received Thursday 1 October 2026 (day 0); Thanksgiving, Monday 12 October, is skipped:
+    # 10 business days end on Friday 16 October.
+    one = explain_due(
+        calendar, received_at=datetime(2026, 10, 1, 10, tzinfo=MONTREAL), delay=Delay(10)
+    )
+    assert one.due_on == date(2026, 10, 16)
+    assert "ni le jour de fermeture du 12 octobre 2026;" in sentence(one, "fr")
+    assert "the closure day of October 12, 2026;" in sentence(one, "en")
+    # Received Friday 19 December 2025: six closure days before Monday 12 January 2026.
+    several = explain_due(
+        calendar, received_at=datetime(2025, 12, 19, 10, tzinfo=MONTREAL), delay=Delay(10)
+    )
+    assert (
+        "ni les jours de fermeture des 24, 25, 26 et 31 décembre 2025 et 1er et 2 janvier 2026"
+        in sentence(several, "fr")
+    )

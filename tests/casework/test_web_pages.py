@@ -236,8 +236,11 @@ def test_an_officer_corrects_the_subject_and_raises_the_priority_from_the_case_p
     assert stored.version == case.version + 1
     shown = officer.get(answer.headers["location"]).text
     assert "L’objet et la priorité sont enregistrés." in shown
-    assert f"Objet : de « {escape(case.subject)} » à « Délai de réponse à une plainte »." in shown
-    assert "Priorité : de « Normale » à « Urgente »." in shown
+    assert (
+        f"Objet\u00a0: de «\u00a0{escape(case.subject)}\u00a0» à "
+        "«\u00a0Délai de réponse à une plainte\u00a0»." in shown
+    )
+    assert "Priorité\u00a0: de «\u00a0Normale\u00a0» à «\u00a0Urgente\u00a0»." in shown
 
 
 def test_an_empty_subject_is_refused_next_to_the_field_and_nothing_changes(app, ctx):

@@ -1,7 +1,11 @@
 """Fixtures of the security tests: one account per role, an integration key, and a client signed
 in as each of them (sessions, with their CSRF token), on each database."""
 
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -128,3 +132,27 @@ def transition_fields(trigger: str, version: int) -> dict:
     if trigger == "reopen":
         fields["reason"] = "Nouvel élément fourni."
     return fields
+
+
+@contextmanager
+def live_server(app):
+    """Serve the application over real HTTP (uvicorn, in a thread) on a free port."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

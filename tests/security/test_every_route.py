@@ -20,8 +20,13 @@ PUBLIC = {
     ("POST", "/api/session"),
     ("POST", "/logout"),
 }
-# Pages anyone may open: choosing the language of the pages (before signing in too).
-PUBLIC_PAGES = {("GET", "/language/{language}")}
+# Pages anyone may open: choosing the language of the pages (before signing in too), the site's
+# icon, and the calendar of one's deadlines (its private token is the key: 404 without it).
+PUBLIC_PAGES = {
+    ("GET", "/language/{language}"),
+    ("GET", "/favicon.ico"),
+    ("GET", "/me/deadlines.ics"),
+}
 # Every operation of these routers checks a permission of the policy table, so may answer 403.
 GUARDED = ("/api/cases", "/api/workflow")
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "security.md"

@@ -26,8 +26,8 @@ ORG = ClosureSource.ORGANIZATION
 # Quebec public service (13 days a year), weekend moves applied by hand.
 PUBLIC_SERVICE_CLOSURES = {
     2025: [
-        (date(2025, 1, 1), "Jour de l'An"),  # Wednesday
-        (date(2025, 1, 2), "Lendemain du jour de l'An"),  # Thursday
+        (date(2025, 1, 1), "Jour de l’An"),  # Wednesday
+        (date(2025, 1, 2), "Lendemain du jour de l’An"),  # Thursday
         (date(2025, 4, 18), "Vendredi saint"),  # Easter is 20 April
         (date(2025, 4, 21), "Lundi de Pâques"),
         (date(2025, 5, 19), "Journée nationale des patriotes"),  # 25 May is a Sunday
@@ -38,11 +38,11 @@ PUBLIC_SERVICE_CLOSURES = {
         (date(2025, 12, 24), "Veille de Noël"),  # Wednesday
         (date(2025, 12, 25), "Noël"),  # Thursday
         (date(2025, 12, 26), "Lendemain de Noël"),  # Friday
-        (date(2025, 12, 31), "Veille du jour de l'An"),  # Wednesday
+        (date(2025, 12, 31), "Veille du jour de l’An"),  # Wednesday
     ],
     2026: [
-        (date(2026, 1, 1), "Jour de l'An"),  # Thursday
-        (date(2026, 1, 2), "Lendemain du jour de l'An"),  # Friday
+        (date(2026, 1, 1), "Jour de l’An"),  # Thursday
+        (date(2026, 1, 2), "Lendemain du jour de l’An"),  # Friday
         (date(2026, 4, 3), "Vendredi saint"),  # Easter is 5 April
         (date(2026, 4, 6), "Lundi de Pâques"),
         (date(2026, 5, 18), "Journée nationale des patriotes"),  # 25 May is itself a Monday
@@ -53,11 +53,11 @@ PUBLIC_SERVICE_CLOSURES = {
         (date(2026, 12, 24), "Veille de Noël"),  # Thursday
         (date(2026, 12, 25), "Noël"),  # Friday
         (date(2026, 12, 28), "Lendemain de Noël"),  # 26 is a Saturday: next free weekday
-        (date(2026, 12, 31), "Veille du jour de l'An"),  # Thursday
+        (date(2026, 12, 31), "Veille du jour de l’An"),  # Thursday
     ],
     2027: [
-        (date(2027, 1, 1), "Jour de l'An"),  # Friday
-        (date(2027, 1, 4), "Lendemain du jour de l'An"),  # 2 is a Saturday: Monday 4
+        (date(2027, 1, 1), "Jour de l’An"),  # Friday
+        (date(2027, 1, 4), "Lendemain du jour de l’An"),  # 2 is a Saturday: Monday 4
         (date(2027, 3, 26), "Vendredi saint"),  # Easter is 28 March
         (date(2027, 3, 29), "Lundi de Pâques"),
         (date(2027, 5, 24), "Journée nationale des patriotes"),  # 25 May is a Tuesday
@@ -68,11 +68,11 @@ PUBLIC_SERVICE_CLOSURES = {
         (date(2027, 12, 24), "Veille de Noël"),  # Friday
         (date(2027, 12, 27), "Noël"),  # 25 is a Saturday: following Monday
         (date(2027, 12, 28), "Lendemain de Noël"),  # 26 is a Sunday, Monday 27 taken: Tuesday
-        (date(2027, 12, 31), "Veille du jour de l'An"),  # Friday
+        (date(2027, 12, 31), "Veille du jour de l’An"),  # Friday
     ],
     2028: [
-        (date(2028, 1, 3), "Jour de l'An"),  # 1 is a Saturday: following Monday
-        (date(2028, 1, 4), "Lendemain du jour de l'An"),  # 2 is a Sunday, Monday 3 taken
+        (date(2028, 1, 3), "Jour de l’An"),  # 1 is a Saturday: following Monday
+        (date(2028, 1, 4), "Lendemain du jour de l’An"),  # 2 is a Sunday, Monday 3 taken
         (date(2028, 4, 14), "Vendredi saint"),  # Easter is 16 April
         (date(2028, 4, 17), "Lundi de Pâques"),
         (date(2028, 5, 22), "Journée nationale des patriotes"),  # 25 May is a Thursday
@@ -83,7 +83,7 @@ PUBLIC_SERVICE_CLOSURES = {
         (date(2028, 12, 22), "Veille de Noël"),  # 24 is a Sunday: Friday before
         (date(2028, 12, 25), "Noël"),  # Monday
         (date(2028, 12, 26), "Lendemain de Noël"),  # Tuesday
-        (date(2028, 12, 29), "Veille du jour de l'An"),  # 31 is a Sunday: Friday before
+        (date(2028, 12, 29), "Veille du jour de l’An"),  # 31 is a Sunday: Friday before
     ],
 }
 
@@ -91,7 +91,7 @@ PUBLIC_SERVICE_CLOSURES = {
 # Easter day, no weekend moves except 24 June and 1 July on a Sunday.
 STATUTORY_CLOSURES = {
     2025: [
-        (date(2025, 1, 1), "Jour de l'An"),
+        (date(2025, 1, 1), "Jour de l’An"),
         (date(2025, 4, 18), "Vendredi saint"),
         (date(2025, 5, 19), "Journée nationale des patriotes"),
         (date(2025, 6, 24), "Fête nationale du Québec"),
@@ -101,7 +101,7 @@ STATUTORY_CLOSURES = {
         (date(2025, 12, 25), "Noël"),
     ],
     2026: [
-        (date(2026, 1, 1), "Jour de l'An"),
+        (date(2026, 1, 1), "Jour de l’An"),
         (date(2026, 4, 3), "Vendredi saint"),
         (date(2026, 5, 18), "Journée nationale des patriotes"),
         (date(2026, 6, 24), "Fête nationale du Québec"),
@@ -111,7 +111,7 @@ STATUTORY_CLOSURES = {
         (date(2026, 12, 25), "Noël"),
     ],
     2027: [
-        (date(2027, 1, 1), "Jour de l'An"),
+        (date(2027, 1, 1), "Jour de l’An"),
         (date(2027, 3, 26), "Vendredi saint"),
         (date(2027, 5, 24), "Journée nationale des patriotes"),
         (date(2027, 6, 24), "Fête nationale du Québec"),
@@ -121,7 +121,7 @@ STATUTORY_CLOSURES = {
         (date(2027, 12, 25), "Noël"),  # a Saturday: not moved by the statute
     ],
     2028: [
-        (date(2028, 1, 1), "Jour de l'An"),  # a Saturday: not moved
+        (date(2028, 1, 1), "Jour de l’An"),  # a Saturday: not moved
         (date(2028, 4, 14), "Vendredi saint"),
         (date(2028, 5, 22), "Journée nationale des patriotes"),
         (date(2028, 6, 24), "Fête nationale du Québec"),  # a Saturday: only Sunday moves
@@ -212,10 +212,10 @@ def test_fete_nationale_and_canada_day_on_a_sunday_move_to_monday_in_both_bases(
 
 
 def test_new_year_on_a_sunday_pushes_the_day_after_to_tuesday():
-    # 1 January 2023 is a Sunday: Jour de l'An on Monday 2, its lendemain on Tuesday 3.
+    # 1 January 2023 is a Sunday: Jour de l’An on Monday 2, its lendemain on Tuesday 3.
     closures = {c.name_fr: c.day for c in base_closures("quebec-public-service", 2023)}
-    assert closures["Jour de l'An"] == date(2023, 1, 2)
-    assert closures["Lendemain du jour de l'An"] == date(2023, 1, 3)
+    assert closures["Jour de l’An"] == date(2023, 1, 2)
+    assert closures["Lendemain du jour de l’An"] == date(2023, 1, 3)
 
 
 def test_christmas_on_a_sunday_takes_monday_and_pushes_the_day_after_to_tuesday():
@@ -224,7 +224,7 @@ def test_christmas_on_a_sunday_takes_monday_and_pushes_the_day_after_to_tuesday(
     assert closures["Veille de Noël"] == date(2022, 12, 23)
     assert closures["Noël"] == date(2022, 12, 26)
     assert closures["Lendemain de Noël"] == date(2022, 12, 27)
-    assert closures["Veille du jour de l'An"] == date(2022, 12, 30)
+    assert closures["Veille du jour de l’An"] == date(2022, 12, 30)
 
 
 @pytest.mark.parametrize(
@@ -282,13 +282,13 @@ def test_statutory_calendar_counts_26_december_as_a_business_day():
     assert not calendar.is_business_day(date(2025, 12, 25))
     assert calendar.closures_between(date(2025, 12, 19), date(2026, 1, 5)) == [
         Closure(date(2025, 12, 25), "Noël", "Christmas Day", ST),
-        Closure(date(2026, 1, 1), "Jour de l'An", "New Year's Day", ST),
+        Closure(date(2026, 1, 1), "Jour de l’An", "New Year's Day", ST),
     ]
 
 
 def test_statutory_holiday_on_a_saturday_is_listed_but_skipped_by_closures_between():
     calendar = BusinessCalendar(base="quebec-statutory", first_year=2027, last_year=2028)
-    assert calendar.closure_on(date(2028, 1, 1)).name_fr == "Jour de l'An"
+    assert calendar.closure_on(date(2028, 1, 1)).name_fr == "Jour de l’An"
     assert calendar.closures_between(date(2027, 12, 20), date(2028, 1, 7)) == []
 
 

@@ -64,9 +64,9 @@ def test_request_received_friday_before_holidays_is_due_12_january(calendar):
         (date(2025, 12, 24), "Veille de Noël"),
         (date(2025, 12, 25), "Noël"),
         (date(2025, 12, 26), "Lendemain de Noël"),
-        (date(2025, 12, 31), "Veille du jour de l'An"),
-        (date(2026, 1, 1), "Jour de l'An"),
-        (date(2026, 1, 2), "Lendemain du jour de l'An"),
+        (date(2025, 12, 31), "Veille du jour de l’An"),
+        (date(2026, 1, 1), "Jour de l’An"),
+        (date(2026, 1, 2), "Lendemain du jour de l’An"),
     ]
     assert explanation.paused_business_days == 0
     assert explanation.rolled_forward_from is None

@@ -1,7 +1,7 @@
 """accountability: what a case is about, corrective measures, survey answers, Protecteur findings
 
 Revision ID: 0012
-Revises: 0004
+Revises: 0013
 Create Date: 2026-12-01 06:06:21.742883
 
 ISO 10002: a body analyses what complaints are about and what it changed as a result; the
@@ -19,7 +19,7 @@ import casework.models.types
 
 
 revision: str = '0012'
-down_revision: str | None = '0004'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,237 @@
+"""`/api/retention`, `/api/cases/{reference}/holds` and `/api/incidents`: the life of personal
+information (Loi sur les archives, art. 7; Loi sur l'accès, arts. 63.8 to 63.11 and 73).
+
+Thin adapters: the services check the permission, apply the rules and write the trail.
+"""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from pydantic import BaseModel, Field
+
+from casework.api.cases import Reference
+from casework.api.deps import get_context
+from casework.api.errors import responses
+from casework.context import Actor, AppContext
+from casework.schemas import MAX_ID, Text
+from casework.security.authn import authenticated
+from casework.services import incidents, retention
+
+router = APIRouter(tags=["retention"], responses=responses(401, 403))
+Context = Annotated[AppContext, Depends(get_context)]
+Who = Annotated[Actor, Depends(authenticated)]
+
+
+class DueOut(BaseModel):
+    reference: str
+    kind: str
+    closed_on: date
+    planned_on: date
+    action: str
+    rule: str
+
+
+class PreviewItemOut(BaseModel):
+    what: str
+    count: int
+
+
+class PreviewOut(BaseModel):
+    reference: str
+    planned_on: date | None
+    action: str
+    rule: str
+    holds: list[str]
+    items: list[PreviewItemOut]
+
+
+class ApplyIn(BaseModel):
+    references: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        min_length=1, max_length=1000
+    )
+    confirm: bool = Field(description="Must be true: the final action cannot be undone.")
+
+
+class HoldIn(BaseModel):
+    kind: str = Field(description="legal or access_request")
+    reason: Text = Field(min_length=1, max_length=5000)
+
+
+class HoldOut(BaseModel):
+    id: int
+    reason_kind: str
+    reason: str
+    set_by: str
+    set_at: str
+    lifted_at: str | None
+    lifted_by: str | None
+
+
+def _hold(hold) -> HoldOut:
+    return HoldOut(
+        id=hold.id,
+        reason_kind=hold.reason_kind,
+        reason=hold.reason,
+        set_by=hold.set_by,
+        set_at=hold.set_at.isoformat(),
+        lifted_at=hold.lifted_at.isoformat() if hold.lifted_at else None,
+        lifted_by=hold.lifted_by,
+    )
+
+
+@router.get(
+    "/api/retention/due",
+    response_model=list[DueOut],
+    responses=responses(422),
+    summary="List the closed cases whose retention period has ended (records officer)",
+)
+def due(ctx: Context, actor: Who, as_of: date | None = None) -> list[DueOut]:
+    return [DueOut(**vars(item)) for item in retention.due(ctx, actor=actor, as_of=as_of)]
+
+
+@router.get(
+    "/api/retention/cases/{reference}/preview",
+    response_model=PreviewOut,
+    responses=responses(404, 422),
+    summary="Say exactly what the schedule's final action would remove from a case",
+)
+def preview(ctx: Context, actor: Who, reference: Reference) -> PreviewOut:
+    found = retention.preview(ctx, actor=actor, reference=reference)
+    return PreviewOut(
+        reference=found.reference,
+        planned_on=found.planned_on,
+        action=found.action,
+        rule=found.rule,
+        holds=list(found.holds),
+        items=[PreviewItemOut(what=i.what, count=i.count) for i in found.items],
+    )
+
+
+@router.post(
+    "/api/retention/apply",
+    response_model=list[DueOut],
+    responses=responses(404, 422),
+    summary="Anonymize or destroy the named cases, as the schedule says (cannot be undone)",
+)
+def apply(ctx: Context, actor: Who, body: ApplyIn) -> list[DueOut]:
+    done = retention.apply(ctx, actor=actor, references=body.references, confirm=body.confirm)
+    return [DueOut(**vars(item)) for item in done]
+
+
+@router.get(
+    "/api/retention/certificate",
+    responses={**responses(422), 200: {"content": {"text/csv": {}}}},
+    summary="The destruction certificate of a period, as CSV",
+)
+def certificate(
+    ctx: Context,
+    actor: Who,
+    start: Annotated[date, Query(alias="from")],
+    end: Annotated[date, Query(alias="to")],
+) -> Response:
+    rows = retention.certificate_rows(ctx, actor=actor, start=start, end=end)
+    return Response(
+        retention.certificate_csv(rows).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="certificat-destruction.csv"'},
+    )
+
+
+@router.get(
+    "/api/cases/{reference}/holds",
+    response_model=list[HoldOut],
+    responses=responses(404, 422),
+    summary="List a case's legal and access-request holds",
+)
+def list_holds(ctx: Context, actor: Who, reference: Reference) -> list[HoldOut]:
+    return [_hold(h) for h in retention.holds(ctx, actor=actor, reference=reference)]
+
+
+@router.post(
+    "/api/cases/{reference}/holds",
+    response_model=HoldOut,
+    status_code=201,
+    responses=responses(404, 422),
+    summary="Put a case under a legal or access-request hold",
+)
+def place_hold(ctx: Context, actor: Who, reference: Reference, body: HoldIn) -> HoldOut:
+    hold = retention.place_hold(
+        ctx, actor=actor, reference=reference, kind=body.kind, reason=body.reason
+    )
+    return _hold(hold)
+
+
+@router.delete(
+    "/api/cases/{reference}/holds/{hold_id}",
+    response_model=HoldOut,
+    responses=responses(404, 422),
+    summary="Lift a hold",
+)
+def lift_hold(
+    ctx: Context,
+    actor: Who,
+    reference: Reference,
+    hold_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+) -> HoldOut:
+    return _hold(retention.lift_hold(ctx, actor=actor, reference=reference, hold_id=hold_id))
+
+
+@router.get(
+    "/api/incidents",
+    response_model=list[incidents.IncidentPublic],
+    summary="The register of confidentiality incidents",
+)
+def register(ctx: Context, actor: Who) -> list[incidents.IncidentPublic]:
+    return incidents.register(ctx, actor=actor)
+
+
+@router.get(
+    "/api/incidents.csv",
+    responses={200: {"content": {"text/csv": {}}}},
+    summary="The register of confidentiality incidents, as CSV",
+)
+def register_csv(ctx: Context, actor: Who) -> Response:
+    return Response(
+        incidents.register_csv(ctx, actor=actor).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="registre-incidents.csv"'},
+    )
+
+
+@router.post(
+    "/api/incidents",
+    response_model=incidents.IncidentPublic,
+    status_code=201,
+    responses=responses(404, 422),
+    summary="Record a confidentiality incident",
+)
+def record(ctx: Context, actor: Who, body: incidents.IncidentCreate) -> incidents.IncidentPublic:
+    return incidents.record(ctx, actor=actor, data=body)
+
+
+@router.get(
+    "/api/incidents/{incident_id}",
+    response_model=incidents.IncidentPublic,
+    responses=responses(404, 422),
+    summary="One incident of the register",
+)
+def read(
+    ctx: Context, actor: Who, incident_id: Annotated[int, Path(ge=1, le=MAX_ID)]
+) -> incidents.IncidentPublic:
+    return incidents.get(ctx, actor=actor, incident_id=incident_id)
+
+
+@router.put(
+    "/api/incidents/{incident_id}",
+    response_model=incidents.IncidentPublic,
+    responses=responses(404, 422),
+    summary="Update an incident (assessment, measures, notification dates, cases)",
+)
+def change(
+    ctx: Context,
+    actor: Who,
+    incident_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: incidents.IncidentUpdate,
+) -> incidents.IncidentPublic:
+    return incidents.change(ctx, actor=actor, incident_id=incident_id, data=body)

@@ -1,0 +1,242 @@
+"""The retention schedule applied to closed cases (Loi sur les archives, art. 7; Loi sur l'accès,
+art. 73), on both databases.
+
+The default schedule keeps a complaint 2 years active and 5 semi-active after its last closing (a
+planned date 7 years after the Montreal date of closing), a comment 1 + 1 years. Dates below are
+counted by hand from that rule.
+"""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import String, Text, select, text
+
+from casework.context import Actor
+from casework.models import Case, CaseEvent, metadata
+from casework.schemas import CaseCreate, TransitionIn
+from casework.services import cases, reports, retention
+from casework.services.errors import Forbidden, InvalidInput
+from tests.conftest import montreal
+from workflows.retention import latest_closing_due
+
+OFFICER = Actor(label="user:officer", user_id=None, role="officer")
+RECORDS = Actor(label="user:archives", user_id=None, role="admin")
+NAME, EMAIL, PHONE = "Gisèle Tremblay-Lévesque", "gisele.tl@example.org", "418 555-0199"
+
+
+def _open(ctx, *, kind="complaint", received=(2027, 3, 1, 10, 0)):
+    return cases.open_case(
+        ctx,
+        actor=OFFICER,
+        data=CaseCreate(
+            kind=kind,
+            channel="email",
+            subject=f"Plainte de {NAME} sur le délai",
+            description=f"{NAME} écrit de {EMAIL}; rappeler au {PHONE}.",
+            received_at=montreal(*received),
+            requester={"name": NAME, "email": EMAIL, "phone": PHONE},
+        ),
+    ).case
+
+
+def _fire(ctx, case, trigger, **fields):
+    current = cases.get(ctx, reference=case.reference).case
+    return cases.fire(
+        ctx,
+        actor=OFFICER,
+        reference=case.reference,
+        request=TransitionIn(trigger=trigger, version=current.version, **fields),
+    ).case
+
+
+def _closed_at(ctx, clock, moment, case, **answer):
+    clock.current = moment
+    _fire(ctx, case, "answer", answer_summary=f"Réponse à {NAME} : nous avons corrigé.", **answer)
+    return _fire(ctx, case, "close", outcome="founded")
+
+
+def test_a_case_closed_31_march_at_23_30_in_montreal_is_due_seven_years_after_that_day(ctx, clock):
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    _closed_at(ctx, clock, montreal(2027, 3, 31, 23, 30), case)  # 1 April 03:30 UTC
+    clock.current = montreal(2034, 3, 31, 9, 0)
+    assert [c.reference for c in retention.due(ctx, actor=RECORDS, as_of=date(2034, 3, 30))] == []
+    [item] = retention.due(ctx, actor=RECORDS, as_of=date(2034, 3, 31))
+    assert (item.reference, item.closed_on, item.planned_on) == (
+        case.reference,
+        date(2027, 3, 31),
+        date(2034, 3, 31),
+    )
+    assert (item.action, item.rule) == ("anonymize", "PLAINTES")
+
+
+def test_a_reopened_case_counts_from_its_last_closing(ctx, clock):
+    clock.current = montreal(2027, 1, 4, 10, 0)
+    case = _open(ctx, received=(2027, 1, 4, 10, 0))
+    _closed_at(ctx, clock, montreal(2027, 1, 15, 10, 0), case)
+    clock.current = montreal(2027, 2, 1, 10, 0)
+    _fire(ctx, case, "reopen", reason="La personne a fourni un fait nouveau.")
+    assert retention.due(ctx, actor=RECORDS, as_of=date(2034, 1, 15)) == []
+    clock.current = montreal(2027, 6, 10, 14, 0)
+    _fire(ctx, case, "answer", answer_summary="Seconde réponse.")
+    _fire(ctx, case, "close", outcome="founded")
+    assert retention.due(ctx, actor=RECORDS, as_of=date(2034, 6, 9)) == []
+    [item] = retention.due(ctx, actor=RECORDS, as_of=date(2034, 6, 10))
+    assert item.planned_on == date(2034, 6, 10)
+
+
+def test_an_escalated_case_and_a_held_case_are_never_due(ctx, clock):
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    escalated = _open(ctx)
+    clock.current = montreal(2027, 3, 10, 10, 0)
+    _fire(ctx, escalated, "answer", answer_summary="Réponse.")
+    _fire(
+        ctx,
+        escalated,
+        "escalate",
+        protecteur_file_number="PC-2027-118",
+        escalated_on=date(2027, 3, 10),
+    )
+    held = _open(ctx)
+    _closed_at(ctx, clock, montreal(2027, 3, 10, 11, 0), held)
+    hold = retention.place_hold(
+        ctx, actor=OFFICER, reference=held.reference, kind="legal", reason="Recours en cour"
+    )
+    assert retention.due(ctx, actor=RECORDS, as_of=date(2040, 1, 1)) == []
+    assert retention.preview(ctx, actor=RECORDS, reference=escalated.reference).holds == (
+        "protecteur",
+    )
+    clock.current = montreal(2040, 1, 2, 10, 0)
+    with pytest.raises(InvalidInput) as refused:
+        retention.apply(ctx, actor=RECORDS, references=[held.reference], confirm=True)
+    assert held.reference in refused.value.message("fr")
+    retention.lift_hold(ctx, actor=OFFICER, reference=held.reference, hold_id=hold.id)
+    assert [c.reference for c in retention.due(ctx, actor=RECORDS)] == [held.reference]
+    kinds = [e.kind for e in cases.events(ctx, reference=held.reference)]
+    assert kinds[-2:] == ["hold_placed", "hold_lifted"]
+
+
+def test_a_comment_closed_29_february_is_due_28_february_two_years_later(ctx, clock):
+    assert latest_closing_due(date(2030, 2, 28), 2) == date(2028, 2, 29)
+    clock.current = montreal(2028, 2, 21, 10, 0)
+    comment = _open(ctx, kind="comment", received=(2028, 2, 21, 10, 0))
+    _closed_at(ctx, clock, montreal(2028, 2, 29, 10, 0), comment)
+    assert retention.due(ctx, actor=RECORDS, as_of=date(2030, 2, 27)) == []
+    [item] = retention.due(ctx, actor=RECORDS, as_of=date(2030, 2, 28))
+    assert item.planned_on == date(2030, 2, 28)
+
+
+def _every_text_in_the_database(engine) -> str:
+    found = []
+    with engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            columns = [
+                c.name
+                for c in table.columns
+                if isinstance(c.type, String | Text) or c.type.__class__.__name__ == "JSON"
+            ]
+            if not columns:
+                continue
+            for row in connection.execute(select(*[table.c[name] for name in columns])):
+                found.extend(str(value) for value in row if value is not None)
+    return "\n".join(found)
+
+
+def test_anonymization_removes_every_trace_of_the_requester_and_keeps_the_figures(
+    ctx, clock, engine
+):
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    cases.add_note(ctx, actor=OFFICER, reference=case.reference, text=f"Appel de {NAME}.")
+    clock.current = montreal(2027, 3, 3, 10, 0)
+    current = cases.get(ctx, reference=case.reference).case
+    cases.extend(
+        ctx,
+        actor=OFFICER,
+        reference=case.reference,
+        version=current.version,
+        days=5,
+        reason=f"Attente d'un document de {NAME}",
+    )
+    _closed_at(ctx, clock, montreal(2027, 3, 20, 10, 0), case)
+    clock.current = montreal(2034, 3, 21, 10, 0)
+    before = reports.dashboard(ctx)
+    assert NAME in _every_text_in_the_database(engine)
+
+    preview = retention.preview(ctx, actor=RECORDS, reference=case.reference)
+    assert preview.planned_on == date(2034, 3, 20)
+    assert {item.what for item in preview.items} >= {
+        "Requester's identity and contact details",
+        "Subject, description and answer",
+        "Reasons of extensions",
+    }
+    with pytest.raises(InvalidInput):
+        retention.apply(ctx, actor=RECORDS, references=[case.reference], confirm=False)
+    [applied] = retention.apply(ctx, actor=RECORDS, references=[case.reference], confirm=True)
+    assert applied.rule == "PLAINTES"
+
+    everything = _every_text_in_the_database(engine)
+    for trace in (NAME, "Tremblay", EMAIL, PHONE, "corrigé", "Attente d'un document"):
+        assert trace not in everything
+    after = reports.dashboard(ctx)
+    assert (after.acknowledgment_rate, after.answer_rate) == (
+        before.acknowledgment_rate,
+        before.answer_rate,
+    )
+    kept = cases.get(ctx, reference=case.reference)
+    assert (kept.case.kind, kept.case.status, kept.case.outcome) == (
+        "complaint",
+        "closed",
+        "founded",
+    )
+    assert kept.requester is None
+    assert retention.due(ctx, actor=RECORDS) == []
+    rows = retention.certificate_rows(
+        ctx, actor=RECORDS, start=date(2034, 3, 21), end=date(2034, 3, 21)
+    )
+    assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
+        (case.reference, "anonymize", "PLAINTES", date(2034, 3, 20))
+    ]
+
+
+def test_the_trail_stays_append_only_outside_an_anonymization(ctx, clock, engine):
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
+        connection.execute(
+            text("UPDATE case_events SET reason = 'changed' WHERE case_id = :id"),
+            {"id": case.id},
+        )
+    with engine.connect() as connection:
+        reasons = connection.execute(
+            select(CaseEvent.reason).where(CaseEvent.case_id == case.id)
+        ).scalars()
+        assert "changed" not in list(reasons)
+        assert connection.execute(text("SELECT count(*) FROM anonymization_permits")).scalar() == 0
+
+
+def test_only_the_records_officer_applies_the_schedule(ctx, clock):
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    with pytest.raises(Forbidden):
+        retention.due(ctx, actor=OFFICER)
+    with pytest.raises(Forbidden):
+        retention.apply(ctx, actor=OFFICER, references=[case.reference], confirm=True)
+    agent = Actor(label="user:agent", user_id=99, role="agent")
+    with pytest.raises(Forbidden):
+        retention.place_hold(ctx, actor=agent, reference=case.reference, kind="legal", reason="x")
+    assert cases.get(ctx, reference=case.reference).case.subject.startswith("Plainte")
+    assert isinstance(cases.get(ctx, reference=case.reference).case, Case)
+
+
+def test_automatic_mode_applies_the_schedule_once_a_day_even_with_two_schedulers(ctx, clock):
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    _closed_at(ctx, clock, montreal(2027, 3, 20, 10, 0), case)
+    clock.current = montreal(2034, 3, 20, 2, 0)
+    assert retention.apply_due(ctx, worker="a") == 0  # automatic mode is off by default
+    ctx.settings.retention.automatic = True
+    assert retention.apply_due(ctx, worker="a") == 1
+    assert retention.apply_due(ctx, worker="b") == 0
+    [event] = [e for e in cases.events(ctx, reference=case.reference) if e.kind.startswith("ret")]
+    assert (event.kind, event.actor) == ("retention_anonymize", "scheduler:retention")
