@@ -87,7 +87,7 @@ def annual(
 
 @router.get(
     "/api/reports/cases",
-    responses=responses(422),
+    responses=responses(404, 422),
     summary="The references of the cases one figure of a period counts",
 )
 def cases_behind(

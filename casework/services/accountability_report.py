@@ -32,7 +32,7 @@ from casework.repositories.reports import DeadlineRow
 from casework.schemas import Channel
 from casework.security import policy
 from casework.services import reports as clock_figures
-from casework.services.errors import InvalidInput
+from casework.services.errors import InvalidInput, NotFound
 from workflows import accountability as rules
 from workflows import service_standards as standards
 from workflows.case_flow import Outcome
@@ -535,7 +535,7 @@ def cases_behind(
     """Return the references counted by one figure of the period."""
     period = declaration(ctx, actor=actor, first=first, last=last, trace=True)
     if figure not in period.tally.counts and not _known_prefix(figure):
-        raise InvalidInput(N_("No figure is named %(figure)s."), field="figure", figure=figure)
+        raise NotFound(N_("No figure is named %(figure)s."), figure=figure)
     return list(period.tally.references.get(figure, []))
 
 

@@ -120,9 +120,8 @@ def _escalated_case(session: Session, reference: str, actor: Actor) -> Case:
         raise NotFound(N_("No case has the reference %(reference)s."), reference=reference)
     policy.check(actor, "case.dossier", case)
     if case.protecteur_file_number is None:
-        raise InvalidInput(
-            N_("Only a case taken to the Protecteur du citoyen has a dossier to send it."),
-            field="reference",
+        raise NotFound(
+            N_("Only a case taken to the Protecteur du citoyen has a dossier to send it.")
         )
     return case
 

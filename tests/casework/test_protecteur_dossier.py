@@ -122,7 +122,7 @@ def test_a_note_not_of_the_case_leaves_no_trace(client, clock):
 def test_a_case_not_escalated_has_no_dossier(client):
     case = create(client)
     answer = client.post(f"/api/cases/{case['reference']}/dossier", json={})
-    assert answer.status_code == 422
+    assert answer.status_code == 404
 
 
 def test_only_complaints_officers_export_the_dossier(ctx, client, clock):
