@@ -57,7 +57,7 @@ format: $(VENV)/.installed-test
 BENCH_SCALES ?= 100000 1000000
 bench: $(VENV)/.installed-bench
 	@failed=; \
-	for benchmark in deadlines api sweep letters intake "pages $(foreach n,$(BENCH_SCALES),--cases $(n))"; do \
+	for benchmark in deadlines api sweep letters intake reports "pages $(foreach n,$(BENCH_SCALES),--cases $(n))"; do \
 		echo "== benchmarks.$$benchmark"; \
 		$(BIN)/python -m benchmarks.$$benchmark || failed="$$failed $${benchmark%% *}"; \
 	done; \

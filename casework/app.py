@@ -11,6 +11,7 @@ import casework
 from casework import web
 from casework.api import (
     access_log,
+    accountability,
     auth,
     calendar,
     cases,
@@ -18,6 +19,7 @@ from casework.api import (
     errors,
     health,
     notifications,
+    reports,
     retention,
     workflow,
 )
@@ -70,9 +72,11 @@ def create_app(
         cases,
         documents,
         access_log,
+        accountability,
         workflow,
         auth,
         notifications,
+        reports,
         retention,
     ):
         app.include_router(module.router)

@@ -312,6 +312,237 @@ class OrganizationSettings(_Section):
         }
 
 
+class Label(_Section):
+    """One entry of a configurable list: a stable code and its French and English labels."""
+
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")
+    fr: str = Field(min_length=1, max_length=200)
+    en: str = Field(min_length=1, max_length=200)
+
+
+def _labels(*rows: tuple[str, str, str]) -> list[Label]:
+    return [Label(code=code, fr=fr, en=en) for code, fr, en in rows]
+
+
+# The services the declaration lists (for citizens and businesses, then for public bodies).
+DEFAULT_SERVICES = _labels(
+    (
+        "statistics",
+        "Statistiques sur l’effectif de la fonction publique et sur les marchés publics",
+        "Statistics on the public service’s workforce and on government procurement",
+    ),
+    (
+        "management_policies",
+        "Information sur les politiques et directives de gestion",
+        "Information on management policies and directives",
+    ),
+    ("media", "Demandes des médias", "Media requests"),
+    (
+        "supplier_complaints",
+        "Plaintes des fournisseurs en vertu des accords intergouvernementaux",
+        "Supplier complaints under the intergovernmental procurement agreements",
+    ),
+    (
+        "doing_business",
+        "Information pour faire affaire avec le gouvernement",
+        "Information on doing business with the government",
+    ),
+    ("support_advice", "Soutien-conseil", "Support and advice"),
+    ("reference_documents", "Documents de référence", "Reference documents"),
+    ("information_sessions", "Séances d’information", "Information sessions"),
+    ("other", "Autre", "Other"),
+)
+# The commitments of the declaration a complaint can concern.
+DEFAULT_COMMITMENTS = _labels(
+    ("accessibility", "Accessibilité", "Accessibility"),
+    ("courtesy", "Courtoisie", "Courtesy"),
+    ("clarity", "Clarté", "Clarity"),
+    ("relevance", "Pertinence", "Relevance"),
+    ("diligence", "Diligence", "Diligence"),
+    ("confidentiality", "Confidentialité", "Confidentiality"),
+    ("other", "Autre", "Other"),
+)
+DEFAULT_ROOT_CAUSES = _labels(
+    ("delay", "Délai de traitement", "Processing delay"),
+    ("information", "Information incomplète ou erronée", "Incomplete or wrong information"),
+    ("conduct", "Attitude du personnel", "Staff conduct"),
+    ("rule", "Règle ou procédure inadaptée", "Unsuitable rule or procedure"),
+    ("system", "Défaillance d’un système", "System failure"),
+    ("communication", "Communication avec la personne", "Communication with the person"),
+    ("other", "Autre", "Other"),
+)
+# The remedies ISO 10002 and the ombudsmen's standards name.
+DEFAULT_REMEDIES = _labels(
+    ("explanation", "Explication", "Explanation"),
+    ("apology", "Excuses", "Apology"),
+    ("correction", "Correction", "Correction"),
+    ("reconsideration", "Réexamen de la décision", "Reconsideration"),
+    ("compensation", "Compensation", "Compensation"),
+    ("none", "Aucune", "None"),
+)
+# The aspects the satisfaction survey measures (DESIGN §2.6).
+DEFAULT_ASPECTS = _labels(
+    ("access_to_staff", "Accès au personnel", "Access to staff"),
+    ("courtesy", "Courtoisie", "Courtesy"),
+    ("clarity_of_language", "Clarté du langage", "Clarity of language"),
+    ("relevance", "Pertinence", "Relevance"),
+    ("response_time", "Délai de réponse", "Response time"),
+    ("ease_of_finding", "Facilité de repérage", "Ease of finding"),
+    ("clarity_of_content", "Clarté des contenus", "Clarity of content"),
+    ("accessibility", "Accessibilité", "Accessibility"),
+    ("variety_of_topics", "Variété des aspects abordés", "Variety of topics covered"),
+    ("fit_with_challenges", "Adéquation avec les défis", "Fit with the challenges faced"),
+)
+
+
+class DeclarationCommitment(_Section):
+    """One measurable commitment of the service declaration: a satisfaction target."""
+
+    service: str
+    aspect: str
+    target: float = Field(gt=0, le=100)
+    wording_fr: str = Field(min_length=1)
+    wording_en: str = Field(min_length=1)
+
+
+def _commitment(service: str, aspect: str, target: int, what_fr: str, what_en: str):
+    return DeclarationCommitment(
+        service=service,
+        aspect=aspect,
+        target=target,
+        wording_fr=f"Obtenir un taux de satisfaction d’au moins {target}\u00a0% {what_fr}.",
+        wording_en=f"Reach a satisfaction rate of at least {target}% {what_en}.",
+    )
+
+
+# DESIGN §2.6, the declaration's table.
+DEFAULT_DECLARATION = [
+    _commitment(
+        "support_advice",
+        "access_to_staff",
+        90,
+        "quant à l’accès au personnel",
+        "on access to staff",
+    ),
+    _commitment(
+        "support_advice",
+        "courtesy",
+        90,
+        "quant à la courtoisie du personnel",
+        "on the staff’s courtesy",
+    ),
+    _commitment(
+        "support_advice",
+        "clarity_of_language",
+        90,
+        "quant à la clarté du langage",
+        "on the clarity of the language",
+    ),
+    _commitment(
+        "support_advice",
+        "relevance",
+        88,
+        "quant à la pertinence du soutien-conseil",
+        "on the relevance of the support and advice",
+    ),
+    _commitment(
+        "support_advice", "response_time", 90, "quant au délai de réponse", "on the response time"
+    ),
+    _commitment(
+        "reference_documents",
+        "ease_of_finding",
+        80,
+        "quant à la facilité de repérage des documents de référence",
+        "on how easily reference documents are found",
+    ),
+    _commitment(
+        "reference_documents",
+        "clarity_of_content",
+        90,
+        "quant à la clarté des contenus des documents de référence",
+        "on the clarity of the reference documents",
+    ),
+    _commitment(
+        "reference_documents",
+        "relevance",
+        90,
+        "quant à la pertinence des documents de référence",
+        "on the relevance of the reference documents",
+    ),
+    _commitment(
+        "information_sessions",
+        "accessibility",
+        87,
+        "quant à l’accessibilité des séances d’information",
+        "on the accessibility of the information sessions",
+    ),
+    _commitment(
+        "information_sessions",
+        "variety_of_topics",
+        90,
+        "quant à la variété des aspects abordés dans les séances d’information",
+        "on the variety of topics covered in the information sessions",
+    ),
+    _commitment(
+        "information_sessions",
+        "clarity_of_content",
+        90,
+        "quant à la clarté du contenu des séances d’information",
+        "on the clarity of the information sessions",
+    ),
+    _commitment(
+        "information_sessions",
+        "fit_with_challenges",
+        90,
+        "quant à l’adéquation des séances d’information avec les défis",
+        "on how the information sessions fit the challenges faced",
+    ),
+]
+
+
+class AccountabilitySettings(_Section):
+    """What complaints are about, and the service declaration's commitments and targets."""
+
+    services: list[Label] = Field(default_factory=lambda: list(DEFAULT_SERVICES))
+    commitments: list[Label] = Field(default_factory=lambda: list(DEFAULT_COMMITMENTS))
+    root_causes: list[Label] = Field(default_factory=lambda: list(DEFAULT_ROOT_CAUSES))
+    remedies: list[Label] = Field(default_factory=lambda: list(DEFAULT_REMEDIES))
+    aspects: list[Label] = Field(default_factory=lambda: list(DEFAULT_ASPECTS))
+    declaration: list[DeclarationCommitment] = Field(
+        default_factory=lambda: list(DEFAULT_DECLARATION)
+    )
+    # Below this many answers a satisfaction rate says too little: "not measurable".
+    minimum_answers: int = Field(default=30, ge=1, le=100000)
+    # The acknowledgment commitment: every written request within the acknowledgment delay.
+    acknowledgment_target: float = Field(default=100, gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _known_codes(self) -> "AccountabilitySettings":
+        for name in ("services", "commitments", "root_causes", "remedies", "aspects"):
+            codes = [label.code for label in getattr(self, name)]
+            if len(set(codes)) != len(codes):
+                raise ValueError(f"{name}: a code appears twice")
+        services = {label.code for label in self.services}
+        aspects = {label.code for label in self.aspects}
+        for item in self.declaration:
+            if item.service not in services:
+                raise ValueError(f"declaration: unknown service {item.service!r}")
+            if item.aspect not in aspects:
+                raise ValueError(f"declaration: unknown aspect {item.aspect!r}")
+        return self
+
+    def label(self, list_name: str, code: str | None, language: str) -> str:
+        """Return the label of a code of one list in a language (the code itself when unknown)."""
+        for item in getattr(self, list_name):
+            if item.code == code:
+                return item.fr if language == "fr" else item.en
+        return code or ""
+
+    def codes(self, list_name: str) -> list[str]:
+        """Return the codes of one list, in their configured order."""
+        return [item.code for item in getattr(self, list_name)]
+
+
 class RetentionRuleSettings(_Section):
     """One line of the body's retention schedule (Loi sur les archives, art. 7)."""
 
@@ -430,6 +661,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = SecuritySettings()
     i18n: I18nSettings = I18nSettings()
     organization: OrganizationSettings = OrganizationSettings()
+    accountability: AccountabilitySettings = AccountabilitySettings()
     retention: RetentionSettings = RetentionSettings()
     documents: DocumentSettings = DocumentSettings()
     mail: MailSettings = MailSettings()

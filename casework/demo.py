@@ -13,7 +13,7 @@ from sqlmodel import Session
 from casework.context import Actor, AppContext, FixedClock
 from casework.models import Case, User
 from casework.models.users import Role
-from casework.schemas import CaseCreate, TransitionIn
+from casework.schemas import CaseCreate, ClassificationIn, TransitionIn
 from casework.security.passwords import hash_password
 from casework.services import cases as service
 
@@ -113,6 +113,14 @@ def _request(trigger: str, version: int, today, rng: random.Random) -> Transitio
         if trigger == "close"
         else None,
         reason="La personne a fourni un nouvel élément." if trigger == "reopen" else None,
+        classification=ClassificationIn(
+            service=rng.choice(("support_advice", "reference_documents", "statistics")),
+            commitment=rng.choice(("diligence", "clarity", "courtesy")),
+            root_cause=rng.choice(("delay", "information", "communication")),
+            remedy=rng.choice(("explanation", "apology", "correction")),
+        )
+        if trigger == "close"
+        else None,
     )
 
 
@@ -166,7 +174,39 @@ def load(ctx: AppContext) -> tuple[int, list[DemoUser]]:
                 request=_request(trigger, case.version, local.today(), rng),
             ).case
         made += 1
+    _survey_answers(ctx, rng, users)
     return made, list(DEMO_USERS)
+
+
+def _survey_answers(ctx: AppContext, rng: random.Random, users: dict[str, int]) -> None:
+    """Record the answers of a small demo survey on the support and advice service."""
+    from casework.schemas import SurveyAnswerIn
+    from casework.services import survey
+
+    officer = Actor(label="user:responsable", user_id=users["responsable"], role="officer")
+    answers = []
+    for respondent in range(1, 36):
+        for aspect in ("access_to_staff", "courtesy", "clarity_of_language", "response_time"):
+            answers.append(
+                SurveyAnswerIn(
+                    service="support_advice",
+                    aspect=aspect,
+                    rating=rng.choices(
+                        [
+                            "very_satisfied",
+                            "somewhat_satisfied",
+                            "somewhat_dissatisfied",
+                            "very_dissatisfied",
+                            "not_applicable",
+                        ],
+                        weights=[55, 33, 7, 2, 3],
+                    )[0],
+                    answered_on=ctx.today() - timedelta(days=rng.randint(1, 200)),
+                    source="paper",
+                    respondent=f"Q-{respondent:03d}",
+                )
+            )
+    survey.record(ctx, actor=officer, answers=answers)
 
 
 def _ensure_users(ctx: AppContext) -> dict[str, int]:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from workflows.accountability import ProtecteurConclusion, Rating, SurveySource
 from workflows.case_flow import CaseState, Outcome, Trigger
 from workflows.deadlines import MONTREAL, CaseKind
 
@@ -183,6 +184,28 @@ class CaseUpdate(_Input):
     unassign: bool = Field(default=False, description="Remove the assignee.")
 
 
+Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class ClassificationIn(_Input):
+    """What a case is about: codes of the configured lists (`casework config show`)."""
+
+    service: Code | None = None
+    commitment: Code | None = None
+    root_cause: Code | None = None
+    remedy: Code | None = None
+
+
+class MeasureIn(_Input):
+    description: Text = Field(min_length=1, max_length=5000)
+    owner: Line = Field(min_length=1, max_length=200)
+    due_on: date
+
+
+class MeasureDoneIn(_Input):
+    done_on: date
+
+
 class TransitionIn(_Input):
     trigger: Trigger
     version: int = Field(ge=1)
@@ -199,6 +222,15 @@ class TransitionIn(_Input):
         "details when known (the closing letter gives them).",
     )
     reason: Text | None = Field(default=None, max_length=5000)
+    classification: ClassificationIn | None = Field(
+        default=None,
+        description="What the case is about; a complaint closed on its merits needs it.",
+    )
+    protecteur_conclusion: ProtecteurConclusion | None = Field(
+        default=None,
+        description="Closing an escalated case: what the Protecteur du citoyen concluded.",
+    )
+    protecteur_recommendations: Text | None = Field(default=None, max_length=20000)
 
 
 class ExtensionIn(_Input):
@@ -293,3 +325,85 @@ class LetterPublic(BaseModel):
     created_at: datetime
     mailed_on: date | None = Field(description="For a letter to mail: the day it was mailed.")
     pdf_url: str
+
+
+class ClassificationPublic(BaseModel):
+    service: str | None
+    commitment: str | None
+    root_cause: str | None
+    remedy: str | None
+    updated_by: str
+    updated_at: datetime
+
+
+class MeasurePublic(BaseModel):
+    id: int
+    description: str
+    owner: str
+    due_on: date
+    done_on: date | None
+    created_by: str
+    created_at: datetime
+
+
+class FindingPublic(BaseModel):
+    conclusion: ProtecteurConclusion
+    recommendations: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+class AboutPublic(BaseModel):
+    """What a case is about, its corrective measures, and the Protecteur du citoyen's findings."""
+
+    classification: ClassificationPublic | None
+    measures: list[MeasurePublic]
+    finding: FindingPublic | None
+
+
+class SurveyAnswerIn(_Input):
+    """One respondent's rating of one aspect of one service (no name, no contact details)."""
+
+    service: Code
+    aspect: Code
+    rating: Rating
+    answered_on: date
+    source: SurveySource = SurveySource.PHONE
+    respondent: Line | None = Field(default=None, max_length=64)
+    case_reference: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
+
+
+class SurveyAnswersIn(_Input):
+    answers: list[SurveyAnswerIn] = Field(min_length=1, max_length=5000)
+
+
+class SurveyImportPublic(BaseModel):
+    batch: str
+    answers: int
+
+
+class DossierIn(_Input):
+    """What the officer adds to the letters sent: documents and internal notes, one by one."""
+
+    documents: list[Annotated[str, Field(max_length=40)]] = Field(default=[], max_length=500)
+    notes: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default=[], max_length=500)
+
+
+class AttachmentPublic(BaseModel):
+    id: str
+    title: str
+    dated: datetime
+    filename: str
+
+
+class NotePublic(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    text: str
+
+
+class DossierContentsPublic(BaseModel):
+    letters: list[AttachmentPublic]
+    documents: list[AttachmentPublic]
+    notes: list[NotePublic]

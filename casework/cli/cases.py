@@ -187,6 +187,14 @@ def fire(
     reply_due_on: str = typer.Option(None, "--reply-due-on"),
     outcome: str = typer.Option(None),
     reason: str = typer.Option(None),
+    service_code: str = typer.Option(None, "--service", help="Closing: the service concerned."),
+    commitment: str = typer.Option(None, help="Closing: the commitment concerned."),
+    root_cause: str = typer.Option(None, "--root-cause", help="Closing: the root cause."),
+    remedy: str = typer.Option(None, help="Closing: the remedy given."),
+    protecteur_conclusion: str = typer.Option(
+        None, "--protecteur-conclusion", help="Closing an escalated case: the Protecteur's."
+    ),
+    protecteur_recommendations: str = typer.Option(None, "--protecteur-recommendations"),
 ) -> None:
     """Fire a transition (acknowledge, answer, request_information, resume, escalate, close,
     reopen)."""
@@ -207,6 +215,19 @@ def fire(
                 "protecteur_reply_due_on": reply_due_on,
                 "outcome": outcome,
                 "reason": reason,
+                "classification": {
+                    k: v
+                    for k, v in {
+                        "service": service_code,
+                        "commitment": commitment,
+                        "root_cause": root_cause,
+                        "remedy": remedy,
+                    }.items()
+                    if v is not None
+                }
+                or None,
+                "protecteur_conclusion": protecteur_conclusion,
+                "protecteur_recommendations": protecteur_recommendations,
             }.items()
             if value is not None
         },

@@ -11,6 +11,7 @@ from casework.cli import cases as cases_cli
 from casework.cli import letters as letters_cli
 from casework.cli import mail as mail_cli
 from casework.cli import outbox as outbox_cli
+from casework.cli import reports as reports_cli
 from casework.cli import retention as retention_cli
 from casework.cli import scheduler as scheduler_cli
 from casework.cli import users as users_cli
@@ -40,6 +41,8 @@ app.add_typer(mail_cli.app, name="mail")
 app.add_typer(retention_cli.app, name="retention")
 app.add_typer(letters_cli.app, name="letters")
 cases_cli.app.command("letters")(letters_cli.case_letters)
+app.add_typer(reports_cli.app, name="reports")
+app.add_typer(reports_cli.survey_app, name="survey")
 app.command("scheduler")(scheduler_cli.scheduler)
 
 

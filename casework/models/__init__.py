@@ -1,6 +1,12 @@
 """The tables. Importing this package registers them on `SQLModel.metadata`."""
 
 from casework.models.access import AccessLogEntry, ApiKey
+from casework.models.accountability import (
+    CaseClassification,
+    CorrectiveMeasure,
+    ProtecteurFinding,
+    SurveyAnswer,
+)
 from casework.models.base import metadata
 from casework.models.calendar import CalendarClosure
 from casework.models.cases import (
@@ -36,10 +42,12 @@ __all__ = [
     "ApiKey",
     "CalendarClosure",
     "Case",
+    "CaseClassification",
     "CaseEvent",
     "CaseExtension",
     "CaseHold",
     "CasePause",
+    "CorrectiveMeasure",
     "DeadlineFeed",
     "Disposition",
     "Document",
@@ -54,9 +62,11 @@ __all__ = [
     "MessageStatus",
     "Notification",
     "OutboxMessage",
+    "ProtecteurFinding",
     "ReferenceCounter",
     "Requester",
     "SchedulerClaim",
+    "SurveyAnswer",
     "User",
     "metadata",
 ]

@@ -138,6 +138,38 @@ class DeadlineRow:
     left_received_at: datetime | None
 
 
+def _leaves_received():
+    """Return the conditions of a transition out of `received` otherwise than closing it (a
+    request withdrawn before its acknowledgment owed none): the day the acknowledgment clock
+    stopped, met."""
+    return (
+        CaseEvent.kind == "transition",
+        CaseEvent.from_state == "received",
+        CaseEvent.trigger != "close",
+    )
+
+
+def left_received():
+    """Return a subquery of when each case first left `received` otherwise than closed:
+    columns `case_id` and `left_at`."""
+    return (
+        select(CaseEvent.case_id, func.min(CaseEvent.at).label("left_at"))
+        .where(*_leaves_received())
+        .group_by(CaseEvent.case_id)
+        .subquery()
+    )
+
+
+def left_received_at(case_id):
+    """Return when the case `case_id` (a column) first left `received` otherwise than closed, as a
+    correlated subquery: one index lookup per case, for reports over a period."""
+    return (
+        select(func.min(CaseEvent.at))
+        .where(CaseEvent.case_id == case_id, *_leaves_received())
+        .scalar_subquery()
+    )
+
+
 def deadlines_due_since(session: Session, start: date) -> list[DeadlineRow]:
     """Return the deadlines of the cases whose acknowledgment or answer is due from `start` on,
     with when each case first left `received` otherwise than closed."""
@@ -177,13 +209,13 @@ def deadlines_due_since(session: Session, start: date) -> list[DeadlineRow]:
                 answer_due_on=answer,
                 answered_at=answered_at,
                 closed_at=closed_at,
-                left_received_at=_aware(left_at),
+                left_received_at=aware(left_at),
             )
         )
     return rows
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def aware(value: datetime | None) -> datetime | None:
     # In case the driver hands an aggregate back without the column's type: naive on SQLite.
     if value is None or value.tzinfo is not None:
         return value

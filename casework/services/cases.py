@@ -18,7 +18,7 @@ from casework.repositories import cases as repo
 from casework.repositories.cases import CaseFilters
 from casework.schemas import PREFIXES, WRITTEN_CHANNELS, CaseCreate, CaseUpdate, TransitionIn
 from casework.security import policy
-from casework.services import access_log, notices
+from casework.services import access_log, accountability, notices
 from casework.services.calendar import ensure_covered
 from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowed, VersionConflict
 from workflows import case_flow
@@ -282,7 +282,12 @@ def fire_on(
         raise TransitionNotAllowed(
             reason=refused.message, allowed=[str(t) for t in refused.allowed]
         ) from None
+    # What the case is about first: a close that lacks it is refused before any letter is made.
+    about = accountability.on_transition(
+        ctx, session, case, request, source=source, actor=actor, now=now
+    )
     data = _apply(ctx, session, case, request, source=source, actor=actor, now=now, today=today)
+    data.update(about)
     _refresh_clock(case)
     _touch(case, now)
     repo.add_event(

@@ -22,8 +22,21 @@ from casework.web import (
     mine,
     queue,
     records,
+    reports,
 )
 
 router = APIRouter(include_in_schema=False)
-for _module in (home, queue, case, letters, documents, mine, dashboard, admin, account, records):
+for _module in (
+    home,
+    queue,
+    case,
+    letters,
+    documents,
+    mine,
+    dashboard,
+    reports,
+    admin,
+    account,
+    records,
+):
     router.include_router(_module.router)

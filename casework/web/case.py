@@ -11,6 +11,7 @@ session's CSRF token; a successful one redirects to the case (POST/redirect/GET)
 shows the page again with the reason next to the field and what was typed kept.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,22 +21,26 @@ from starlette.responses import Response
 
 from casework.api.cases import Reference
 from casework.explain import sentence
-from casework.i18n import N_, ngettext
+from casework.i18n import N_, colon, ngettext
 from casework.models import CaseEvent
 from casework.schemas import (
     CaseCreate,
     CaseUpdate,
     Channel,
+    ClassificationIn,
     ExtensionIn,
+    MeasureDoneIn,
+    MeasureIn,
     NoteIn,
     Priority,
     TransitionIn,
 )
 from casework.security import policy
-from casework.services import access_log
+from casework.services import access_log, accountability, dossier
 from casework.services import cases as service
 from casework.services import documents as documents_service
 from casework.services import letters as letters_service
+from casework.services.accountability import LISTS
 from casework.services.errors import (
     Forbidden,
     InvalidInput,
@@ -56,6 +61,7 @@ from casework.web.common import (
 from casework.web.letters import copy_label
 from notifications.delivery import in_office_hours
 from workflows import case_flow
+from workflows.accountability import PROTECTEUR_CONCLUSION_LABELS, ProtecteurConclusion
 from workflows.case_clock import UNANSWERED_STATES, running_deadlines
 from workflows.deadlines import CaseKind
 
@@ -71,6 +77,12 @@ FIELD_LABELS = {
     "outcome": N_("Outcome"),
     "redirected_to": N_("Redirected to (the body and its contact details, for the letter)"),
     "reason": N_("Reason for reopening"),
+    "service": N_("Service concerned"),
+    "commitment": N_("Commitment concerned"),
+    "root_cause": N_("Root cause"),
+    "remedy": N_("Remedy given"),
+    "protecteur_conclusion": N_("Conclusion of the Protecteur du citoyen"),
+    "protecteur_recommendations": N_("Recommendations of the Protecteur du citoyen"),
 }
 FIELD_KINDS = {
     "answer_summary": "textarea",
@@ -81,8 +93,14 @@ FIELD_KINDS = {
     "outcome": "outcome",
     "redirected_to": "textarea",
     "reason": "textarea",
+    "service": "select",
+    "commitment": "select",
+    "root_cause": "select",
+    "remedy": "select",
+    "protecteur_conclusion": "select",
+    "protecteur_recommendations": "textarea",
 }
-TRANSITION_FIELDS = tuple(FIELD_LABELS)
+TRANSITION_FIELDS = tuple(name for name in FIELD_LABELS if name not in LISTS)
 # The fields of the case page's other forms, by their ids (the error summary names them).
 OTHER_FORM_LABELS = {
     "note-text": N_("Add a note"),
@@ -99,6 +117,9 @@ NOTICES = {
     "extended": N_("The answer delay is extended."),
     "edited": N_("The subject and priority are saved."),
     "documents": N_("The documents are attached."),
+    "classified": N_("What the case is about is saved."),
+    "measure": N_("The corrective measure is added."),
+    "measure_done": N_("The corrective measure is marked as done."),
 }
 CREATE_ALIASES = {
     "received_at": "received_date",
@@ -118,9 +139,26 @@ class Action:
     label: str
     fields: list[dict[str, Any]]
     outcomes: list[str]
+    defaults: dict[str, str]
 
 
-def _actions(page: Page, case) -> list[Action]:
+def _options(page: Page, name: str) -> list[tuple[str, str]]:
+    """Return the choices of a select field: the configured list, or the Protecteur's
+    conclusions."""
+    if name == "protecteur_conclusion":
+        return [("", "—")] + [
+            (c.value, page._(PROTECTEUR_CONCLUSION_LABELS[c])) for c in ProtecteurConclusion
+        ]
+    if name not in LISTS:
+        return []
+    config = page.ctx.settings.accountability
+    return [("", "—")] + [
+        (label.code, label.fr if page.language == "fr" else label.en)
+        for label in getattr(config, LISTS[name])
+    ]
+
+
+def _actions(page: Page, case, about) -> list[Action]:
     """Return the transitions allowed now that this person may fire, with their fields."""
     rows = case_flow.describe()["triggers"]
     actions = []
@@ -129,22 +167,37 @@ def _actions(page: Page, case) -> list[Action]:
             continue
         row = next(r for r in rows if r["trigger"] == trigger.value and case.status in r["sources"])
         names = [n for n in (*row["requires"], *row["optional"]) if n in FIELD_LABELS]
+        if trigger == case_flow.Trigger.CLOSE:
+            # What the case is about (required for a complaint closed on its merits), and what
+            # the Protecteur du citoyen concluded when the case was before it.
+            names += list(LISTS)
+            if case.status == case_flow.CaseState.ESCALATED:
+                names += ["protecteur_conclusion", "protecteur_recommendations"]
         fields = [
             {
                 "name": name,
                 "label": page._(FIELD_LABELS[name]),
                 "kind": FIELD_KINDS[name],
-                "required": name in row["requires"],
+                "required": name in row["requires"] or name == "protecteur_conclusion",
                 "id": f"{trigger.value}-{name}",
+                "options": _options(page, name),
             }
             for name in names
         ]
+        defaults = {}
+        if trigger == case_flow.Trigger.ESCALATE:
+            defaults["escalated_on"] = page.ctx.today().isoformat()
+        if trigger == case_flow.Trigger.CLOSE and about.classification is not None:
+            defaults.update(
+                {n: getattr(about.classification, n) or "" for n in LISTS},
+            )
         actions.append(
             Action(
                 trigger=trigger.value,
                 label=page.fmt.trigger(trigger.value),
                 fields=fields,
                 outcomes=row["outcomes"],
+                defaults=defaults,
             )
         )
     return actions
@@ -402,6 +455,12 @@ def case_page(
         if show_requester
         else []
     )
+    about = accountability.about(page.ctx, actor=page.actor, reference=reference)
+    dossier_contents = (
+        dossier.contents(page.ctx, actor=page.actor, reference=reference)
+        if case.protecteur_file_number and page.can("case.dossier", case)
+        else None
+    )
     done = page.request.query_params.get("done", "")
     notice = None
     if done in NOTICES:
@@ -410,7 +469,7 @@ def case_page(
         notice = page._("Done: %(action)s.", action=page.fmt.trigger(done))
     elif page.request.query_params.get("assigned"):
         notice = page._("Assigned to %(name)s.", name=page.fmt.user(case.assignee_id))
-    actions = _actions(page, case)
+    actions = _actions(page, case, about)
     labels = {f["id"]: f["label"] for action in actions for f in action.fields}
     labels.update({fid: page._(label) for fid, label in OTHER_FORM_LABELS.items()})
     return page.render(
@@ -431,6 +490,34 @@ def case_page(
             "notes": [e for e in events if e["kind"] == "note"],
             "accesses": accesses,
             "actions": actions,
+            "about": about,
+            "dossier": dossier_contents,
+            "about_fields": [(n, page._(FIELD_LABELS[n])) for n in LISTS],
+            "about_labels": {
+                n: page.ctx.settings.accountability.label(
+                    LISTS[n], getattr(about.classification, n), page.language
+                )
+                if about.classification
+                else ""
+                for n in LISTS
+            },
+            "about_values": {f"classify-{n}": getattr(about.classification, n) or "" for n in LISTS}
+            if about.classification
+            else {},
+            "classify_fields": [
+                {
+                    "name": n,
+                    "label": page._(FIELD_LABELS[n]),
+                    "id": f"classify-{n}",
+                    "options": _options(page, n),
+                }
+                for n in LISTS
+            ],
+            "finding_label": page._(PROTECTEUR_CONCLUSION_LABELS[about.finding.conclusion])
+            if about.finding
+            else "",
+            "colon": colon(page.language),
+            "can_classify": page.can("case.classify", case),
             "can_note": page.can("case.note", case),
             "can_extend": page.can("case.extend", case) and case.status in UNANSWERED_STATES,
             "can_assign": page.can("case.assign", case),
@@ -632,6 +719,9 @@ def fire(reference: Reference, trigger: str, page: CurrentPage, form: Form) -> R
         return case_page(page, reference, errors=typed_errors, status_code=422, **retry)
     data: dict[str, Any] = {"trigger": trigger, "version": form.get("version", "")}
     data.update(blank_to_none(read, *TRANSITION_FIELDS))
+    classification = blank_to_none(form, *LISTS)
+    if classification:
+        data["classification"] = classification
     try:
         request = TransitionIn(**data)
     except ValidationError as exc:
@@ -666,6 +756,62 @@ def _conflict(page: Page) -> str:
     return page._(
         "Someone changed this case while you were reading it. The page now shows its current "
         "state; check it, then send your form again."
+    )
+
+
+@router.post("/cases/{reference}/classification")
+def classify(reference: str, page: CurrentPage, form: Form) -> Response:
+    values = {f"classify-{n}": form.get(n, "") for n in LISTS}
+    try:
+        data = ClassificationIn(**blank_to_none(form, *LISTS))
+    except ValidationError as exc:
+        return _invalid_form(page, reference, exc, open_form="classify", values=values)
+    accountability.classify(page.ctx, actor=page.actor, reference=reference, data=data)
+    return page.redirect(f"/cases/{reference}", done="classified")
+
+
+@router.post("/cases/{reference}/measures")
+def add_measure(reference: str, page: CurrentPage, form: Form) -> Response:
+    names = ("description", "owner", "due_on")
+    values = {f"measure-{n}": form.get(n, "") for n in names}
+    try:
+        data = MeasureIn(**blank_to_none(form, *names))
+    except ValidationError as exc:
+        return _invalid_form(page, reference, exc, open_form="measure", values=values)
+    accountability.add_measure(page.ctx, actor=page.actor, reference=reference, data=data)
+    return page.redirect(f"/cases/{reference}", done="measure")
+
+
+@router.post("/cases/{reference}/measures/{measure_id}/done")
+def complete_measure(reference: str, measure_id: int, page: CurrentPage) -> Response:
+    accountability.complete_measure(
+        page.ctx,
+        actor=page.actor,
+        reference=reference,
+        measure_id=measure_id,
+        data=MeasureDoneIn(done_on=page.ctx.today()),
+    )
+    return page.redirect(f"/cases/{reference}", done="measure_done")
+
+
+@router.post("/cases/{reference}/dossier")
+def export_dossier(reference: str, page: CurrentPage, form: Form) -> Response:
+    """Send the Protecteur du citoyen dossier: the notes and documents ticked one by one."""
+    notes = [int(k.removeprefix("note-")) for k in form if re.fullmatch(r"note-\d{1,10}", k)]
+    documents = [k.removeprefix("include-") for k in form if k.startswith("include-document-")]
+    made = dossier.export(
+        page.ctx,
+        actor=page.actor,
+        reference=reference,
+        documents=documents,
+        notes=notes,
+        interface="web",
+        language=page.language,
+    )
+    return Response(
+        made.content,
+        media_type=made.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{made.filename}"'},
     )
 
 

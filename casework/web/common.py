@@ -237,6 +237,7 @@ class Page:
             ("/letters/to-mail", self._("Letters to mail"), self.can("letters.mail")),
             ("/dashboard", self._("Dashboard"), self.can("reports.read")),
             ("/mail/quarantine", self._("Email in quarantine"), self.can("mail.quarantine")),
+            ("/reports/annual", self._("Accountability"), self.can("reports.read")),
             (
                 "/records" if self.can("retention.manage") else "/incidents",
                 self._("Personal information"),

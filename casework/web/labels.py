@@ -46,6 +46,10 @@ EVENT_LABELS = {
     "deadline_changed": N_("Deadline changed"),
     "documents": N_("Documents added"),
     "correspondence": N_("Email received"),
+    "classification": N_("What the case is about"),
+    "measure": N_("Corrective measure"),
+    "measure_done": N_("Corrective measure done"),
+    "dossier_exported": N_("Dossier sent to the Protecteur du citoyen"),
 }
 
 # What showed the requester, in the access log (casework.services.access_log).
@@ -64,6 +68,7 @@ ACCESS_LABELS = {
     "document": N_("Document downloaded"),
     "search": N_("Found by searching for a person"),
     "related": N_("Listed among the person's other cases"),
+    "dossier": N_("Protecteur du citoyen dossier"),
 }
 
 INTERFACE_LABELS = {

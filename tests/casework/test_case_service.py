@@ -80,6 +80,7 @@ def full_request(trigger: str, version: int, today) -> TransitionIn:
         protecteur_reply_due_on=today + timedelta(days=30),
         outcome="withdrawn",
         reason="Nouvel élément au dossier",
+        protecteur_conclusion="partly_founded",
     )
 
 

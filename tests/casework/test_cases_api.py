@@ -167,7 +167,18 @@ def test_acknowledge_answer_close_records_one_event_each(client):
     case = fire(client, case, "answer", answer_summary="Le permis a été délivré.").json()
     assert case["status"] == "answered"
     assert case["next_due_on"] is None
-    case = fire(client, case, "close", outcome="founded").json()
+    case = fire(
+        client,
+        case,
+        "close",
+        outcome="founded",
+        classification={
+            "service": "support_advice",
+            "commitment": "diligence",
+            "root_cause": "delay",
+            "remedy": "apology",
+        },
+    ).json()
     assert case["status"] == "closed"
     assert case["outcome"] == "founded"
     events = client.get(f"/api/cases/{case['reference']}/events").json()
@@ -175,6 +186,7 @@ def test_acknowledge_answer_close_records_one_event_each(client):
         ("created", None, None, "received"),
         ("transition", "acknowledge", "received", "acknowledged"),
         ("transition", "answer", "acknowledged", "answered"),
+        ("classification", None, None, None),
         ("transition", "close", "answered", "closed"),
     ]
     assert all(e["actor"] for e in events)

@@ -39,6 +39,15 @@ def _open(ctx, *, kind="complaint", received=(2027, 3, 1, 10, 0)):
     ).case
 
 
+# What a complaint closed on its merits was about (docs/accountability.md).
+ABOUT = {
+    "service": "support_advice",
+    "commitment": "diligence",
+    "root_cause": "delay",
+    "remedy": "correction",
+}
+
+
 def _fire(ctx, case, trigger, **fields):
     current = cases.get(ctx, reference=case.reference).case
     return cases.fire(
@@ -52,7 +61,7 @@ def _fire(ctx, case, trigger, **fields):
 def _closed_at(ctx, clock, moment, case, **answer):
     clock.current = moment
     _fire(ctx, case, "answer", answer_summary=f"Réponse à {NAME} : nous avons corrigé.", **answer)
-    return _fire(ctx, case, "close", outcome="founded")
+    return _fire(ctx, case, "close", outcome="founded", classification=ABOUT)
 
 
 def test_a_case_closed_31_march_at_23_30_in_montreal_is_due_seven_years_after_that_day(ctx, clock):
@@ -79,7 +88,7 @@ def test_a_reopened_case_counts_from_its_last_closing(ctx, clock):
     assert retention.due(ctx, actor=RECORDS, as_of=date(2034, 1, 15)) == []
     clock.current = montreal(2027, 6, 10, 14, 0)
     _fire(ctx, case, "answer", answer_summary="Seconde réponse.")
-    _fire(ctx, case, "close", outcome="founded")
+    _fire(ctx, case, "close", outcome="founded", classification=ABOUT)
     assert retention.due(ctx, actor=RECORDS, as_of=date(2034, 6, 9)) == []
     [item] = retention.due(ctx, actor=RECORDS, as_of=date(2034, 6, 10))
     assert item.planned_on == date(2034, 6, 10)

@@ -123,6 +123,12 @@ def transition_fields(trigger: str, version: int) -> dict:
         )
     if trigger == "close":
         fields["outcome"] = "founded"
+        fields["classification"] = {
+            "service": "support_advice",
+            "commitment": "clarity",
+            "root_cause": "information",
+            "remedy": "explanation",
+        }
     if trigger == "reopen":
         fields["reason"] = "Nouvel élément fourni."
     return fields

@@ -118,6 +118,11 @@ def test_an_officer_registers_a_letter_acknowledges_answers_prints_mails_and_clo
 
     page.locator("summary", has_text="Fermer le dossier").click()
     page.get_by_label("Fondée", exact=True).check()
+    close_form = page.locator("#action-close")
+    close_form.get_by_label("Service visé").select_option("support_advice")
+    close_form.get_by_label("Engagement visé").select_option("courtesy")
+    close_form.get_by_label("Cause première").select_option("conduct")
+    close_form.get_by_label("Mesure de réparation accordée").select_option("apology")
     page.get_by_role("button", name="Fermer le dossier").click()
     expect(page.locator(".summary").first).to_contain_text("Fermée")
     timeline = page.locator(".timeline")

@@ -1,0 +1,125 @@
+"""`casework reports` and `casework survey`: the declaration's results, the annual management
+report, and the import of a survey's results, over the services."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from casework.cli.common import context, fail, settings
+from casework.context import Actor
+from casework.services.errors import ServiceError
+
+app = typer.Typer(help="The declaration's results and the annual management report.")
+survey_app = typer.Typer(help="The satisfaction survey's answers.", no_args_is_help=True)
+FORMATS = ("json", "xlsx", "pdf")
+
+
+def _language() -> str:
+    return settings().i18n.default_language
+
+
+def _actor() -> Actor:
+    """Return who runs the command: the system account's operator, with the administrator's
+    reading rights (the shell already reaches the whole database)."""
+    import getpass
+
+    return Actor(label=f"cli:{getpass.getuser()}", role="admin")
+
+
+def _day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: not a date (YYYY-MM-DD): {value!r}")
+
+
+def _run(command):
+    try:
+        return command()
+    except ServiceError as exc:
+        fail(exc.message(_language()))
+
+
+@app.command("service-declaration")
+def service_declaration(
+    first: str = typer.Option(..., "--from", help="First day (YYYY-MM-DD)."),
+    last: str = typer.Option(..., "--to", help="Last day, included (YYYY-MM-DD)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Print the service declaration's results over a period."""
+    from casework.annual_report import percent
+    from casework.i18n import gettext
+    from casework.services import accountability_report as service
+    from workflows.accountability import STATUS_LABELS
+
+    ctx = context()
+    language = _language()
+    period = _run(
+        lambda: service.declaration(
+            ctx, actor=_actor(), first=_day(first, "--from"), last=_day(last, "--to")
+        )
+    )
+    data = service.declaration_json(period, language)
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for c in data["commitments"]:
+        typer.echo(
+            f"{gettext(STATUS_LABELS[c['status']], language):<15}"
+            f" {percent(c['rate'], language):>9} / {percent(c['target'], language, target=True):>8}"
+            f"  ({c['answers']})  {c['wording']}"
+        )
+
+
+@app.command("annual")
+def annual(
+    fiscal_year: int = typer.Option(..., help="2026 is 1 April 2026 to 31 March 2027."),
+    format: str = typer.Option("json", help="json, xlsx or pdf."),
+    output: Path = typer.Option(None, "-o", "--output", help="The file to write."),
+) -> None:
+    """Produce the annual management report of a fiscal year."""
+    from casework import annual_report
+    from casework.services import accountability_report as service
+
+    if format not in FORMATS:
+        fail(f"--format: choose one of {', '.join(FORMATS)}")
+    if format != "json" and output is None:
+        fail("-o: name the file to write an xlsx or pdf report to")
+    ctx = context()
+    language = _language()
+    period = _run(
+        lambda: service.annual(ctx, actor=_actor(), fiscal_year=fiscal_year, trace=format == "xlsx")
+    )
+    data = service.annual_json(ctx, period, fiscal_year=fiscal_year, language=language)
+    if format == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+        if output is None:
+            typer.echo(text)
+            return
+        content = text.encode("utf-8")
+    elif format == "xlsx":
+        content = annual_report.xlsx(ctx.settings, data, period, language=language)
+    else:
+        content = annual_report.pdf(ctx.settings, data, language=language)
+    output.write_bytes(content)
+    typer.echo(f"{output}: {len(content)} bytes")
+
+
+@survey_app.command("import")
+def import_survey(
+    file: Path = typer.Argument(
+        ...,
+        help="CSV, UTF-8: respondent, answered_on, service, "
+        "aspect, rating (4, 3, 2, 1 or na), optionally case_reference.",
+    ),
+) -> None:
+    """Import a survey's results, one row per respondent and aspect (all rows or none)."""
+    from casework.services import survey
+
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    ctx = context()
+    batch, count = _run(lambda: survey.import_csv(ctx, actor=_actor(), content=file.read_bytes()))
+    typer.echo(f"{count} answers imported (batch {batch})")

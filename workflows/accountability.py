@@ -1,0 +1,212 @@
+"""Accountability rules: the fiscal year, the declaration's satisfaction commitments, what a
+complaint is about, and the people who handled a case.
+
+- Loi sur l'administration publique (RLRQ, c. A-6.01), art. 24: each body publishes an annual
+  management report; the government's fiscal year runs from 1 April to 31 March. A case belongs
+  to the fiscal year of its day of receipt in Montreal: one received on 31 March at 23:30 belongs
+  to the year that ends that day, whatever the UTC date.
+- The service declaration sets satisfaction targets, "the share of respondents « plutôt
+  satisfaits » or « très satisfaits » on each aspect" (DESIGN §2.6), on a four-point scale; an
+  answer « ne s'applique pas » is no answer on that aspect. A rate behind fewer answers than the
+  configured minimum says too little: the commitment is "not measurable", neither met nor missed.
+- "The fewest possible people between the requester and the answer": the people who handled a
+  case are its distinct assignees over its life (first assignment and every transfer); the
+  declaration's figure is the share of cases handled by at most two people.
+- ISO 10002 asks a body to analyse what complaints are about and what was changed as a result: a
+  complaint closed on its merits (founded, partly founded, unfounded) records the service and the
+  commitment it concerns, its root cause and the remedy given. A complaint withdrawn, redirected
+  or left without follow-up was not examined: it records them when known.
+
+Pure: no I/O, no clock.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from statistics import median as _median
+
+from workflows.case_flow import Message, Outcome
+from workflows.i18n_markers import N_
+
+__all__ = [
+    "CLASSIFICATION_FIELDS",
+    "CLASSIFIED_KINDS",
+    "MERITS_OUTCOMES",
+    "FewestPeople",
+    "ProtecteurConclusion",
+    "Rating",
+    "Satisfaction",
+    "Status",
+    "SurveySource",
+    "commitment_status",
+    "fewest_people",
+    "fiscal_quarter",
+    "fiscal_year_bounds",
+    "fiscal_year_of",
+    "median",
+    "missing_classification",
+    "satisfaction",
+]
+
+FISCAL_YEAR_FIRST_MONTH = 4  # 1 April
+
+
+def fiscal_year_of(day: date) -> int:
+    """Return the fiscal year of a day, named by the calendar year it starts in."""
+    return day.year if day.month >= FISCAL_YEAR_FIRST_MONTH else day.year - 1
+
+
+def fiscal_year_bounds(year: int) -> tuple[date, date]:
+    """Return the first and last days of fiscal year `year` (1 April to 31 March)."""
+    return date(year, FISCAL_YEAR_FIRST_MONTH, 1), date(year + 1, FISCAL_YEAR_FIRST_MONTH - 1, 31)
+
+
+def fiscal_quarter(day: date) -> str:
+    """Return the fiscal quarter of a day: `2026-Q1` for April to June 2026."""
+    months_in = (day.month - FISCAL_YEAR_FIRST_MONTH) % 12
+    return f"{fiscal_year_of(day)}-Q{months_in // 3 + 1}"
+
+
+class Rating(StrEnum):
+    """The survey's four-point scale, and « ne s'applique pas »."""
+
+    VERY_SATISFIED = "very_satisfied"
+    SOMEWHAT_SATISFIED = "somewhat_satisfied"
+    SOMEWHAT_DISSATISFIED = "somewhat_dissatisfied"
+    VERY_DISSATISFIED = "very_dissatisfied"
+    NOT_APPLICABLE = "not_applicable"
+
+
+SATISFIED = frozenset({Rating.VERY_SATISFIED, Rating.SOMEWHAT_SATISFIED})
+
+RATING_LABELS: dict[str, str] = {
+    Rating.VERY_SATISFIED: N_("Very satisfied"),
+    Rating.SOMEWHAT_SATISFIED: N_("Somewhat satisfied"),
+    Rating.SOMEWHAT_DISSATISFIED: N_("Somewhat dissatisfied"),
+    Rating.VERY_DISSATISFIED: N_("Very dissatisfied"),
+    Rating.NOT_APPLICABLE: N_("Not applicable"),
+}
+
+
+class SurveySource(StrEnum):
+    """How a survey answer reached casework."""
+
+    SURVEY = "survey"  # the citizen's own questionnaire
+    PHONE = "phone"
+    PAPER = "paper"
+    IMPORT = "import"  # a survey run outside casework, imported as a file
+
+
+class Status(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_MEASURABLE = "not_measurable"
+
+
+STATUS_LABELS: dict[str, str] = {
+    Status.MET: N_("Met"),
+    Status.NOT_MET: N_("Not met"),
+    Status.NOT_MEASURABLE: N_("Not measurable"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Satisfaction:
+    """Satisfied answers among the answers on one aspect (« ne s'applique pas » left out)."""
+
+    satisfied: int
+    answers: int
+
+    @property
+    def rate(self) -> float | None:
+        """Return the rate in percent, None without answers."""
+        return None if self.answers == 0 else 100.0 * self.satisfied / self.answers
+
+
+def satisfaction(ratings: Iterable[str]) -> Satisfaction:
+    """Count the satisfied answers among the ratings given on one aspect."""
+    satisfied = answers = 0
+    for rating in ratings:
+        if rating == Rating.NOT_APPLICABLE:
+            continue
+        answers += 1
+        satisfied += rating in SATISFIED
+    return Satisfaction(satisfied=satisfied, answers=answers)
+
+
+def commitment_status(*, met: int, counted: int, target: float, minimum: int) -> Status:
+    """Return whether `met` out of `counted` keeps a target in percent, with at least `minimum`
+    behind it."""
+    if counted == 0 or counted < minimum:
+        return Status.NOT_MEASURABLE
+    # Compared in integers: 27 out of 30 is exactly 90 %, met, whatever the float rounding.
+    return Status.MET if met * 100 >= target * counted else Status.NOT_MET
+
+
+@dataclass(frozen=True, slots=True)
+class FewestPeople:
+    """The cases counted and those handled by at most two people."""
+
+    cases: int
+    at_most_two: int
+
+    @property
+    def share(self) -> float | None:
+        return None if self.cases == 0 else 100.0 * self.at_most_two / self.cases
+
+
+def fewest_people(people_per_case: Iterable[int]) -> FewestPeople:
+    """Count the cases handled by at most two distinct people."""
+    cases = at_most_two = 0
+    for people in people_per_case:
+        cases += 1
+        at_most_two += people <= 2
+    return FewestPeople(cases=cases, at_most_two=at_most_two)
+
+
+def median(values: Iterable[int]) -> float | None:
+    """Return the median of the values, None when there are none."""
+    values = list(values)
+    return None if not values else float(_median(values))
+
+
+MERITS_OUTCOMES = frozenset({Outcome.FOUNDED, Outcome.PARTLY_FOUNDED, Outcome.UNFOUNDED})
+FOUNDED_OUTCOMES = frozenset({Outcome.FOUNDED, Outcome.PARTLY_FOUNDED})
+CLASSIFIED_KINDS = frozenset({"complaint", "supplier_complaint"})
+CLASSIFICATION_FIELDS = ("service", "commitment", "root_cause", "remedy")
+
+
+def missing_classification(
+    *, kind: str, outcome: str | None, classification: Mapping[str, str | None]
+) -> Message | None:
+    """Return why a complaint cannot be closed with this classification, or None when it can."""
+    if kind not in CLASSIFIED_KINDS or outcome not in MERITS_OUTCOMES:
+        return None
+    for name in CLASSIFICATION_FIELDS:
+        if not classification.get(name):
+            return Message(
+                N_(
+                    "A complaint closed on its merits needs what it was about: the service, the"
+                    " commitment concerned, the root cause and the remedy given."
+                ),
+                field=name,
+            )
+    return None
+
+
+class ProtecteurConclusion(StrEnum):
+    """What the Protecteur du citoyen concluded when it closed its file."""
+
+    FOUNDED = "founded"
+    PARTLY_FOUNDED = "partly_founded"
+    UNFOUNDED = "unfounded"
+    DISCONTINUED = "discontinued"  # the Protecteur ended its intervention without a conclusion
+
+
+PROTECTEUR_CONCLUSION_LABELS: dict[str, str] = {
+    ProtecteurConclusion.FOUNDED: N_("Founded"),
+    ProtecteurConclusion.PARTLY_FOUNDED: N_("Partly founded"),
+    ProtecteurConclusion.UNFOUNDED: N_("Unfounded"),
+    ProtecteurConclusion.DISCONTINUED: N_("Intervention discontinued"),
+}
