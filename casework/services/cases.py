@@ -282,12 +282,13 @@ def fire_on(
         raise TransitionNotAllowed(
             reason=refused.message, allowed=[str(t) for t in refused.allowed]
         ) from None
-    # What the case is about first: a close that lacks it is refused before any letter is made.
-    about = accountability.on_transition(
-        ctx, session, case, request, source=source, actor=actor, now=now
-    )
     data = _apply(ctx, session, case, request, source=source, actor=actor, now=now, today=today)
-    data.update(about)
+    # A close that lacks what the case is about is refused here: the unit of work rolls back.
+    data.update(
+        accountability.on_transition(
+            ctx, session, case, request, source=source, actor=actor, now=now
+        )
+    )
     _refresh_clock(case)
     _touch(case, now)
     repo.add_event(
