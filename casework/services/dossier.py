@@ -79,7 +79,7 @@ class LettersKeptWithEvents:
             day = event.at.astimezone(ctx.tz).date()
             found.append(
                 Attachment(
-                    id=f"letter-{event.id}",
+                    id=f"letter-event-{event.id}",
                     kind="letter",
                     title=letter.get("subject", ""),
                     dated=event.at,
@@ -92,8 +92,63 @@ class LettersKeptWithEvents:
         return found
 
 
-# Letters stored as sent and documents join here as they are built.
-SOURCES: list[AttachmentSource] = [LettersKeptWithEvents()]
+class LettersAsSent:
+    """The letters to the requester, each kept with the PDF as it was sent."""
+
+    def attachments(self, ctx: AppContext, session: Session, case: Case) -> list[Attachment]:
+        from casework.repositories import letters as letters_repo
+
+        # A letter is made by the step that sends it, at the same moment: its place in the
+        # chronology is right after that step's event.
+        sent_by: dict[datetime, int] = {}
+        for event in cases_repo.events(session, case.id):
+            sent_by.setdefault(aware(event.at), event.id)
+        return [
+            Attachment(
+                id=f"letter-{letter.id}",
+                kind="letter",
+                title=letter.subject,
+                dated=letter.created_at,
+                filename=f"lettres/{letter.letter_date.isoformat()}-{letter.id}-"
+                f"{_slug(letter.subject)}.pdf",
+                media_type="application/pdf",
+                content=letter.pdf,
+                event_id=sent_by.get(aware(letter.created_at)),
+            )
+            for letter in letters_repo.for_case(session, case.id)
+        ]
+
+
+class DocumentsOfTheCase:
+    """The documents attached to the case (uploaded, or received by email), read from the
+    document store; a file no longer there (destroyed at the end of its retention) is left out."""
+
+    def attachments(self, ctx: AppContext, session: Session, case: Case) -> list[Attachment]:
+        from casework.repositories import documents as documents_repo
+        from casework.services.documents import store
+
+        files = store(ctx)
+        found = []
+        for document in documents_repo.for_case(session, case.id):
+            path = files.path(document.sha256)
+            if not path.is_file():
+                continue
+            found.append(
+                Attachment(
+                    id=f"document-{document.id}",
+                    kind="document",
+                    title=document.description or document.filename,
+                    dated=document.created_at,
+                    filename=f"documents/{document.id}-{document.filename}",
+                    media_type=document.media_type,
+                    content=path.read_bytes(),
+                )
+            )
+        return found
+
+
+# Letters written before letters were stored on their own were kept with their events.
+SOURCES: list[AttachmentSource] = [LettersKeptWithEvents(), LettersAsSent(), DocumentsOfTheCase()]
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,17 @@ def _case_closed_on_10_january_2019(tmp_path) -> str:
         ctx,
         actor=OFFICER,
         reference=case.reference,
-        request=TransitionIn(trigger="close", version=answered.version, outcome="founded"),
+        request=TransitionIn(
+            trigger="close",
+            version=answered.version,
+            outcome="founded",
+            classification={
+                "service": "support_advice",
+                "commitment": "diligence",
+                "root_cause": "delay",
+                "remedy": "correction",
+            },
+        ),
     )
     engine.dispose()
     return case.reference

@@ -65,9 +65,11 @@ def test_the_dossier_holds_the_chronology_the_letters_and_only_what_was_chosen(
     offered = client.get(f"/api/cases/{reference}/dossier").json()
     assert [d["id"] for d in offered["documents"]] == ["document-1", "document-2"]
     assert [n["id"] for n in offered["notes"]] == [kept_note, left_note]
-    assert len(offered["letters"]) == 1
-    letter_name = offered["letters"][0]["filename"]
-    assert letter_name.startswith("lettres/2026-11-24-")
+    # The acknowledgment and the answer, each as it was sent.
+    assert len(offered["letters"]) == 2
+    letter_names = [letter["filename"] for letter in offered["letters"]]
+    assert letter_names[0].startswith("lettres/2026-11-24-")
+    assert letter_names[1].startswith("lettres/2026-12-02-")
 
     answer = client.post(
         f"/api/cases/{reference}/dossier", json={"documents": ["document-2"], "notes": [kept_note]}
@@ -76,9 +78,11 @@ def test_the_dossier_holds_the_chronology_the_letters_and_only_what_was_chosen(
     assert answer.headers["content-type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(answer.content))
     chronology = f"{reference}-chronologie.pdf"
-    assert sorted(archive.namelist()) == sorted([chronology, letter_name, "documents/piece-2.pdf"])
+    assert sorted(archive.namelist()) == sorted(
+        [chronology, *letter_names, "documents/piece-2.pdf"]
+    )
     assert archive.read("documents/piece-2.pdf") == "%PDF pièce 2".encode()
-    assert archive.read(letter_name).startswith(b"%PDF")
+    assert all(archive.read(name).startswith(b"%PDF") for name in letter_names)
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)  # to look at, rendered with pdftoppm
     (ARTIFACTS / "dossier-chronologie.pdf").write_bytes(archive.read(chronology))

@@ -352,10 +352,19 @@ def test_a_complaint_closed_without_follow_up_is_told_so(ctx):
     )
 
 
+# What a complaint closed on its merits was about (docs/accountability.md).
+ABOUT = {
+    "service": "support_advice",
+    "commitment": "diligence",
+    "root_cause": "delay",
+    "remedy": "correction",
+}
+
+
 def test_closing_an_answered_case_writes_no_second_letter(ctx):
     case = letter_of_18_december(ctx)
     fire(ctx, case, "answer", 2027, 1, 12, 14, 0, answer_summary="Votre plainte est fondée.")
-    fire(ctx, case, "close", 2027, 1, 13, 9, 0, outcome="founded")
+    fire(ctx, case, "close", 2027, 1, 13, 9, 0, outcome="founded", classification=ABOUT)
     sent = letters.for_case(ctx, actor=OFFICER, interface="api", reference=case.reference)
     assert [x.kind for x in sent.letters] == ["answer"]
 
