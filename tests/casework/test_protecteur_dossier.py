@@ -139,3 +139,22 @@ def test_only_complaints_officers_export_the_dossier(ctx, client, clock):
                 reference=reference,
                 interface="api",
             )
+
+
+def test_a_document_attached_to_the_case_is_offered_and_goes_in_as_stored(client, clock):
+    from tests import documents_samples as samples
+
+    reference, _, _ = escalated(client, clock)
+    attached = client.post(
+        f"/api/cases/{reference}/documents",
+        files=[("files", ("lettre.pdf", samples.PDF, "application/octet-stream"))],
+        data={"description": ["Lettre numérisée"]},
+    )
+    assert attached.status_code == 201, attached.text
+    offered = client.get(f"/api/cases/{reference}/dossier").json()
+    [document] = offered["documents"]
+    assert document["title"] == "Lettre numérisée"
+    answer = client.post(f"/api/cases/{reference}/dossier", json={"documents": [document["id"]]})
+    assert answer.status_code == 200, answer.text
+    archive = zipfile.ZipFile(io.BytesIO(answer.content))
+    assert archive.read(document["filename"]) == samples.PDF
