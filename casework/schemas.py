@@ -197,8 +197,8 @@ class ClassificationIn(_Input):
 
 
 class MeasureIn(_Input):
-    description: Text = Field(min_length=1, max_length=5000)
-    owner: Line = Field(min_length=1, max_length=200)
+    description: Text = Field(min_length=1, max_length=5000, json_schema_extra=VISIBLE)
+    owner: Line = Field(min_length=1, max_length=200, json_schema_extra=VISIBLE)
     due_on: date
 
 

@@ -175,7 +175,8 @@ def test_a_reply_carrying_the_reference_lands_on_its_case(ctx):
 
 def test_a_reply_to_the_acknowledgment_lands_on_its_case_by_in_reply_to(ctx):
     case = make_case(ctx, channel="email", path=["acknowledge"])
-    [sent] = all_rows(ctx, OutboxMessage, OutboxMessage.kind == "acknowledgment")
+    # The acknowledgment goes out as a letter emailed to the requester.
+    [sent] = all_rows(ctx, OutboxMessage, OutboxMessage.kind == "letter")
     header = sent_message_id(
         outbox_id=sent.id,
         created_at=sent.created_at,
