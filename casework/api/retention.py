@@ -47,9 +47,9 @@ class PreviewOut(BaseModel):
 
 
 class ApplyIn(_Input):
-    references: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
-        min_length=1, max_length=1000
-    )
+    references: list[
+        Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
+    ] = Field(min_length=1, max_length=1000)
     confirm: Literal[True] = Field(description="Must be true: the final action cannot be undone.")
 
 
