@@ -285,12 +285,15 @@ def test_an_officer_reads_on_the_case_page_who_was_shown_the_requester(app, ctx)
     officer = _signed_in(app, "responsable")
     page = officer.get(f"/cases/{case.reference}").text
     log = page[page.index('id="accesses-title"') :]
-    assert "2 entrées" in log
+    # The supervisor's visit showed the requester and the list of letters to the requester (each
+    # logged); the officer's own visit is logged before the page lists the log.
+    assert "3 entrées" in log
     rows = re.findall(
         r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", log
     )
     assert [row[1:] for row in rows] == [
         ("Isabelle Fortin (superviseure)", "Pages", "Dossier consulté"),
+        ("Isabelle Fortin (superviseure)", "Pages", "Liste des lettres"),
         ("Julie Lavoie (responsable des plaintes)", "Pages", "Dossier consulté"),
     ]
     assert rows[0][0] == "23 novembre 2026 à 10 h 00"
