@@ -60,6 +60,21 @@ def postgresql_admin_url() -> str | None:
 
 
 @contextlib.contextmanager
+def empty_postgresql_database(admin_url: str) -> Iterator[str]:
+    """Create an empty PostgreSQL database for one run and drop it after; yield its URL."""
+    name = f"casework_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
 def postgresql_database(
     admin_url: str, cases: int, *, today: date, keep: bool = False
 ) -> Iterator[str]:

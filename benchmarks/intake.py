@@ -24,9 +24,9 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
+from benchmarks.common import empty_postgresql_database
 from casework import migrate
 from casework.config import DatabaseSettings, Settings
 from casework.context import Actor, AppContext, FixedClock
@@ -134,16 +134,8 @@ def main() -> int:
         results.append(run("SQLite", f"sqlite:///{folder}/bench.db", Path(folder) / "var"))
         admin_url = os.environ.get("CASEWORK_TEST_DATABASE_URL")
         if admin_url:
-            name = f"casework_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            try:
-                url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+            with empty_postgresql_database(admin_url) as url:
                 results.append(run("PostgreSQL", url, Path(folder) / "var-pg"))
-            finally:
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         else:
             print("\nPostgreSQL: skipped (set CASEWORK_TEST_DATABASE_URL to include it)")
     return 0 if all(results) else 1

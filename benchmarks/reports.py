@@ -19,12 +19,11 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, select, text
 
+from benchmarks.common import empty_postgresql_database
 from casework import migrate
 from casework.config import DatabaseSettings, Settings
 from casework.context import Actor, AppContext, FixedClock
@@ -209,16 +208,8 @@ def main() -> int:
             results.append(run("SQLite", f"sqlite:///{folder}/bench.db", args.cases))
     admin_url = os.environ.get("CASEWORK_TEST_DATABASE_URL")
     if admin_url and args.only != "sqlite":
-        name = f"casework_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        with empty_postgresql_database(admin_url) as url:
             results.append(run("PostgreSQL", url, args.cases))
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     elif args.only != "sqlite":
         print("\nPostgreSQL: skipped (set CASEWORK_TEST_DATABASE_URL to include it)")
     return 0 if all(results) else 1
