@@ -36,8 +36,8 @@ from casework.context import shared_calendar
 from casework.db import make_engine
 from casework.models import Case, CaseEvent, CasePause, ReferenceCounter, Requester, User
 from casework.schemas import PREFIXES, WRITTEN_CHANNELS
-from workflows.case_clock import next_deadline
-from workflows.deadlines import CaseKind, due_date
+from workflows.case_clock import Step, derive
+from workflows.deadlines import CaseKind, Delay, KindPolicy, due_date
 
 YEARS = 5
 CHUNK = 20_000
@@ -365,11 +365,15 @@ class Loader:
                 acknowledged_at = on(rnd.randrange(11, 16) if late else rnd.randrange(1, 10))
                 if acknowledged_at.date() > self.today:
                     acknowledged_at = self.moment(self.today)
-                trail.append(("transition", "acknowledge", "received", "acknowledged", None))
+                trail.append(
+                    ("transition", "acknowledge", "received", "acknowledged", acknowledged_at)
+                )
             state = "acknowledged" if acknowledged_at else "received"
             if status == "awaiting_requester":
                 paused_on = min(self.business(received_on, rnd.randrange(2, 8)), self.today)
-                trail.append(("transition", "request_information", state, status, None))
+                trail.append(
+                    ("transition", "request_information", state, status, self.moment(paused_on))
+                )
                 pauses.append({"case_id": case_id, "start": paused_on, "end": None})
             answered = status in ("answered", "escalated") or (
                 status == "closed" and rnd.random() < 0.96
@@ -380,8 +384,18 @@ class Loader:
                     paused_days = rnd.randrange(2, 10)
                     paused_to = self.business(paused_from, paused_days)
                     pauses.append({"case_id": case_id, "start": paused_from, "end": paused_to})
-                    trail.append(("transition", "request_information", state, "awaiting", None))
-                    trail.append(("transition", "resume", "awaiting", state, None))
+                    trail.append(
+                        (
+                            "transition",
+                            "request_information",
+                            state,
+                            "awaiting",
+                            self.moment(paused_from),
+                        )
+                    )
+                    trail.append(
+                        ("transition", "resume", "awaiting", state, self.moment(paused_to))
+                    )
                 late = rnd.random() < 0.12
                 answered_at = on(rnd.randrange(21, 35) if late else rnd.randrange(4, 20))
                 summary = "Réponse transmise par écrit avec les explications demandées."
@@ -393,7 +407,9 @@ class Loader:
                 escalated_on = min(base + timedelta(days=rnd.randrange(5, 60)), self.today)
                 protecteur = f"PC-{escalated_on.year}-{rnd.randrange(100000):05d}"
                 reply_due = escalated_on + timedelta(days=30)
-                trail.append(("transition", "escalate", state, "escalated", None))
+                trail.append(
+                    ("transition", "escalate", state, "escalated", self.moment(escalated_on))
+                )
                 state = "escalated"
             if status == "closed":
                 if answered:
@@ -436,34 +452,64 @@ class Loader:
                 "created_at": received_at,
                 "updated_at": closed_at or answered_at or acknowledged_at or received_at,
             }
-            running = next_deadline(
-                status=status,
-                ack_due_on=ack_due,
-                answer_due_on=answer_due,
-                protecteur_reply_due_on=reply_due,
-            )
-            case["next_due_on"] = running.due_on if running else None
-            case["next_deadline"] = running.name.value if running else None
-            cases.append(case)
-            self.plan.by_status[status] = self.plan.by_status.get(status, 0) + 1
-            if running and running.due_on < self.today:
-                self.plan.overdue += 1
             at = received_at
+            steps = []
             for kind_, trigger, source, target, when in trail:
                 at = max(at, when or at + timedelta(hours=rnd.randrange(20, 200)))
+                at = min(at, self.moment(self.today))
+                data: dict = {}
+                if trigger is not None:
+                    on = at.astimezone(self.tz).date()
+                    data["on"] = on.isoformat()
+                    reply = reply_due if trigger == "escalate" else None
+                    if reply is not None:
+                        data["protecteur_reply_due_on"] = reply.isoformat()
+                    steps.append(Step(kind=trigger, on=on, outcome=outcome, reply_due_on=reply))
                 events.append(
                     {
                         "case_id": case_id,
-                        "at": min(at, self.moment(self.today)),
+                        "at": at,
                         "actor": "bench",
                         "kind": kind_,
                         "trigger": trigger,
                         "from_state": _STATE.get(source, source),
                         "to_state": _STATE.get(target, target),
                         "reason": None,
-                        "data": {},
+                        "data": data,
                     }
                 )
+            # The stored deadline columns come from the case clock, as the services write them.
+            clock = derive(
+                self.calendar,
+                policy=KindPolicy(
+                    Delay(policy.acknowledgment.days, policy.acknowledgment.unit),
+                    Delay(policy.answer.days, policy.answer.unit),
+                ),
+                received_at=received_at,
+                written=written,
+                steps=steps,
+                today=self.today,
+                tz=self.tz,
+            )
+            running = clock.next_running()
+            case.update(
+                {
+                    "ack_due_on": clock.acknowledgment.due_on,
+                    "answer_due_on": clock.answer.due_on,
+                    "protecteur_reply_due_on": clock.protecteur_reply.due_on,
+                    "ack_met_on": clock.acknowledgment.met_on,
+                    "ack_outcome": _value(clock.acknowledgment.outcome),
+                    "answer_met_on": clock.answer.met_on,
+                    "answer_outcome": _value(clock.first_answer.outcome),
+                    "answer_counted_on": clock.first_answer.counted_due_on,
+                    "next_due_on": running.due_on if running else None,
+                    "next_deadline": running.name.value if running else None,
+                }
+            )
+            cases.append(case)
+            self.plan.by_status[status] = self.plan.by_status.get(status, 0) + 1
+            if running and running.due_on < self.today:
+                self.plan.overdue += 1
         self.plan.cases += len(cases)
         self.plan.requesters += len(requesters)
         self.plan.events += len(events)
@@ -640,3 +686,7 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _value(outcome) -> str | None:
+    return outcome.value if outcome is not None else None

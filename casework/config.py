@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from workflows.calendar import BASES
+from workflows.case_clock import AfterHoursReceipt
 from workflows.deadlines import CaseKind, DayUnit
 from workflows.retention import FinalAction, RetentionRule
 
@@ -172,6 +173,9 @@ class DeadlineSettings(_Section):
     supplier_complaint: KindDeadlineSettings = KindDeadlineSettings()
     comment: KindDeadlineSettings = KindDeadlineSettings()
     at_risk_within: int = Field(default=3, ge=0, le=60)
+    # Day 0 of a message received after closing time or on a non-business day: that day
+    # (same_day) or the next business day (next_business_day); workflows.case_clock applies it.
+    after_hours_receipt: AfterHoursReceipt = AfterHoursReceipt.SAME_DAY
 
     def for_kind(self, kind: CaseKind | str) -> KindDeadlineSettings:
         """Return the deadline policy of one case kind."""

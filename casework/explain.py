@@ -7,6 +7,7 @@ version, the closure days skipped, pauses and extensions."
 from datetime import date
 
 from casework.i18n import format_day, format_days, gettext, ngettext, normalize_language
+from workflows.case_clock import ClockState, DeadlineClock, DeadlineName
 from workflows.deadlines import DayUnit, Explanation
 
 
@@ -33,7 +34,13 @@ def sentence(explanation: Explanation, language: str = "fr") -> str:
         )
     ]
     delay = _delay(e.delay.days, e.delay.unit, language)
-    if e.closures_skipped:
+    if e.delay.unit == DayUnit.CALENDAR:
+        # Calendar days count the weekends and the closures; only the end carries (C.p.c.,
+        # art. 83; Loi d'interprétation, art. 52).
+        parts.append(
+            gettext("%(delay)s, weekends and closure days included", language, delay=delay)
+        )
+    elif e.closures_skipped:
         skipped = [c.day for c in e.closures_skipped]
         parts.append(
             # One day is « du 12 octobre 2026 », several are « des 24 et 25 décembre 2026 ».
@@ -65,6 +72,16 @@ def sentence(explanation: Explanation, language: str = "fr") -> str:
                 language,
             )
         )
+        for pause in e.pauses:
+            if pause.end is not None:
+                parts.append(
+                    gettext(
+                        "awaiting the requester from %(start)s to %(end)s",
+                        language,
+                        start=format_day(pause.start, language),
+                        end=format_day(pause.end, language),
+                    )
+                )
     for extension in e.extensions:
         parts.append(
             gettext(
@@ -77,3 +94,89 @@ def sentence(explanation: Explanation, language: str = "fr") -> str:
     parts.append(gettext("due %(day)s", language, day=format_day(e.due_on, language, weekday=True)))
     text = "; ".join(parts) + "."
     return text[0].upper() + text[1:]
+
+
+def _clock_parts(item: DeadlineClock, language: str) -> list[str]:
+    parts = []
+    if item.after_hours:
+        parts.append(
+            gettext(
+                "received outside office hours: counted from the next business day",
+                language,
+            )
+        )
+    if item.reopened_on is not None:
+        parts.append(
+            gettext(
+                "a new answer is owed since the case was reopened on %(day)s",
+                language,
+                day=format_day(item.reopened_on, language),
+            )
+        )
+    for late in item.late_extensions:
+        parts.append(
+            # OQLF: no space before the semicolon, a non-breaking one before the colon.
+            gettext(
+                "missed on %(missed)s; new date announced: %(new)s",
+                language,
+                missed=format_day(late.missed_on, language),
+                new=format_day(late.new_due_on, language),
+            )
+        )
+    if item.state is ClockState.MET and item.met_on is not None:
+        parts.append(gettext("met on %(day)s", language, day=format_day(item.met_on, language)))
+    elif item.state is ClockState.MET_LATE and item.met_on is not None:
+        parts.append(
+            ngettext(
+                "met late on %(day)s, %(n)s business day late",
+                "met late on %(day)s, %(n)s business days late",
+                item.late_by or 1,
+                language,
+                day=format_day(item.met_on, language),
+            )
+        )
+    elif item.state is ClockState.PAUSED:
+        parts.append(gettext("the clock stands still while awaiting the requester", language))
+    return parts
+
+
+def clock_sentence(item: DeadlineClock, language: str = "fr") -> str:
+    """Explain one deadline of the case clock: how its date was computed and where it stands."""
+    language = normalize_language(language)
+    if item.state is ClockState.NOT_APPLICABLE and item.due_on is None:
+        if item.name is DeadlineName.ACKNOWLEDGMENT:
+            return gettext(
+                "No acknowledgment of receipt is owed: only written requests get one.", language
+            )
+        if item.name is DeadlineName.PROTECTEUR_REPLY:
+            return gettext("No reply date set by the Protecteur du citoyen.", language)
+        return gettext("Does not apply to this case.", language)
+    if item.state is ClockState.NOT_APPLICABLE:
+        return gettext(
+            "Not applicable: the case was closed as withdrawn or redirected before %(day)s.",
+            language,
+            day=format_day(item.due_on, language),
+        )
+    if item.explanation is None:
+        # The Protecteur du citoyen's reply date.
+        text = gettext(
+            "Set by the Protecteur du citoyen: %(day)s",
+            language,
+            day=format_day(item.due_on, language, weekday=True),
+        )
+        parts = [text]
+        if item.carried_from is not None:
+            parts.append(
+                gettext(
+                    "the date set, %(day)s, is not a business day, so it carries to the next one",
+                    language,
+                    day=format_day(item.carried_from, language, weekday=True),
+                )
+            )
+        parts += _clock_parts(item, language)
+        return "; ".join(parts) + "."
+    text = sentence(item.explanation, language)
+    extra = _clock_parts(item, language)
+    if not extra:
+        return text
+    return text[:-1] + "; " + "; ".join(extra) + "."

@@ -214,6 +214,11 @@ class TransitionIn(_Input):
     protecteur_file_number: Line | None = Field(default=None, max_length=64)
     escalated_on: Day | None = None
     protecteur_reply_due_on: Day | None = None
+    facts_known_on: Day | None = Field(
+        default=None,
+        description="Escalating: the date the person learned of the facts (Loi sur le Protecteur "
+        "du citoyen, art. 19: the one-year warning).",
+    )
     outcome: Outcome | None = None
     redirected_to: Text | None = Field(
         default=None,
@@ -231,6 +236,11 @@ class TransitionIn(_Input):
         description="Closing an escalated case: what the Protecteur du citoyen concluded.",
     )
     protecteur_recommendations: Text | None = Field(default=None, max_length=20000)
+
+
+class ReplyDateIn(_Input):
+    version: int | None = Field(default=None, ge=1)
+    reply_due_on: Day
 
 
 class ExtensionIn(_Input):

@@ -8,9 +8,10 @@ holds them:
                           delay" replaces the acknowledgment); needs an answer summary
     request_information   received, acknowledged -> awaiting_requester; needs a comment saying
                           what is missing
-    resume                awaiting_requester -> acknowledged
-    escalate              received, acknowledged, awaiting_requester, answered -> escalated; needs
-                          the Protecteur du citoyen's file number and the date
+    resume                awaiting_requester -> the state it left: acknowledged, or received
+                          while the acknowledgment is still owed
+    escalate              received, acknowledged, awaiting_requester, answered, closed ->
+                          escalated; needs the Protecteur du citoyen's file number and the date
     close                 answered, escalated -> closed; needs an outcome
     close                 received, acknowledged, awaiting_requester -> closed; only as withdrawn,
                           redirected or no follow-up
@@ -19,7 +20,11 @@ holds them:
 - "`escalate` records that the person took the case to the Protecteur du citoyen: the
   Protecteur's file number, the date, and the date by which the Protecteur expects the body's
   reply (the Protecteur sets it case by case). It is allowed from any open state: the law does not
-  require the person to complain to the body first."
+  require the person to complain to the body first." It is allowed from `answered` and `closed`
+  too: people usually go to the Protecteur du citoyen after the answer, and recording it does not
+  reopen the body's answer (workflows.case_clock).
+- "The acknowledgment is owed until it is sent": `resume` returns the case to the state it left,
+  `received` while the acknowledgment is owed (`acknowledgment_owed`, which the case clock says).
 - "Warn (do not refuse) when it comes more than one year after the date the person learned of the
   facts", because of the Loi sur le Protecteur du citoyen (RLRQ, c. P-32), art. 19: « Le
   Protecteur du citoyen doit refuser d'intervenir lorsqu'il s'est écoulé plus d'un an depuis que la
@@ -158,10 +163,15 @@ TRANSITIONS: tuple[dict[str, Any], ...] = (
         "dest": "awaiting_requester",
         "conditions": ["says_what_is_missing"],
     },
-    {"trigger": "resume", "source": ["awaiting_requester"], "dest": "acknowledged"},
+    {
+        "trigger": "resume",
+        "source": ["awaiting_requester"],
+        "dest": "acknowledged",
+        "after": ["return_to_the_state_left"],
+    },
     {
         "trigger": "escalate",
-        "source": ["received", "acknowledged", "awaiting_requester", "answered"],
+        "source": ["received", "acknowledged", "awaiting_requester", "answered", "closed"],
         "dest": "escalated",
         "conditions": ["has_protecteur_file_number", "has_plausible_escalation_dates"],
         "after": ["warn_if_more_than_one_year_after_facts"],
@@ -277,6 +287,8 @@ class TransitionRequest:
     outcome: str | None = None
     redirected_to: str | None = None
     reason: str | None = None
+    # The case clock says the acknowledgment is still owed (resume then returns to `received`).
+    acknowledgment_owed: bool = False
 
     def __post_init__(self) -> None:
         # A datetime is a date but cannot be compared with one: catch it here rather than
@@ -477,6 +489,12 @@ class _CaseAdapter:
                     field="escalated_on",
                 )
             )
+
+    def return_to_the_state_left(self, event: EventData) -> None:
+        """Resume to `received` when the acknowledgment is still owed: waiting for the requester
+        did not acknowledge the request."""
+        if event.kwargs["request"].acknowledgment_owed:
+            self.state = CaseState.RECEIVED.value
 
     def has_known_outcome(self, event: EventData) -> bool:
         """Refuse to close a case without one of the known outcomes."""

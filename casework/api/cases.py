@@ -30,6 +30,7 @@ from casework.schemas import (
     ExtensionIn,
     LetterPublic,
     NoteIn,
+    ReplyDateIn,
     TransitionIn,
     search_text,
 )
@@ -259,6 +260,30 @@ def extend_case(
 
 
 @router.post(
+    "/{reference}/reply-date",
+    response_model=CasePublic,
+    responses=responses(403, 404, 409, 422),
+    summary="Set or change the Protecteur du citoyen's reply date of an escalated case",
+)
+def set_reply_date(
+    reference: Reference,
+    data: ReplyDateIn,
+    ctx: Context,
+    language: Language,
+    actor: CurrentActor,
+) -> CasePublic:
+    _authorize(ctx, actor, reference, "case.fire.escalate")
+    view = service.set_reply_date(
+        ctx,
+        actor=actor,
+        reference=reference,
+        version=data.version,
+        reply_due_on=data.reply_due_on,
+    )
+    return _present(ctx, actor, [view], language=language, what="reply_date")[0]
+
+
+@router.post(
     "/{reference}/notes",
     status_code=201,
     response_model=EventPublic,
@@ -313,11 +338,7 @@ def list_deadlines(
     language: Language,
     _: Annotated[Actor, Depends(require("case.read"))],
 ) -> list[DeadlineOut]:
-    today = ctx.today()
-    return [
-        deadline_out(ctx, d.name, d.explanation, language=language, today=today)
-        for d in service.deadlines(ctx, reference=reference)
-    ]
+    return [deadline_out(d, language=language) for d in service.deadlines(ctx, reference=reference)]
 
 
 def letter_public(letter, reference: str) -> LetterPublic:

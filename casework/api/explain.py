@@ -1,39 +1,39 @@
-"""How deadlines are shown over the API: the date, its state today, and its explanation."""
+"""How deadlines are shown over the API and `case show --json`: the case clock's items."""
 
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from casework.context import AppContext
-from casework.explain import sentence
-from workflows.deadlines import Explanation, deadline_status
+from casework.explain import clock_sentence
+from workflows.case_clock import DeadlineClock
 
 
 class DeadlineOut(BaseModel):
-    name: str
-    due_on: date
-    state: str
-    business_days: int
-    explanation: dict[str, Any]
-    sentence: str
-
-
-def deadline_out(
-    ctx: AppContext, name: str, explanation: Explanation, *, language: str, today: date
-) -> DeadlineOut:
-    """Present one deadline with its state on `today` and how it was computed."""
-    status = deadline_status(
-        ctx.calendar,
-        due_on=explanation.due_on,
-        today=today,
-        soon_within=ctx.settings.deadlines.at_risk_within,
+    name: str = Field(description="acknowledgment, answer or protecteur_reply.")
+    due_on: date | None
+    state: str = Field(
+        description="on_track, due_soon, due_today, overdue, paused, met, met_late or "
+        "not_applicable (workflows.case_clock)."
     )
+    met_on: date | None
+    late_by: int | None = Field(description="Business days late, when overdue or met late.")
+    business_days: int | None = Field(
+        description="While the clock runs: business days left, 0 when due today, or overdue."
+    )
+    explanation: dict[str, Any] = Field(
+        description="How the date was computed; `text` says it in the request's language."
+    )
+
+
+def deadline_out(item: DeadlineClock, *, language: str) -> DeadlineOut:
+    """Present one deadline of the case clock."""
     return DeadlineOut(
-        name=name,
-        due_on=explanation.due_on,
-        state=status.state.value,
-        business_days=status.business_days,
-        explanation=explanation.as_dict(),
-        sentence=sentence(explanation, language),
+        name=item.name.value,
+        due_on=item.due_on,
+        state=item.state.value,
+        met_on=item.met_on,
+        late_by=item.late_by,
+        business_days=item.business_days,
+        explanation={**item.data(), "text": clock_sentence(item, language)},
     )

@@ -153,19 +153,26 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     ctx = context()
     view = _run(lambda: service.get(ctx, reference=reference))
     public = case_public(ctx, view)
+    deadlines = _run(lambda: service.deadlines(ctx, reference=reference))
     if as_json:
+        from casework.api.explain import deadline_out
+
         _log_access(ctx, [view], "read")
-        typer.echo(public.model_dump_json(indent=2))
+        shown = json.loads(public.model_dump_json())
+        shown["deadlines"] = [
+            json.loads(deadline_out(d, language=_language()).model_dump_json()) for d in deadlines
+        ]
+        typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
         return
-    from casework.explain import sentence
+    from casework.explain import clock_sentence
 
     typer.echo(f"{public.reference} — {public.subject}")
     typer.echo(
         _("Status: %(status)s", status=_(STATE_LABELS[public.status])) + f" (v{public.version})"
     )
-    for deadline in service.deadlines(ctx, reference=reference):
+    for deadline in deadlines:
         label = _(DEADLINE_LABELS[deadline.name]) + colon(_language())
-        typer.echo(f"- {label} {sentence(deadline.explanation, _language())}")
+        typer.echo(f"- {label} {clock_sentence(deadline, _language())}")
     for event in service.events(ctx, reference=reference):
         moment = event.at.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
         move = f"{event.from_state or ''}→{event.to_state}" if event.to_state else ""
@@ -185,6 +192,9 @@ def fire(
     file_number: str = typer.Option(None, "--file-number", help="Protecteur du citoyen file."),
     escalated_on: str = typer.Option(None, "--escalated-on"),
     reply_due_on: str = typer.Option(None, "--reply-due-on"),
+    facts_known_on: str = typer.Option(
+        None, "--facts-known-on", help="Escalating: the date the person learned of the facts."
+    ),
     outcome: str = typer.Option(None),
     reason: str = typer.Option(None),
     service_code: str = typer.Option(None, "--service", help="Closing: the service concerned."),
@@ -213,6 +223,7 @@ def fire(
                 "protecteur_file_number": file_number,
                 "escalated_on": escalated_on,
                 "protecteur_reply_due_on": reply_due_on,
+                "facts_known_on": facts_known_on,
                 "outcome": outcome,
                 "reason": reason,
                 "classification": {
@@ -237,6 +248,57 @@ def fire(
     typer.echo(f"{public.reference}\t{_(STATE_LABELS[public.status])}\tversion {public.version}")
     for warning in public.warnings:
         typer.echo(_("Warning: %(warning)s", warning=warning), err=True)
+
+
+@app.command("extend")
+def extend(
+    reference: str,
+    days: int = typer.Option(..., "--days", help="Business days added to the answer delay."),
+    reason: str = typer.Option(..., "--reason", help="The reason the requester is told."),
+    version: int = typer.Option(None, help="Expected version (default: the current one)."),
+) -> None:
+    """Extend the answer delay, with the reason the requester is told."""
+    from casework.schemas import ExtensionIn
+
+    ctx = context()
+    if version is None:
+        version = _run(lambda: service.get(ctx, reference=reference)).case.version
+    data = _validated(ExtensionIn, {"version": version, "days": days, "reason": reason})
+    view = _run(
+        lambda: service.extend(
+            ctx,
+            actor=_actor(),
+            reference=reference,
+            version=data.version,
+            days=data.days,
+            reason=data.reason,
+        )
+    )
+    typer.echo(f"{view.case.reference}\t{format_day(view.case.answer_due_on, _language())}")
+
+
+@app.command("set-reply-date")
+def set_reply_date(
+    reference: str,
+    reply_due_on: str = typer.Argument(..., help="The Protecteur du citoyen's reply date."),
+    version: int = typer.Option(None, help="Expected version (default: the current one)."),
+) -> None:
+    """Set or change the date by which the Protecteur du citoyen expects the body's reply."""
+    from casework.schemas import ReplyDateIn
+
+    ctx = context()
+    data = _validated(ReplyDateIn, {"version": version, "reply_due_on": reply_due_on})
+    view = _run(
+        lambda: service.set_reply_date(
+            ctx,
+            actor=_actor(),
+            reference=reference,
+            version=data.version,
+            reply_due_on=data.reply_due_on,
+        )
+    )
+    due = view.case.protecteur_reply_due_on
+    typer.echo(f"{view.case.reference}\t{format_day(due, _language()) if due else '—'}")
 
 
 # Documents (casework.cli.documents): `case attach` and `case documents`.

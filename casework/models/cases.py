@@ -74,6 +74,15 @@ class Case(SQLModel, table=True):
     next_due_on: date | None = Field(default=None, index=True)
     next_deadline: str | None = Field(default=None, max_length=24)
     calendar_version: str = Field(max_length=32)
+    # What the clock (workflows.case_clock) says of each deadline, written only from it so that
+    # the rates and lists count in SQL: when the acknowledgment and the current answer were met,
+    # and what the acknowledgment and the FIRST answer count as (on_time, late, not_applicable;
+    # NULL while owed), judged against answer_counted_on (the date missed after a late extension).
+    ack_met_on: date | None = None
+    ack_outcome: str | None = Field(default=None, max_length=16)
+    answer_met_on: date | None = None
+    answer_outcome: str | None = Field(default=None, max_length=16)
+    answer_counted_on: date | None = Field(default=None, index=True)
     paused_on: date | None = None
     paused_business_days: int = 0
 

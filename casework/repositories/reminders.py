@@ -15,14 +15,23 @@ from sqlalchemy import Row, and_, func, or_, select
 from sqlmodel import Session
 
 from casework.models import Case, User
-from workflows.case_clock import UNANSWERED_STATES, DeadlineName
+from workflows.case_clock import ACK_CLOCK_STATES, ANSWER_RUNNING_STATES, DeadlineName
 from workflows.case_flow import OPEN_STATES as OPEN_CASE_STATES
 
-# The column of each deadline and the states in which its clock runs (workflows.case_clock).
+# The column of each deadline, the states in which its clock can run and the column that says
+# it was met (workflows.case_clock.running_deadlines reads the same columns).
 DEADLINE_COLUMNS = {
-    DeadlineName.ACKNOWLEDGMENT: (Case.ack_due_on, ("received",)),
-    DeadlineName.ANSWER: (Case.answer_due_on, ("received", "acknowledged")),
-    DeadlineName.PROTECTEUR_REPLY: (Case.protecteur_reply_due_on, ("escalated",)),
+    DeadlineName.ACKNOWLEDGMENT: (
+        Case.ack_due_on,
+        tuple(sorted(ACK_CLOCK_STATES)),
+        Case.ack_outcome,
+    ),
+    DeadlineName.ANSWER: (
+        Case.answer_due_on,
+        tuple(sorted(ANSWER_RUNNING_STATES)),
+        Case.answer_met_on,
+    ),
+    DeadlineName.PROTECTEUR_REPLY: (Case.protecteur_reply_due_on, ("escalated",), None),
 }
 SWEEP_COLUMNS = (
     Case.id,
@@ -33,10 +42,14 @@ SWEEP_COLUMNS = (
     Case.ack_due_on,
     Case.answer_due_on,
     Case.protecteur_reply_due_on,
+    Case.ack_outcome,
+    Case.answer_met_on,
 )
 OPEN_STATES = tuple(sorted(state.value for state in OPEN_CASE_STATES))
-# The states whose deadlines a calendar change moves (the acknowledgment and answer clocks).
-RECOMPUTED_STATES = tuple(sorted(UNANSWERED_STATES))
+# The states whose deadlines a calendar change can move (every case not closed).
+RECOMPUTED_STATES = OPEN_STATES
+# The calendar version 0005_case_clock gave existing cases, so that their clock is derived once.
+BEFORE_CASE_CLOCK = "before-case-clock"
 
 Window = tuple[date | None, date]  # due dates d with start <= d < end (no start: unbounded)
 
@@ -54,13 +67,13 @@ class Recipient:
 
 def earliest_due(session: Session, deadline: DeadlineName) -> date | None:
     """Return the earliest due date of a deadline whose clock runs (one index probe per state)."""
-    column, states = DEADLINE_COLUMNS[deadline]
+    column, states, met = DEADLINE_COLUMNS[deadline]
     earliest = None
     for state in states:
         # ORDER BY ... LIMIT 1 rather than min(): the index order answers it in one probe.
         query = (
             select(column)
-            .where(Case.status == state, column.is_not(None))
+            .where(Case.status == state, column.is_not(None), *_owed(met))
             .order_by(column)
             .limit(1)
         )
@@ -70,15 +83,19 @@ def earliest_due(session: Session, deadline: DeadlineName) -> date | None:
     return earliest
 
 
+def _owed(met) -> list:
+    return [] if met is None else [met.is_(None)]
+
+
 def due_in(session: Session, *, deadline: DeadlineName, windows: Sequence[Window]) -> list[Row]:
     """Return the cases whose running `deadline` falls in one of the windows of due dates."""
     if not windows:
         return []
-    column, states = DEADLINE_COLUMNS[deadline]
+    column, states, met = DEADLINE_COLUMNS[deadline]
     terms = []
     for state in states:
         for start, end in windows:
-            bounds = [Case.status == state, column < end]
+            bounds = [Case.status == state, column < end, *_owed(met)]
             if start is not None:
                 bounds.append(column >= start)
             terms.append(and_(*bounds))
@@ -126,7 +143,10 @@ def with_other_calendar(session: Session, *, version: str) -> Iterator[Case]:
     """Yield the cases whose running deadlines were computed with another calendar."""
     query = (
         select(Case)
-        .where(Case.status.in_(RECOMPUTED_STATES), Case.calendar_version != version)
+        .where(
+            or_(Case.status.in_(RECOMPUTED_STATES), Case.calendar_version == BEFORE_CASE_CLOCK),
+            Case.calendar_version != version,
+        )
         .order_by(Case.id)
         .execution_options(yield_per=500)
     )

@@ -16,23 +16,14 @@ from casework.i18n import N_
 from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
 from casework.repositories import cases as repo
 from casework.repositories.cases import CaseFilters
-from casework.schemas import PREFIXES, WRITTEN_CHANNELS, CaseCreate, CaseUpdate, TransitionIn
+from casework.schemas import PREFIXES, CaseCreate, CaseUpdate, TransitionIn
 from casework.security import policy
-from casework.services import access_log, accountability, notices
+from casework.services import access_log, accountability, clock, notices
 from casework.services.calendar import ensure_covered
 from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowed, VersionConflict
 from workflows import case_flow
-from workflows.case_clock import UNANSWERED_STATES, next_deadline
-from workflows.deadlines import (
-    DayUnit,
-    Explanation,
-    Extension,
-    Pause,
-    answer_due,
-    due_date,
-    explain_due,
-    receipt_date,
-)
+from workflows.case_clock import UNANSWERED_STATES, CaseClock, DeadlineClock, Step
+from workflows.deadlines import receipt_date
 
 
 @dataclass
@@ -42,13 +33,6 @@ class CaseView:
     case: Case
     requester: Requester | None
     warnings: tuple[case_flow.Message, ...] = ()
-
-
-@dataclass
-class DeadlineView:
-    name: str
-    due_on: date
-    explanation: Explanation
 
 
 def _check_assignee(session: Session, assignee_id: int | None) -> None:
@@ -61,17 +45,6 @@ def _check_assignee(session: Session, assignee_id: int | None) -> None:
         raise InvalidInput(
             N_("No active user has the id %(id)s."), field="assignee_id", id=assignee_id
         )
-
-
-def _refresh_clock(case: Case) -> None:
-    running = next_deadline(
-        status=case.status,
-        ack_due_on=case.ack_due_on,
-        answer_due_on=case.answer_due_on,
-        protecteur_reply_due_on=case.protecteur_reply_due_on,
-    )
-    case.next_due_on = running.due_on if running else None
-    case.next_deadline = running.name.value if running else None
 
 
 def _event(case: Case, *, actor: Actor, at: datetime, kind: str, **fields) -> CaseEvent:
@@ -92,7 +65,6 @@ def register(
     received_at = data.received_at
     if received_at > now:
         raise InvalidInput(N_("The receipt time is in the future."), field="received_at")
-    policy = ctx.policy(data.kind)
     calendar = ctx.calendar
     received_on = receipt_date(received_at, ctx.tz)
     ensure_covered(ctx, received_on, field="received_at")
@@ -104,7 +76,6 @@ def register(
             ),
             field="facts_known_on",
         )
-    written = data.channel in WRITTEN_CHANNELS
     _check_assignee(session, data.assignee_id)
     requester = None
     if data.requester is not None:
@@ -122,17 +93,15 @@ def register(
         requester_id=requester.id if requester else None,
         assignee_id=data.assignee_id,
         facts_known_on=data.facts_known_on,
-        ack_due_on=due_date(
-            calendar, received_at=received_at, delay=policy.acknowledgment, tz=ctx.tz
-        )
-        if written
-        else None,
-        answer_due_on=answer_due(calendar, received_at=received_at, delay=policy.answer, tz=ctx.tz),
         calendar_version=calendar.version,
         created_at=now,
         updated_at=now,
     )
-    _refresh_clock(case)
+    clock.write_columns(
+        case,
+        clock.derive_clock(ctx, case, [], today=now.astimezone(ctx.tz).date()),
+        calendar_version=calendar.version,
+    )
     repo.insert_row(session, case)
     repo.insert_row(
         session,
@@ -172,71 +141,17 @@ def _touch(case: Case, now: datetime) -> None:
     case.updated_at = now
 
 
-def _answer_explanation(ctx: AppContext, session: Session, case: Case) -> Explanation:
-    return explain_due(
-        ctx.calendar,
-        received_at=case.received_at,
-        delay=ctx.policy(case.kind).answer,
-        pauses=[Pause(p.start, p.end) for p in repo.pauses(session, case.id)],
-        extensions=[
-            Extension(days=e.days, reason=e.reason, unit=DayUnit(e.unit))
-            for e in repo.extensions(session, case.id)
-        ],
-        tz=ctx.tz,
-    )
-
-
-def _recompute_answer_due(ctx: AppContext, session: Session, case: Case) -> date:
-    return _answer_explanation(ctx, session, case).due_on
-
-
 def recompute_deadlines(
     ctx: AppContext, session: Session, case: Case, *, actor: Actor, now: datetime
 ) -> list[dict]:
-    """Recompute the acknowledgment and answer deadlines of an open case with the current
-    calendar (DESIGN §2.3: "When the calendar changes, open deadlines are recomputed and every
-    change is recorded as an event"); return the changes, each also recorded as an event."""
-    changes = []
-    if case.status == "received" and case.ack_due_on is not None:
-        ack = due_date(
-            ctx.calendar,
-            received_at=case.received_at,
-            delay=ctx.policy(case.kind).acknowledgment,
-            tz=ctx.tz,
-        )
-        if ack != case.ack_due_on:
-            changes.append({"deadline": "acknowledgment", "from": case.ack_due_on, "to": ack})
-            case.ack_due_on = ack
-    if case.status in UNANSWERED_STATES:
-        answer = _recompute_answer_due(ctx, session, case)
-        if answer != case.answer_due_on:
-            changes.append({"deadline": "answer", "from": case.answer_due_on, "to": answer})
-            case.answer_due_on = answer
-    previous_version = case.calendar_version
-    case.calendar_version = ctx.calendar.version
+    """Recompute the deadlines of a case with the current calendar (DESIGN §2.3: "When the
+    calendar changes, open deadlines are recomputed and every change is recorded as an event");
+    return the changes, each also recorded as an event (casework.services.clock.recompute)."""
+    changes = clock.recompute(
+        ctx, session, case, actor=actor, now=now, reason=clock.CALENDAR_CHANGED
+    )
     if changes:
-        _refresh_clock(case)
         _touch(case, now)
-    for change in changes:
-        change.update(
-            {
-                "from": change["from"].isoformat(),
-                "to": change["to"].isoformat(),
-                "calendar_version_from": previous_version,
-                "calendar_version": case.calendar_version,
-            }
-        )
-        repo.add_event(
-            session,
-            _event(
-                case,
-                actor=actor,
-                at=now,
-                kind="deadline_changed",
-                reason="calendar changed",
-                data=dict(change),
-            ),
-        )
     return changes
 
 
@@ -261,6 +176,8 @@ def fire_on(
     the day it takes effect: the day a reply reached the office)."""
     today = today or now.astimezone(ctx.tz).date()
     source = case.status
+    before = clock.clock_of(ctx, session, case, today=today)
+    facts_known_on = request.facts_known_on or case.facts_known_on
     try:
         result = case_flow.fire(
             case,
@@ -272,16 +189,32 @@ def fire_on(
                 protecteur_file_number=request.protecteur_file_number,
                 escalated_on=request.escalated_on,
                 protecteur_reply_due_on=request.protecteur_reply_due_on,
-                facts_known_on=case.facts_known_on,
+                facts_known_on=facts_known_on,
                 outcome=request.outcome.value if request.outcome else None,
                 redirected_to=request.redirected_to,
                 reason=request.reason,
+                acknowledgment_owed=before.acknowledgment.owed,
             ),
         )
     except case_flow.TransitionRefused as refused:
         raise TransitionNotAllowed(
             reason=refused.message, allowed=[str(t) for t in refused.allowed]
         ) from None
+    # The dates the deadlines had when this step settles them stay with it (the trail).
+    judged = {
+        item.name.value: item.due_on.isoformat()
+        for item in (before.acknowledgment, before.answer)
+        if item.owed and item.due_on is not None
+    }
+    step = Step(
+        kind=result.trigger.value,
+        on=today,
+        outcome=request.outcome.value if request.outcome else None,
+        reply_due_on=request.protecteur_reply_due_on,
+        ack_due_on=before.acknowledgment.due_on if before.acknowledgment.owed else None,
+        answer_due_on=before.answer.due_on if before.answer.owed else None,
+    )
+    clock.recompute(ctx, session, case, actor=actor, now=now, extra=[step])
     data = _apply(ctx, session, case, request, source=source, actor=actor, now=now, today=today)
     # A close that lacks what the case is about is refused here: the unit of work rolls back.
     data.update(
@@ -289,7 +222,6 @@ def fire_on(
             ctx, session, case, request, source=source, actor=actor, now=now
         )
     )
-    _refresh_clock(case)
     _touch(case, now)
     repo.add_event(
         session,
@@ -302,11 +234,26 @@ def fire_on(
             from_state=source,
             to_state=case.status,
             reason=request.reason or request.comment,
-            data={**data, "warnings": [w.render() for w in result.warnings]},
+            data={
+                "on": today.isoformat(),
+                "judged_due_on": judged,
+                **data,
+                "warnings": [w.render() for w in result.warnings],
+            },
         ),
     )
     requester = repo.get_requester(session, case.requester_id)
     return CaseView(case=case, requester=requester, warnings=result.warnings)
+
+
+def _end_pause(ctx: AppContext, session: Session, case: Case, today: date) -> None:
+    """End the running pause of a case on `today` (resume, or an escalation while waiting)."""
+    pause = repo.open_pause(session, case.id)
+    if pause is not None:
+        pause.end = today
+        session.flush()
+        case.paused_business_days += ctx.calendar.business_days_between(pause.start, today)
+    case.paused_on = None
 
 
 def _apply(
@@ -354,23 +301,19 @@ def _apply(
             ),
         }
     if trigger == T.RESUME:
-        pause = repo.open_pause(session, case.id)
-        before = case.answer_due_on
-        if pause is not None:
-            pause.end = today
-            session.flush()
-            case.paused_business_days += ctx.calendar.business_days_between(pause.start, today)
-        case.paused_on = None
-        case.answer_due_on = _recompute_answer_due(ctx, session, case)
-        return {
-            "answer_due_on_before": before.isoformat(),
-            "answer_due_on": case.answer_due_on.isoformat(),
-        }
+        _end_pause(ctx, session, case, today)
+        return {"answer_due_on": case.answer_due_on.isoformat()}
     if trigger == T.ESCALATE:
+        if source == case_flow.CaseState.AWAITING_REQUESTER:
+            _end_pause(ctx, session, case, today)  # escalating ends the pause
+        if source == case_flow.CaseState.CLOSED:
+            case.closed_at = None
         case.protecteur_file_number = request.protecteur_file_number
         case.escalated_on = request.escalated_on
-        case.protecteur_reply_due_on = request.protecteur_reply_due_on
+        if request.facts_known_on is not None:
+            case.facts_known_on = request.facts_known_on
         return {
+            "facts_known_on": case.facts_known_on.isoformat() if case.facts_known_on else None,
             "notified": notices.on_escalated(ctx, session, case, now=now),
             "protecteur_file_number": request.protecteur_file_number,
             "escalated_on": request.escalated_on.isoformat() if request.escalated_on else None,
@@ -385,6 +328,7 @@ def _apply(
         if request.redirected_to:
             data["redirected_to"] = request.redirected_to
         if source in UNANSWERED_STATES:
+            _end_pause(ctx, session, case, today)
             # Closed before any answer: the person learns why (DESIGN §2.7).
             data.update(
                 notices.on_closed_without_answer(
@@ -401,9 +345,11 @@ def _apply(
             )
         return data
     if trigger == T.REOPEN:
+        # A new answer is owed from today; the first answer stays in the trail.
         case.closed_at = None
         case.outcome = None
-        return {}
+        case.answer_summary = None
+        return {"answer_due_on": case.answer_due_on.isoformat()}
     return {}  # pragma: no cover - every trigger is handled above
 
 
@@ -456,23 +402,29 @@ def add_note(ctx: AppContext, *, actor: Actor, reference: str, text: str) -> Cas
 
 
 def extend(
-    ctx: AppContext, *, actor: Actor, reference: str, version: int, days: int, reason: str
+    ctx: AppContext, *, actor: Actor, reference: str, version: int | None, days: int, reason: str
 ) -> CaseView:
     """Extend the answer delay by a number of business days, with the reason the requester is
-    told."""
+    told. An extension given after the due date is recorded and told, but the deadline stays
+    missed (workflows.case_clock)."""
     now = ctx.now()
+    today = now.astimezone(ctx.tz).date()
     with unit_of_work(ctx.engine) as session:
         case = _locked(session, reference, version)
-        if case.status not in UNANSWERED_STATES:
+        history = clock.steps(ctx, session, case)
+        was = clock.derive_clock(ctx, case, history, today=today)
+        if not was.answer.owed:
             raise InvalidInput(
                 N_("Only the answer delay of a case not yet answered can be extended."),
                 field="days",
             )
         before = case.answer_due_on
+        step = Step(kind="extend", on=today, days=days, reason=reason)
+        after = clock.derive_clock(ctx, case, [*history, step], today=today)
+        clock.write_columns(case, after, calendar_version=ctx.calendar.version)
+        # Granted after the due date: told to the person, but the deadline stays missed.
+        late = len(after.answer.late_extensions) > len(was.answer.late_extensions)
         session.add(CaseExtension(case_id=case.id, days=days, reason=reason, created_at=now))
-        session.flush()
-        case.answer_due_on = _recompute_answer_due(ctx, session, case)
-        _refresh_clock(case)
         _touch(case, now)
         repo.add_event(
             session,
@@ -480,24 +432,80 @@ def extend(
                 case,
                 actor=actor,
                 at=now,
-                kind="deadline_changed",
+                kind=clock.EXTENSION_EVENT,
                 reason=reason,
                 data={
+                    "on": today.isoformat(),
                     "deadline": "answer",
                     "extension_days": days,
+                    "unit": "business",
                     "from": before.isoformat(),
                     "to": case.answer_due_on.isoformat(),
+                    "late": late,
                     # The requester is told (DESIGN §2.3); the notice stays with the event.
                     **notices.on_extended(
                         ctx,
                         session,
                         case,
                         previous_due_on=before,
+                        late=late,
                         reason=reason,
                         actor=actor,
                         now=now,
-                        today=ctx.today(),
+                        today=today,
                     ),
+                },
+            ),
+        )
+        requester = repo.get_requester(session, case.requester_id)
+    return CaseView(case=case, requester=requester)
+
+
+def set_reply_date(
+    ctx: AppContext, *, actor: Actor, reference: str, version: int | None, reply_due_on: date
+) -> CaseView:
+    """Set or change the date by which the Protecteur du citoyen expects the body's reply (the
+    Protecteur often sets it in a later letter); a date on a non-business day carries to the
+    next business day (workflows.case_clock)."""
+    now = ctx.now()
+    today = now.astimezone(ctx.tz).date()
+    with unit_of_work(ctx.engine) as session:
+        case = _locked(session, reference, version)
+        if case.status != case_flow.CaseState.ESCALATED:
+            raise InvalidInput(
+                N_("Only a case escalated to the Protecteur du citoyen has a reply date to set."),
+                field="reply_due_on",
+            )
+        if case.escalated_on is not None and reply_due_on < case.escalated_on:
+            raise InvalidInput(
+                N_(
+                    "The Protecteur du citoyen’s reply due date (%(reply_due_on)s) cannot be"
+                    " earlier than the escalation date (%(escalated_on)s)."
+                ),
+                field="reply_due_on",
+                reply_due_on=reply_due_on.isoformat(),
+                escalated_on=case.escalated_on.isoformat(),
+            )
+        ensure_covered(ctx, reply_due_on, field="reply_due_on")
+        before = case.protecteur_reply_due_on
+        step = Step(kind="set_reply_date", on=today, reply_due_on=reply_due_on)
+        clock.recompute(ctx, session, case, actor=actor, now=now, extra=[step])
+        _touch(case, now)
+        repo.add_event(
+            session,
+            _event(
+                case,
+                actor=actor,
+                at=now,
+                kind=clock.REPLY_DATE_EVENT,
+                data={
+                    "on": today.isoformat(),
+                    "deadline": "protecteur_reply",
+                    "reply_due_on": reply_due_on.isoformat(),
+                    "from": before.isoformat() if before else None,
+                    "to": case.protecteur_reply_due_on.isoformat()
+                    if case.protecteur_reply_due_on
+                    else None,
                 },
             ),
         )
@@ -588,25 +596,15 @@ def events(ctx: AppContext, *, reference: str) -> list[CaseEvent]:
         return repo.events(session, case.id)
 
 
-def deadlines(ctx: AppContext, *, reference: str) -> list[DeadlineView]:
-    """Return each deadline of a case with how it was computed."""
+def clock_of(ctx: AppContext, *, reference: str, today: date | None = None) -> CaseClock:
+    """Return the clock of a case: each deadline, its state on `today` and how it was computed."""
     with read_session(ctx.engine) as session:
         case = _found(session, reference)
-        policy = ctx.policy(case.kind)
-        views = []
-        if case.ack_due_on is not None:
-            views.append(
-                DeadlineView(
-                    "acknowledgment",
-                    case.ack_due_on,
-                    explain_due(
-                        ctx.calendar,
-                        received_at=case.received_at,
-                        delay=policy.acknowledgment,
-                        tz=ctx.tz,
-                    ),
-                )
-            )
-        explanation = _answer_explanation(ctx, session, case)
-        views.append(DeadlineView("answer", case.answer_due_on, explanation))
-        return views
+        return clock.clock_of(ctx, session, case, today=today)
+
+
+def deadlines(
+    ctx: AppContext, *, reference: str, today: date | None = None
+) -> tuple[DeadlineClock, ...]:
+    """Return each deadline of a case (acknowledgment, answer, Protecteur's reply)."""
+    return clock_of(ctx, reference=reference, today=today).items

@@ -5,19 +5,17 @@ and can be added or removed [...]. When the calendar changes, open deadlines are
 every change is recorded as an event." The issue adds: "adding or removing a closure shows which
 open deadlines would move before it is confirmed".
 
-Open deadlines are those whose clock runs or can restart: the acknowledgment of a case still
-`received`, the answer of a case `received`, `acknowledged` or `awaiting_requester` (its pauses
-and extensions kept). An answered or escalated case keeps the dates it had: those deadlines are
-history, and the Protecteur du citoyen's reply date is the Protecteur's. The change is applied by
-`casework.services.cases.recompute_deadlines` (the scheduler's recomputation after a change of
-`config.toml` uses it too): each moved deadline gets a `deadline_changed` event, in the same unit
-of work as the decision itself, and every open case is marked with the new calendar version, so
-the scheduler's pass finds nothing left to do.
+Open deadlines are those of a case not closed; the case clock (`workflows.case_clock`) decides
+which of them still run: a met deadline keeps its date, an owed one moves (its pauses and
+extensions kept), and the Protecteur du citoyen's reply date carries anew to a business day. The
+preview and the apply both call `casework.services.clock.recompute` (the scheduler's
+recomputation after a change of `config.toml` uses it too): each moved deadline gets a
+`deadline_changed` event, in the same unit of work as the decision itself, and every open case is
+marked with the new calendar version, so the scheduler's pass finds nothing left to do.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -27,18 +25,11 @@ from casework.i18n import N_
 from casework.models.calendar import CalendarClosure, ClosureAction
 from casework.repositories import closures as repo
 from casework.schemas import clean_line
+from casework.services import clock
 from casework.services.calendar import ensure_covered
-from casework.services.cases import recompute_deadlines
+from casework.services.clock import CALENDAR_CHANGED
 from casework.services.errors import InvalidInput
 from workflows.calendar import BusinessCalendar
-from workflows.deadlines import (
-    DayUnit,
-    Extension,
-    Pause,
-    due_dates,
-    explain_due,
-    receipt_date,
-)
 
 NAME_MAX = 200
 
@@ -51,7 +42,7 @@ class DeadlineMove:
     subject: str
     status: str
     deadline: str  # acknowledgment or answer
-    before: date
+    before: date | None
     after: date
 
 
@@ -101,66 +92,44 @@ def _normalized(day: date, action: str, name_fr: str, name_en: str) -> ClosureCh
     return ClosureChange(day, action, clean_line(name_fr), clean_line(name_en))
 
 
-def _moves_reaching(
-    ctx: AppContext, session: Session, calendar: BusinessCalendar, day: date
+def _moves(
+    ctx: AppContext,
+    session: Session,
+    calendar: BusinessCalendar,
+    day: date,
+    *,
+    actor: Actor,
+    now: datetime,
+    apply: bool,
 ) -> list[DeadlineMove]:
-    """Recompute with `calendar` the open deadlines a change of `day` can reach, from plain rows:
-    the deadlines without pause or extension (nearly all) in one batch per kind and delay;
-    return each one that moves, by case."""
-    rows = repo.open_deadlines_reaching(session, day)
-    pauses, extensions = repo.pauses_and_extensions_reaching(session, day)
-    tz = ctx.tz
-    received_on = [receipt_date(row.received_at, tz) for row in rows]
-    ack: dict[int, date] = {}
-    answer: dict[int, date] = {}
-    batches: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for index, row in enumerate(rows):
-        if row.status == "received" and row.ack_due_on is not None:
-            batches[(row.kind, "acknowledgment")].append(index)
-        if row.id in pauses or row.id in extensions:
-            policy = ctx.policy(row.kind)
-            answer[index] = explain_due(
-                calendar,
-                received_at=row.received_at,
-                delay=policy.answer,
-                pauses=[Pause(p.start, p.end) for p in pauses.get(row.id, ())],
-                extensions=[
-                    Extension(days=e.days, reason=e.reason, unit=DayUnit(e.unit))
-                    for e in extensions.get(row.id, ())
-                ],
-                tz=tz,
-            ).due_on
-        else:
-            batches[(row.kind, "answer")].append(index)
-    for (kind, deadline), indexes in batches.items():
-        policy = ctx.policy(kind)
-        delay = policy.acknowledgment if deadline == "acknowledgment" else policy.answer
-        found = due_dates(calendar, received_on=[received_on[i] for i in indexes], delay=delay)
-        (ack if deadline == "acknowledgment" else answer).update(zip(indexes, found, strict=True))
+    """Recompute with `calendar` the open deadlines a change of `day` can reach, through the one
+    recomputation (`casework.services.clock.recompute`); write them and record an event for each
+    move when `apply`, else only tell them."""
     moves = []
-    for index, row in enumerate(rows):
-        if index in ack and ack[index] != row.ack_due_on:
+    for case in repo.cases_reaching(session, day, for_update=apply):
+        for moved in clock.recompute(
+            ctx,
+            session,
+            case,
+            actor=actor,
+            now=now,
+            calendar=calendar,
+            reason=CALENDAR_CHANGED if apply else None,
+            apply=apply,
+        ):
             moves.append(
                 DeadlineMove(
-                    row.reference,
-                    row.subject,
-                    row.status,
-                    "acknowledgment",
-                    row.ack_due_on,
-                    ack[index],
+                    case.reference,
+                    case.subject,
+                    case.status,
+                    moved["deadline"],
+                    date.fromisoformat(moved["from"]) if moved["from"] else None,
+                    date.fromisoformat(moved["to"]) if moved["to"] else None,
                 )
             )
-        if answer[index] != row.answer_due_on:
-            moves.append(
-                DeadlineMove(
-                    row.reference,
-                    row.subject,
-                    row.status,
-                    "answer",
-                    row.answer_due_on,
-                    answer[index],
-                )
-            )
+        if apply and moves and moves[-1].reference == case.reference:
+            case.version += 1
+            case.updated_at = now
     return moves
 
 
@@ -175,7 +144,9 @@ def preview_closure_change(
         changes = repo.changes(session)
         _check(build_calendar(ctx.settings, changes), change)
         candidate = build_calendar(ctx.settings, [*changes, change])
-        moves = _moves_reaching(ctx, session, candidate, change.day)
+        moves = _moves(
+            ctx, session, candidate, change.day, actor=Actor.system(), now=ctx.now(), apply=False
+        )
         return ClosurePreview(change, candidate.version, moves)
 
 
@@ -208,20 +179,8 @@ def apply_closure_change(
             ),
         )
         candidate = build_calendar(ctx.settings, [*changes, change])
-        adopting = ctx.with_calendar(candidate)
-        views = []
-        for case in repo.cases_with_open_deadlines(session, for_update=True):
-            for moved in recompute_deadlines(adopting, session, case, actor=actor, now=now):
-                views.append(
-                    DeadlineMove(
-                        case.reference,
-                        case.subject,
-                        case.status,
-                        moved["deadline"],
-                        date.fromisoformat(moved["from"]),
-                        date.fromisoformat(moved["to"]),
-                    )
-                )
+        views = _moves(ctx, session, candidate, change.day, actor=actor, now=now, apply=True)
+        repo.mark_calendar(session, version=candidate.version)
     ctx.invalidate_calendar()
     return ClosurePreview(change, candidate.version, views)
 

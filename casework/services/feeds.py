@@ -118,6 +118,8 @@ def read(ctx: AppContext, *, token: str) -> Feed:
             ack_due_on=case.ack_due_on,
             answer_due_on=case.answer_due_on,
             protecteur_reply_due_on=case.protecteur_reply_due_on,
+            ack_outcome=case.ack_outcome,
+            answer_met_on=case.answer_met_on,
         )
     ]
     entries.sort(key=lambda entry: (entry.due_on, entry.reference))

@@ -225,13 +225,15 @@ def on_extended(
     case: Case,
     *,
     previous_due_on: date,
+    late: bool,
     reason: str,
     actor: Actor,
     now: datetime,
     today: date,
 ) -> dict:
     """Tell the requester of an extension of the answer delay: the reason and the new date; an
-    extension given after the deadline says that the deadline was missed."""
+    extension given after the deadline (`late`, as the case clock says) says that the deadline
+    was missed."""
     letter = letters.issue(
         ctx,
         session,
@@ -242,7 +244,7 @@ def on_extended(
         today=today,
         answer_due_on=case.answer_due_on,
         previous_due_on=previous_due_on,
-        late=today > previous_due_on,
+        late=late,
         reason=reason,
     )
     return letters.event_data(letter)

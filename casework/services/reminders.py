@@ -234,6 +234,8 @@ def _plans(ctx: AppContext, staff: Staff, rows: Sequence[Row], today: date) -> l
             ack_due_on=row.ack_due_on,
             answer_due_on=row.answer_due_on,
             protecteur_reply_due_on=row.protecteur_reply_due_on,
+            ack_outcome=row.ack_outcome,
+            answer_met_on=row.answer_met_on,
         )
         for deadline in running:
             try:

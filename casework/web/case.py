@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from casework.api.cases import Reference
-from casework.explain import sentence
+from casework.explain import clock_sentence
 from casework.i18n import N_, colon, ngettext
 from casework.models import CaseEvent
 from casework.schemas import (
@@ -62,7 +62,7 @@ from casework.web.letters import copy_label
 from notifications.delivery import in_office_hours
 from workflows import case_flow
 from workflows.accountability import PROTECTEUR_CONCLUSION_LABELS, ProtecteurConclusion
-from workflows.case_clock import UNANSWERED_STATES, running_deadlines
+from workflows.case_clock import UNANSWERED_STATES, ClockState
 from workflows.deadlines import CaseKind
 
 router = page_router()
@@ -204,58 +204,52 @@ def _actions(page: Page, case, about) -> list[Action]:
 
 
 def _deadlines(page: Page, case) -> list[dict[str, Any]]:
-    today = page.ctx.today()
-    running = {
-        d.name.value
-        for d in running_deadlines(
-            status=case.status,
-            ack_due_on=case.ack_due_on,
-            answer_due_on=case.answer_due_on,
-            protecteur_reply_due_on=case.protecteur_reply_due_on,
-        )
-    }
+    """Each deadline as the case clock (workflows.case_clock) says it stands today."""
     items = []
-    if case.ack_due_on is None:
-        # DESIGN §2.3: the acknowledgment is owed for a written request only; say so, rather than
-        # leave the officer wondering where the deadline went.
+    for deadline in service.deadlines(page.ctx, reference=case.reference, today=page.ctx.today()):
+        if deadline.name == "acknowledgment" and deadline.due_on is None:
+            # DESIGN §2.3: the acknowledgment is owed for a written request only; say so, rather
+            # than leave the officer wondering where the deadline went.
+            text = page._(
+                "No acknowledgment of receipt is owed: only written requests (letter, email, "
+                "web form) get one, and this one came by “%(channel)s”.",
+                channel=page.fmt.channel(case.channel),
+            )
+        else:
+            text = clock_sentence(deadline, page.language)
         items.append(
             {
-                "name": "acknowledgment",
-                "label": page.fmt.deadline("acknowledgment"),
-                "due_on": None,
-                "sentence": page._(
-                    "No acknowledgment of receipt is owed: only written requests (letter, email, "
-                    "web form) get one, and this one came by “%(channel)s”.",
-                    channel=page.fmt.channel(case.channel),
-                ),
-                "badge": None,
-            }
-        )
-    for deadline in service.deadlines(page.ctx, reference=case.reference):
-        items.append(
-            {
-                "name": deadline.name,
-                "label": page.fmt.deadline(deadline.name),
+                "name": deadline.name.value,
+                "label": page.fmt.deadline(deadline.name.value),
                 "due_on": deadline.due_on,
-                "sentence": sentence(deadline.explanation, page.language),
-                "badge": page.fmt.badge(deadline.due_on, today)
-                if deadline.name in running
+                "sentence": text,
+                "badge": page.fmt.badge(deadline.due_on, page.ctx.today())
+                if deadline.running
                 else None,
-            }
-        )
-    if case.protecteur_reply_due_on is not None:
-        items.append(
-            {
-                "name": "protecteur_reply",
-                "label": page.fmt.deadline("protecteur_reply"),
-                "due_on": case.protecteur_reply_due_on,
-                "sentence": page._("Set by the Protecteur du citoyen."),
-                "badge": page.fmt.badge(case.protecteur_reply_due_on, today)
-                if "protecteur_reply" in running
-                else None,
+                "status": _clock_status(page, deadline),
             }
         )
     return items
+
+
+def _clock_status(page: Page, deadline) -> str | None:
+    """Say where a deadline whose clock does not run stands: met, met late, paused, n/a."""
+    state = deadline.state
+    if state is ClockState.MET:
+        return page._("Met on %(day)s", day=page.fmt.day(deadline.met_on))
+    if state is ClockState.MET_LATE:
+        return ngettext(
+            "Met late on %(day)s (%(n)s business day late)",
+            "Met late on %(day)s (%(n)s business days late)",
+            deadline.late_by or 1,
+            page.language,
+            day=page.fmt.day(deadline.met_on),
+        )
+    if state is ClockState.PAUSED:
+        return page._("Paused: awaiting the requester")
+    if state is ClockState.NOT_APPLICABLE:
+        return page._("Not applicable")
+    return None
 
 
 def _documents_lines(page: Page, data: dict, show_documents: bool) -> list[str]:

@@ -34,7 +34,7 @@ ALLOWED = {
     "awaiting_requester": {"resume", "escalate", "close"},
     "answered": {"escalate", "close"},
     "escalated": {"close"},
-    "closed": {"reopen"},
+    "closed": {"reopen", "escalate"},
 }
 TRIGGERS = [
     "acknowledge",

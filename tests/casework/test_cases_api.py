@@ -238,7 +238,7 @@ def test_waiting_5_business_days_for_the_requester_moves_answer_to_30_december(c
     deadlines = client.get(f"/api/cases/{case['reference']}/deadlines").json()
     answer = next(d for d in deadlines if d["name"] == "answer")
     assert answer["explanation"]["paused_business_days"] == 5
-    assert "5 jours ouvrables" in answer["sentence"]
+    assert "5 jours ouvrables" in answer["explanation"]["text"]
 
 
 def test_extension_with_reason_moves_the_answer_deadline_and_is_recorded(client):
@@ -268,7 +268,9 @@ def test_escalation_more_than_a_year_after_the_facts_warns_but_is_recorded(clien
     assert response.status_code == 200
     case = response.json()
     assert case["status"] == "escalated"
-    assert case["next_due_on"] == "2026-12-15"
+    # The acknowledgment (due Friday 4 December) is still owed while the Protecteur is seized.
+    assert case["protecteur_reply_due_on"] == "2026-12-15"
+    assert case["next_due_on"] == "2026-12-04"
     assert len(case["warnings"]) == 1
 
 

@@ -1,0 +1,205 @@
+"""Read a case's clock from its history, and write the stored deadline columns from it.
+
+`workflows.case_clock.derive` owns what every deadline means; this module gives it the case's
+ordered history (the audit trail) and the settings, and is the ONE place the stored due-date
+and outcome columns are written (`recompute`): on registration, on every transition, extension
+and reply date, after a closure change (preview and apply alike) and in the scheduler's pass.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from casework.context import Actor, AppContext
+from casework.models import Case, CaseEvent
+from casework.schemas import WRITTEN_CHANNELS
+from workflows.calendar import BusinessCalendar
+from workflows.case_clock import CaseClock, Step, derive
+from workflows.deadlines import DayUnit
+
+# The stored columns the clock writes, by deadline (what a recomputation compares and records).
+_COLUMNS = (
+    ("acknowledgment", "ack_due_on"),
+    ("answer", "answer_due_on"),
+    ("protecteur_reply", "protecteur_reply_due_on"),
+)
+
+# Audit-trail kinds that are part of the clock's history.
+EXTENSION_EVENT = "deadline_changed"
+REPLY_DATE_EVENT = "reply_date_set"
+# The reason of the events a calendar change records.
+CALENDAR_CHANGED = "calendar changed"
+
+
+def _day(value, fallback: date | None) -> date | None:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return fallback
+    return fallback
+
+
+def step_of(ctx: AppContext, event: CaseEvent) -> Step | None:
+    """Return the clock's view of one line of the trail, or None when it does not count."""
+    data = event.data or {}
+    on = _day(data.get("on"), event.at.astimezone(ctx.tz).date())
+    if event.kind == "transition" and event.trigger:
+        reply = data.get("protecteur_reply_due_on")
+        judged = data.get("judged_due_on") or {}
+        return Step(
+            kind=event.trigger,
+            on=on,
+            outcome=data.get("outcome"),
+            reply_due_on=date.fromisoformat(reply) if reply else None,
+            ack_due_on=_day(judged.get("acknowledgment"), None),
+            answer_due_on=_day(judged.get("answer"), None),
+        )
+    if event.kind == EXTENSION_EVENT and "extension_days" in data:
+        return Step(
+            kind="extend",
+            on=on,
+            days=int(data["extension_days"]),
+            unit=DayUnit(data.get("unit") or "business"),
+            reason=event.reason or "",
+        )
+    if event.kind == REPLY_DATE_EVENT and data.get("reply_due_on"):
+        return Step(
+            kind="set_reply_date", on=on, reply_due_on=date.fromisoformat(data["reply_due_on"])
+        )
+    return None
+
+
+def steps(ctx: AppContext, session: Session, case: Case) -> list[Step]:
+    """Return the case's history as the clock reads it, in order."""
+    if case.id is None:
+        return []
+    query = (
+        select(CaseEvent)
+        .where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.kind.in_(("transition", EXTENSION_EVENT, REPLY_DATE_EVENT)),
+        )
+        .order_by(CaseEvent.id)
+    )
+    found = (step_of(ctx, event) for event in session.execute(query).scalars())
+    return [step for step in found if step is not None]
+
+
+def derive_clock(
+    ctx: AppContext,
+    case: Case,
+    history: Sequence[Step],
+    *,
+    today: date | None = None,
+    calendar: BusinessCalendar | None = None,
+) -> CaseClock:
+    """Derive the clock of a case from its history (`today`: the context's, by default)."""
+    settings = ctx.settings
+    return derive(
+        calendar or ctx.calendar,
+        policy=ctx.policy(case.kind),
+        received_at=case.received_at,
+        written=case.channel in WRITTEN_CHANNELS,
+        steps=history,
+        today=today or ctx.today(),
+        soon_within=settings.deadlines.at_risk_within,
+        tz=ctx.tz,
+        after_hours=settings.deadlines.after_hours_receipt,
+        office_hours=[(p.start, p.end) for p in settings.calendar.office_hours],
+    )
+
+
+def clock_of(
+    ctx: AppContext,
+    session: Session,
+    case: Case,
+    *,
+    extra: Iterable[Step] = (),
+    today: date | None = None,
+    calendar: BusinessCalendar | None = None,
+) -> CaseClock:
+    """Derive the clock of a stored case, with `extra` steps not yet in its trail."""
+    return derive_clock(
+        ctx, case, [*steps(ctx, session, case), *extra], today=today, calendar=calendar
+    )
+
+
+def write_columns(case: Case, clock: CaseClock, *, calendar_version: str) -> list[dict]:
+    """Write the stored columns from the clock; return each due date that moved."""
+    moved = []
+    for name, column in _COLUMNS:
+        due_on = getattr(clock, name).due_on
+        before = getattr(case, column)
+        if due_on != before and not (column == "answer_due_on" and due_on is None):
+            moved.append({"deadline": name, "from": before, "to": due_on})
+            setattr(case, column, due_on)
+    case.ack_met_on = clock.acknowledgment.met_on
+    case.ack_outcome = _value(clock.acknowledgment.outcome)
+    case.answer_met_on = clock.answer.met_on
+    first = clock.first_answer
+    case.answer_outcome = _value(first.outcome)
+    case.answer_counted_on = first.counted_due_on
+    running = clock.next_running()
+    case.next_due_on = running.due_on if running else None
+    case.next_deadline = running.name.value if running else None
+    case.calendar_version = calendar_version
+    return moved
+
+
+def _value(outcome) -> str | None:
+    return outcome.value if outcome is not None else None
+
+
+def recompute(
+    ctx: AppContext,
+    session: Session,
+    case: Case,
+    *,
+    actor: Actor,
+    now: datetime,
+    calendar: BusinessCalendar | None = None,
+    extra: Iterable[Step] = (),
+    reason: str | None = None,
+    record: bool = True,
+    apply: bool = True,
+) -> list[dict]:
+    """THE recomputation: derive the clock with `calendar` (the context's by default), write the
+    stored columns from it (unless `apply` is False: a preview), and record an event per moved
+    deadline when `reason` is given. Return the moves as {deadline, from, to} (ISO dates)."""
+    calendar = calendar or ctx.calendar
+    clock = clock_of(ctx, session, case, extra=extra, calendar=calendar)
+    previous_version = case.calendar_version
+    if apply:
+        moves = write_columns(case, clock, calendar_version=calendar.version)
+    else:
+        moves = [
+            {"deadline": name, "from": getattr(case, column), "to": getattr(clock, name).due_on}
+            for name, column in _COLUMNS
+            if getattr(clock, name).due_on != getattr(case, column)
+            and not (column == "answer_due_on" and getattr(clock, name).due_on is None)
+        ]
+    changes = []
+    for move in moves:
+        change = {
+            "deadline": move["deadline"],
+            "from": move["from"].isoformat() if move["from"] else None,
+            "to": move["to"].isoformat() if move["to"] else None,
+            "calendar_version_from": previous_version,
+            "calendar_version": calendar.version,
+        }
+        changes.append(change)
+        if apply and record and reason is not None:
+            session.add(
+                CaseEvent(
+                    case_id=case.id,
+                    at=now,
+                    actor=actor.label,
+                    kind="deadline_changed",
+                    reason=reason,
+                    data=dict(change),
+                )
+            )
+    return changes
