@@ -153,7 +153,7 @@ def clock_sentence(item: DeadlineClock, language: str = "fr") -> str:
         return gettext("Does not apply to this case.", language)
     if item.state is ClockState.NOT_APPLICABLE:
         return gettext(
-            "Not applicable: the case was closed as withdrawn or redirected before %(day)s.",
+            "Not applicable: the case was closed without an answer before %(day)s.",
             language,
             day=format_day(item.due_on, language),
         )

@@ -22,9 +22,9 @@ The rules (docs/workflow.md, docs/calendar.md):
   Protecteur du citoyen's reply date is the Protecteur's; a date on a non-business day carries to
   the next business day (Code de procédure civile, art. 83; Loi d'interprétation, art. 52). The
   reply is met when the escalated case is closed.
-* Closing without an answer sends the person a letter saying why (DESIGN §2.7): a deadline still
-  owed is met by it, late when its date had passed, except that closing as withdrawn or
-  redirected on or before the due date makes the deadline "not applicable" (outside the rates).
+* Closing without an answer (withdrawn, redirected, no follow-up) on or before a deadline's due
+  date makes that deadline "not applicable" (outside the rates); after it, the letter that
+  tells the person why (DESIGN §2.7) meets it late.
 * States, one definition each: `met` (met on or before its due date and never missed), `met_late`
   (met after it, or after an extension granted too late), `not_applicable`, `paused` (the answer
   while awaiting the requester), and for a deadline still owed `overdue` (today is after the due
@@ -121,7 +121,7 @@ DEADLINE_LABELS = {
 }
 
 # Outcomes that close a case without judging it, with the closing letter saying why.
-_WITHOUT_DEADLINE = frozenset({"withdrawn", "redirected"})
+_WITHOUT_DEADLINE = frozenset({"withdrawn", "redirected", "no_follow_up"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ __all__ = [
     "AgeingBucket",
     "Commitment",
     "Rate",
+    "StandardFigures",
     "WeekCount",
     "age_in_business_days",
     "ageing",
@@ -36,6 +37,7 @@ __all__ = [
     "ageing_from_counts",
     "on_time_rate",
     "rates_by_week",
+    "standard_figures",
     "week_of",
     "weekly_counts",
     "weeks_ending",
@@ -87,6 +89,46 @@ def on_time_rate(commitments: Iterable[Commitment], *, today: date) -> Rate:
         elif item.running and item.due_on < today:
             open_late += 1
     return Rate(on_time=on_time, met_late=met_late, open_late=open_late)
+
+
+@dataclass(frozen=True, slots=True)
+class StandardFigures:
+    """The deadlines of one kind falling due in a period, as the case clock judged them."""
+
+    on_time: int = 0
+    late: int = 0
+    open_late: int = 0
+    not_applicable: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """on_time / (on_time + late + open_late), None when that is 0."""
+        counted = self.on_time + self.late + self.open_late
+        return None if counted == 0 else self.on_time / counted
+
+    def as_dict(self) -> dict:
+        return {
+            "on_time": self.on_time,
+            "late": self.late,
+            "open_late": self.open_late,
+            "not_applicable": self.not_applicable,
+            "rate": self.rate,
+        }
+
+
+def standard_figures(
+    counts: Iterable[tuple[date, str | None, int]], *, today: date
+) -> StandardFigures:
+    """Add up (due date, outcome, count) rows of the clock's outcomes (`on_time`, `late`,
+    `not_applicable`, or None while owed) into the figures as of `today`: an owed deadline
+    counts as open and late once its due date has passed, and not at all before."""
+    totals = {"on_time": 0, "late": 0, "open_late": 0, "not_applicable": 0}
+    for due_on, outcome, count in counts:
+        if outcome in ("on_time", "late", "not_applicable"):
+            totals[outcome] += count
+        elif outcome is None and due_on < today:
+            totals["open_late"] += count
+    return StandardFigures(**totals)
 
 
 def week_of(day: date) -> date:

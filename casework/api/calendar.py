@@ -5,14 +5,16 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from casework.api.deps import get_context, get_language
 from casework.api.errors import responses
-from casework.context import AppContext
+from casework.context import Actor, AppContext
 from casework.explain import sentence
 from casework.i18n import N_
-from casework.schemas import Moment, as_montreal
+from casework.schemas import Day, Line, Moment, _Input, as_montreal
+from casework.security.authn import require
+from casework.services import closures as closures_service
 from casework.services.calendar import ensure_covered
 from casework.services.errors import InvalidInput
 from workflows.deadlines import DayUnit, Delay, explain_due
@@ -106,4 +108,83 @@ def due(
         calendar_version=explanation.calendar_version,
         explanation=sentence(explanation, language),
         closures_skipped=[ClosureOut(**c.as_dict()) for c in explanation.closures_skipped],
+    )
+
+
+class ClosureIn(_Input):
+    date: Day
+    name_fr: Line = Field(min_length=1, max_length=200)
+    name_en: Line = Field(min_length=1, max_length=200)
+
+
+class DeadlineMoveOut(BaseModel):
+    reference: str
+    status: str
+    deadline: str
+    before: date | None
+    after: date | None
+
+
+class ClosureChangeOut(BaseModel):
+    date: date
+    action: str
+    calendar_version: str
+    moves: list[DeadlineMoveOut]
+
+
+def _change_out(preview) -> ClosureChangeOut:
+    return ClosureChangeOut(
+        date=preview.change.day,
+        action=preview.change.action,
+        calendar_version=preview.calendar_version,
+        moves=[
+            DeadlineMoveOut(
+                reference=m.reference,
+                status=m.status,
+                deadline=m.deadline,
+                before=m.before,
+                after=m.after,
+            )
+            for m in preview.moves
+        ],
+    )
+
+
+@router.post(
+    "/closures",
+    status_code=201,
+    response_model=ClosureChangeOut,
+    responses=responses(401, 403, 422),
+    summary="Add a closure day and recompute the open deadlines it moves (administrators)",
+)
+def add_closure(
+    data: ClosureIn,
+    ctx: Context,
+    actor: Annotated[Actor, Depends(require("calendar.manage"))],
+) -> ClosureChangeOut:
+    return _change_out(
+        closures_service.apply_closure_change(
+            ctx,
+            actor=actor,
+            day=data.date,
+            action="add",
+            name_fr=data.name_fr,
+            name_en=data.name_en,
+        )
+    )
+
+
+@router.delete(
+    "/closures",
+    response_model=ClosureChangeOut,
+    responses=responses(401, 403, 422),
+    summary="Remove a closure day and recompute the open deadlines it moves (administrators)",
+)
+def remove_closure(
+    day: Annotated[Day, Query(alias="date", description="The closure day, YYYY-MM-DD.")],
+    ctx: Context,
+    actor: Annotated[Actor, Depends(require("calendar.manage"))],
+) -> ClosureChangeOut:
+    return _change_out(
+        closures_service.apply_closure_change(ctx, actor=actor, day=day, action="remove")
     )

@@ -51,6 +51,23 @@ def service_declaration(
 
 
 @router.get(
+    "/api/reports/service-standards",
+    responses=responses(422),
+    summary="On-time acknowledgments and answers falling due in a period, as of today",
+)
+def service_standards(
+    ctx: Context,
+    actor: CurrentActor,
+    first: Annotated[date, Query(alias="from")],
+    last: Annotated[date, Query(alias="to")],
+) -> dict[str, dict]:
+    from casework.services import reports as reports_service
+
+    figures = reports_service.service_standards(ctx, actor=actor, first=first, last=last)
+    return {name: item.as_dict() for name, item in figures.items()}
+
+
+@router.get(
     "/api/reports/annual",
     responses={
         **responses(422),

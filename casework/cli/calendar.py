@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.engine import make_url
 
-from casework.cli.common import engine, fail, settings
+from casework.cli.common import context, engine, fail, settings
 from casework.context import AppContext, build_calendar
 from casework.explain import sentence
 from casework.schemas import as_montreal
@@ -108,3 +108,56 @@ def explain(
         fail(f"invalid language {lang!r}: choose fr or en")
     days = settings().deadlines.complaint.acknowledgment.days if days is None else days
     typer.echo(sentence(_explain(received, days, calendar_days), lang))
+
+
+closure_app = typer.Typer(
+    help="Add or remove a closure day (administrators).", no_args_is_help=True
+)
+app.add_typer(closure_app, name="closure")
+
+
+def _closure_change(day: str, action: str, name_fr: str = "", name_en: str = "") -> None:
+    import getpass
+
+    from casework.context import Actor
+    from casework.services import closures as service
+    from casework.services.errors import ServiceError
+
+    try:
+        parsed = date.fromisoformat(day.strip())
+    except ValueError:
+        fail(f"invalid date {day!r}: expected YYYY-MM-DD")
+    ctx = context()
+    language = ctx.settings.i18n.default_language
+    try:
+        result = service.apply_closure_change(
+            ctx,
+            actor=Actor(label=f"cli:{getpass.getuser()}", role="admin"),
+            day=parsed,
+            action=action,
+            name_fr=name_fr,
+            name_en=name_en,
+        )
+    except ServiceError as exc:
+        fail(exc.message(language))
+    typer.echo(f"{result.change.day.isoformat()}\t{action}\t{result.calendar_version}")
+    for move in result.moves:
+        before = move.before.isoformat() if move.before else "—"
+        after = move.after.isoformat() if move.after else "—"
+        typer.echo(f"{move.reference}\t{move.deadline}\t{before}\t{after}")
+
+
+@closure_app.command("add")
+def closure_add(
+    day: str = typer.Argument(..., help="The closure day, YYYY-MM-DD."),
+    name_fr: str = typer.Option(..., "--name-fr", help="Its French name."),
+    name_en: str = typer.Option(..., "--name-en", help="Its English name."),
+) -> None:
+    """Add a closure day; print each open deadline it moves (reference, deadline, from, to)."""
+    _closure_change(day, "add", name_fr, name_en)
+
+
+@closure_app.command("remove")
+def closure_remove(day: str = typer.Argument(..., help="The closure day, YYYY-MM-DD.")) -> None:
+    """Remove a closure day; print each open deadline it moves (reference, deadline, from, to)."""
+    _closure_change(day, "remove")

@@ -73,6 +73,37 @@ def service_declaration(
         )
 
 
+@app.command("service-standards")
+def service_standards(
+    first: str = typer.Option(..., "--from", help="First day (YYYY-MM-DD)."),
+    last: str = typer.Option(..., "--to", help="Last day, included (YYYY-MM-DD)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Print the on-time acknowledgments and answers falling due in a period, as of today."""
+    from casework.annual_report import percent
+    from casework.i18n import gettext
+    from casework.services import reports as service
+    from workflows.case_clock import DEADLINE_LABELS
+
+    ctx = context()
+    language = _language()
+    figures = _run(
+        lambda: service.service_standards(
+            ctx, actor=_actor(), first=_day(first, "--from"), last=_day(last, "--to")
+        )
+    )
+    data = {name: item.as_dict() for name, item in figures.items()}
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for name, item in data.items():
+        rate = None if item["rate"] is None else round(100 * item["rate"], 1)
+        typer.echo(
+            f"{gettext(DEADLINE_LABELS[name], language)}\t{percent(rate, language)}\t"
+            f"{item['on_time']}\t{item['late']}\t{item['open_late']}\t{item['not_applicable']}"
+        )
+
+
 @app.command("annual")
 def annual(
     fiscal_year: int = typer.Option(..., help="2026 is 1 April 2026 to 31 March 2027."),

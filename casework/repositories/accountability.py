@@ -65,6 +65,10 @@ class ReportRow:
     closed_at: datetime | None
     left_received_at: datetime | None
     escalated_on: date | None
+    ack_met_on: date | None
+    ack_outcome: str | None
+    answer_outcome: str | None
+    answer_counted_on: date | None
     assignee_id: int | None
     service: str | None
     commitment: str | None
@@ -90,6 +94,10 @@ def received_between(session: Session, *, start: datetime, end: datetime) -> lis
             Case.closed_at,
             reports_repo.left_received_at(Case.id),
             Case.escalated_on,
+            Case.ack_met_on,
+            Case.ack_outcome,
+            Case.answer_outcome,
+            Case.answer_counted_on,
             Case.assignee_id,
             CaseClassification.service,
             CaseClassification.commitment,

@@ -136,6 +136,11 @@ class DeadlineRow:
     # The first transition out of `received` other than closing it (a request withdrawn before
     # its acknowledgment owed none): the day the acknowledgment clock stopped, met.
     left_received_at: datetime | None
+    # What the case clock wrote (workflows.case_clock): each deadline's outcome and dates.
+    ack_met_on: date | None = None
+    ack_outcome: str | None = None
+    answer_outcome: str | None = None
+    answer_counted_on: date | None = None
 
 
 def _leaves_received():
@@ -199,9 +204,24 @@ def deadlines_due_since(session: Session, start: date) -> list[DeadlineRow]:
         Case.answered_at,
         Case.closed_at,
         left_at,
+        Case.ack_met_on,
+        Case.ack_outcome,
+        Case.answer_outcome,
+        Case.answer_counted_on,
     ).where(Case.id.in_(due))
     rows = []
-    for status, ack, answer, answered_at, closed_at, left_at in session.execute(query):
+    for (
+        status,
+        ack,
+        answer,
+        answered_at,
+        closed_at,
+        left_at,
+        ack_met_on,
+        ack_outcome,
+        answer_outcome,
+        answer_counted_on,
+    ) in session.execute(query):
         rows.append(
             DeadlineRow(
                 status=status,
@@ -210,6 +230,10 @@ def deadlines_due_since(session: Session, start: date) -> list[DeadlineRow]:
                 answered_at=answered_at,
                 closed_at=closed_at,
                 left_received_at=aware(left_at),
+                ack_met_on=ack_met_on,
+                ack_outcome=ack_outcome,
+                answer_outcome=answer_outcome,
+                answer_counted_on=answer_counted_on,
             )
         )
     return rows
@@ -220,3 +244,25 @@ def aware(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
+
+
+def deadline_outcomes(
+    session: Session, *, start: date, end: date
+) -> dict[str, list[tuple[date, str | None, int]]]:
+    """Count the acknowledgments and first answers falling due from `start` to `end`
+    (inclusive) by due date and by the case clock's outcome: two grouped queries on indexed
+    dates (the answer judged against `answer_counted_on`, the date missed after a late
+    extension)."""
+    every_state = [state.value for state in CaseState]
+    found = {}
+    for name, due, outcome, states in (
+        ("acknowledgment", Case.ack_due_on, Case.ack_outcome, every_state),
+        ("answer", Case.answer_counted_on, Case.answer_outcome, None),
+    ):
+        query = select(due, outcome, func.count()).where(due >= start, due <= end)
+        if states is not None:
+            # Every state named, so that the range reads the (status, due date) index.
+            query = query.where(Case.status.in_(states))
+        query = query.group_by(due, outcome)
+        found[name] = [(day, result, count) for day, result, count in session.execute(query)]
+    return found

@@ -200,6 +200,10 @@ def _count_cases(ctx: AppContext, rows: list[repo.ReportRow], tally: Tally, toda
             answered_at=row.answered_at,
             closed_at=row.closed_at,
             left_received_at=row.left_received_at,
+            ack_met_on=row.ack_met_on,
+            ack_outcome=row.ack_outcome,
+            answer_outcome=row.answer_outcome,
+            answer_counted_on=row.answer_counted_on,
         )
         acknowledgments, answers = clock_figures.commitments(ctx, [deadline])
         for prefix, items, days in (

@@ -219,6 +219,10 @@ def _deadline_lines(ctx: AppContext, case: Case, left_received_at, language: str
         answered_at=case.answered_at,
         closed_at=case.closed_at,
         left_received_at=left_received_at,
+        ack_met_on=case.ack_met_on,
+        ack_outcome=case.ack_outcome,
+        answer_outcome=case.answer_outcome,
+        answer_counted_on=case.answer_counted_on,
     )
     acknowledgments, answers = clock_figures.commitments(ctx, [row])
     today = ctx.today()

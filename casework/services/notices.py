@@ -167,11 +167,14 @@ def on_acknowledged(
     of days counted from the day of receipt. Return what the transition's event keeps."""
     received_on = receipt_date(case.received_at, ctx.tz)
     language = _requester_language(session, case)
-    unit = ctx.policy(case.kind).answer.unit
+    delay = ctx.policy(case.kind).answer
+    unit = delay.unit
     if unit is DayUnit.BUSINESS:
         days = ctx.calendar.business_days_between(received_on, case.answer_due_on)
     else:
-        days = (case.answer_due_on - received_on).days
+        # Calendar days: the delay itself; a due date carried past a non-business day does not
+        # lengthen it (C.p.c., art. 83; Loi d'interprétation, art. 52).
+        days = delay.days
     letter = letters.issue(
         ctx,
         session,

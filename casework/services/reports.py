@@ -6,11 +6,10 @@ on-time rate counts cases still open and already late in its denominator." The f
 computed by `workflows.service_standards` from what `casework.repositories.reports` reads; nothing
 here shows a requester.
 
-The acknowledgment clock stops when a case first leaves `received` (acknowledged, answered
-within the acknowledgment delay, waiting for the requester, escalated); the acknowledgment
-counts as met on that day. A case closed straight from `received` (withdrawn, redirected) owed
-none and is left out. The answer counts as met on the day it was recorded; its clock runs while the
-case is received or acknowledged (DESIGN §2.2: awaiting the requester stops it).
+Whether each deadline was met, met late, is still owed or no longer applies is the case clock's
+(`workflows.case_clock`), stored with the case when it changes: the rates count its outcomes
+(`ack_outcome`, `answer_outcome` judged against `answer_counted_on`, the date missed after a late
+extension; the first answer of a reopened case keeps its place).
 """
 
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from casework.repositories.cases import CaseFilters
 from casework.services import cases as case_service
 from casework.services.cases import CaseView
 from workflows import service_standards as standards
-from workflows.case_clock import ANSWER_CLOCK_STATES
+from workflows.case_clock import Outcome
 from workflows.service_standards import AgeingBucket, Commitment, Rate, WeekCount
 
 LIST_LIMIT = 500
@@ -92,25 +91,28 @@ def _local(moment: datetime | None, ctx: AppContext) -> date | None:
 def commitments(
     ctx: AppContext, rows: list[repo.DeadlineRow]
 ) -> tuple[list[Commitment], list[Commitment]]:
-    """Turn deadline rows into the acknowledgment and answer commitments of the rates."""
+    """Turn deadline rows into the acknowledgment and answer commitments of the rates, as the
+    case clock (workflows.case_clock) judged them: its stored outcome says on time, late, not
+    applicable (left out) or still owed; the dates only place them (and feed the medians)."""
     acknowledgments, answers = [], []
     for row in rows:
-        if row.ack_due_on is not None:
-            acknowledgments.append(
-                Commitment(
-                    row.ack_due_on,
-                    met_on=_local(row.left_received_at, ctx),
-                    running=row.status == "received",
-                )
-            )
-        answers.append(
-            Commitment(
-                row.answer_due_on,
-                met_on=_local(row.answered_at, ctx),
-                running=row.status in ANSWER_CLOCK_STATES,
-            )
-        )
+        if row.ack_due_on is not None and row.ack_outcome != Outcome.NOT_APPLICABLE:
+            met_on = row.ack_met_on or _local(row.left_received_at, ctx)
+            acknowledgments.append(_judged(row.ack_due_on, row.ack_outcome, met_on))
+        if row.answer_outcome != Outcome.NOT_APPLICABLE:
+            due_on = row.answer_counted_on or row.answer_due_on
+            answers.append(_judged(due_on, row.answer_outcome, _local(row.answered_at, ctx)))
     return acknowledgments, answers
+
+
+def _judged(due_on: date, outcome: str | None, met_on: date | None) -> Commitment:
+    """A commitment that the rates count as the clock's outcome says."""
+    if outcome == Outcome.ON_TIME:
+        return Commitment(due_on, met_on=min(met_on or due_on, due_on))
+    if outcome == Outcome.LATE:
+        late = date.fromordinal(due_on.toordinal() + 1)
+        return Commitment(due_on, met_on=max(met_on or late, late))
+    return Commitment(due_on, running=True)
 
 
 def workload(ctx: AppContext) -> list[repo.WorkloadRow]:
@@ -178,6 +180,23 @@ def weekly(ctx: AppContext, *, weeks: int = 12) -> tuple[list[WeekFigures], Rate
         standards.on_time_rate((c for c in acknowledgments if c.due_on >= mondays[0]), today=today),
         standards.on_time_rate((c for c in answers if c.due_on >= mondays[0]), today=today),
     )
+
+
+def service_standards(
+    ctx: AppContext, *, actor, first: date, last: date
+) -> dict[str, standards.StandardFigures]:
+    """The acknowledgments and answers falling due from `first` to `last` as of today, as the
+    case clock judged them: on time, late, open and late, not applicable (DESIGN §2.6: "An
+    on-time rate counts cases still open and already late in its denominator")."""
+    from casework.security import policy
+    from casework.services.accountability_report import check_period
+
+    policy.check(actor, "reports.read")
+    check_period(first, last)
+    today = ctx.today()
+    with read_session(ctx.engine) as session:
+        counts = repo.deadline_outcomes(session, start=first, end=last)
+    return {name: standards.standard_figures(rows, today=today) for name, rows in counts.items()}
 
 
 def dashboard(ctx: AppContext, *, weeks: int = 12) -> Dashboard:

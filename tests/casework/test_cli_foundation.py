@@ -42,6 +42,7 @@ def test_version_and_help_answer():
             "calendar.office_hours",
         ),
         ("CASEWORK_LOGGING__LEVEL", "CHATTY", "logging.level"),
+        ("CASEWORK_DEADLINES__AFTER_HOURS_RECEIPT", "tomorrow", "deadlines.after_hours_receipt"),
         ("CASEWORK_SERVER__PORT", "99999", "server.port"),
         ("CASEWORK_REMINDERS__THRESHOLDS", "[0]", "reminders.thresholds"),
     ],
