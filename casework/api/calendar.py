@@ -12,7 +12,7 @@ from casework.api.errors import responses
 from casework.context import Actor, AppContext
 from casework.explain import sentence
 from casework.i18n import N_
-from casework.schemas import Day, Line, Moment, _Input, as_montreal
+from casework.schemas import VISIBLE, Day, Line, Moment, _Input, as_montreal
 from casework.security.authn import require
 from casework.services import closures as closures_service
 from casework.services.calendar import ensure_covered
@@ -112,9 +112,9 @@ def due(
 
 
 class ClosureIn(_Input):
-    date: Day
-    name_fr: Line = Field(min_length=1, max_length=200)
-    name_en: Line = Field(min_length=1, max_length=200)
+    day: Day = Field(description="A weekday that is not already a closure day, YYYY-MM-DD.")
+    name_fr: Line = Field(min_length=1, max_length=200, json_schema_extra=VISIBLE)
+    name_en: Line = Field(min_length=1, max_length=200, json_schema_extra=VISIBLE)
 
 
 class DeadlineMoveOut(BaseModel):
@@ -126,7 +126,7 @@ class DeadlineMoveOut(BaseModel):
 
 
 class ClosureChangeOut(BaseModel):
-    date: date
+    day: date
     action: str
     calendar_version: str
     moves: list[DeadlineMoveOut]
@@ -134,7 +134,7 @@ class ClosureChangeOut(BaseModel):
 
 def _change_out(preview) -> ClosureChangeOut:
     return ClosureChangeOut(
-        date=preview.change.day,
+        day=preview.change.day,
         action=preview.change.action,
         calendar_version=preview.calendar_version,
         moves=[
@@ -166,7 +166,7 @@ def add_closure(
         closures_service.apply_closure_change(
             ctx,
             actor=actor,
-            day=data.date,
+            day=data.day,
             action="add",
             name_fr=data.name_fr,
             name_en=data.name_en,
@@ -181,7 +181,7 @@ def add_closure(
     summary="Remove a closure day and recompute the open deadlines it moves (administrators)",
 )
 def remove_closure(
-    day: Annotated[Day, Query(alias="date", description="The closure day, YYYY-MM-DD.")],
+    day: Annotated[Day, Query(description="The closure day to remove, YYYY-MM-DD.")],
     ctx: Context,
     actor: Annotated[Actor, Depends(require("calendar.manage"))],
 ) -> ClosureChangeOut:

@@ -75,6 +75,13 @@ def test_every_operation_honours_its_documented_contract(ctx, caller):
     checks = every_check()
     assignee = next(u.id for u in users.list_users(ctx) if u.is_active and u.role == "agent")
     checked = []
+    # Closure days to add (weekdays of March 2031 that are not closures, each once) and to remove
+    # (the public holidays of 2032 to 2041, each once).
+    days = (3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 17, 18, 19, 20, 21, 24, 25, 26, 27, 28)
+    weekdays = iter([f"2031-03-{d:02d}" for d in days])
+    holidays = iter(
+        [c.day.isoformat() for year in range(2032, 2042) for c in ctx.calendar.closures(year)]
+    )
     for result in schema.get_all_operations():
         operation = result.ok()
         if operation.method.upper() == "DELETE" and operation.path == "/api/session":
@@ -98,6 +105,8 @@ def test_every_operation_honours_its_documented_contract(ctx, caller):
             received = body.get("received_at")
             if isinstance(received, str) and received[:4].isdigit() and received[:4] > "2025":
                 body["received_at"] = "2024" + received[4:]  # a leap year
+            if body.get("facts_known_on") is not None:
+                body["facts_known_on"] = "2000-01-01"  # before any receipt or escalation
             if "occurred_on" in body:
                 body["occurred_on"], body["known_on"] = "2026-11-02", "2026-11-03"
                 for name in ("cai_notified_on", "people_notified_on"):
@@ -120,6 +129,13 @@ def test_every_operation_honours_its_documented_contract(ctx, caller):
             query = case.query or {}
             if "from" in query and "to" in query:
                 query["from"], query["to"] = "2026-04-01", "2027-03-31"  # at most three years
+            # A closure day is added on a weekday not yet closed, and removed once added.
+            if case.operation.path == "/api/calendar/closures":
+                if case.operation.method.upper() == "POST" and isinstance(case.body, dict):
+                    if "day" in case.body:
+                        case.body["day"] = next(weekdays, "2031-03-31")
+                elif case.operation.method.upper() == "DELETE" and "day" in query:
+                    query["day"] = next(holidays, "2031-01-01")
             if case.operation.path == "/api/survey/imports":
                 case.body = SURVEY_CSV
             case.call_and_validate(headers=headers, checks=checks)
