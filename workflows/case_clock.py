@@ -180,6 +180,8 @@ class DeadlineClock:
     outcome: Outcome | None = None
     # The due date against which the rates judge it (the date missed after a late extension).
     counted_due_on: date | None = None
+    # The day it stopped being owed without being met (closed before it: not applicable).
+    ended_on: date | None = None
 
     @property
     def running(self) -> bool:
@@ -455,6 +457,7 @@ def derive(
             after_hours=moved and c.reopened_on is None,
             outcome=outcome,
             counted_due_on=missed_on or due_on,
+            ended_on=c.closed_on if state is ClockState.NOT_APPLICABLE else None,
         )
 
     answer = answer_clock(cycle)

@@ -138,7 +138,8 @@ def write_columns(case: Case, clock: CaseClock, *, calendar_version: str) -> lis
             setattr(case, column, due_on)
     case.ack_met_on = clock.acknowledgment.met_on
     case.ack_outcome = _value(clock.acknowledgment.outcome)
-    case.answer_met_on = clock.answer.met_on
+    # The day the current answer stopped being owed: met, or closed before it (not applicable).
+    case.answer_met_on = clock.answer.met_on or clock.answer.ended_on
     first = clock.first_answer
     case.answer_outcome = _value(first.outcome)
     case.answer_counted_on = first.counted_due_on

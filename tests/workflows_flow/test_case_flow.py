@@ -47,6 +47,8 @@ EXPECTED_DEST: dict[tuple[CaseState, Trigger], CaseState] = {
     (S.ACKNOWLEDGED, T.ESCALATE): S.ESCALATED,
     (S.AWAITING_REQUESTER, T.ESCALATE): S.ESCALATED,
     (S.ANSWERED, T.ESCALATE): S.ESCALATED,
+    # Issue 11: people usually go to the Protecteur du citoyen after the answer, the case closed.
+    (S.CLOSED, T.ESCALATE): S.ESCALATED,
     (S.ANSWERED, T.CLOSE): S.CLOSED,
     (S.ESCALATED, T.CLOSE): S.CLOSED,
     (S.RECEIVED, T.CLOSE): S.CLOSED,
@@ -149,8 +151,8 @@ def test_every_open_state_can_be_escalated_and_closed():
         assert Trigger.CLOSE in allowed_triggers(state)
 
 
-def test_a_closed_case_can_only_be_reopened():
-    assert allowed_triggers("closed") == (Trigger.REOPEN,)
+def test_a_closed_case_can_only_be_escalated_or_reopened():
+    assert allowed_triggers("closed") == (Trigger.ESCALATE, Trigger.REOPEN)
 
 
 def test_allowed_triggers_of_a_received_case_follow_table_order():
@@ -242,6 +244,14 @@ def test_resumed_case_goes_back_to_acknowledged():
     fire(record, complete_request(Trigger.REQUEST_INFORMATION))
     fire(record, complete_request(Trigger.RESUME))
     assert record.status == "acknowledged"
+
+
+def test_resuming_while_the_acknowledgment_is_owed_returns_to_received():
+    record = CaseRecord("received")
+    fire(record, complete_request(Trigger.REQUEST_INFORMATION))
+    result = fire(record, complete_request(Trigger.RESUME, acknowledgment_owed=True))
+    assert record.status == "received"
+    assert result.dest == CaseState.RECEIVED
 
 
 # Guards: answer, request for information
@@ -420,7 +430,7 @@ def test_reopening_without_reason_is_refused(reason: str | None):
     refused = refusal(CaseRecord("closed"), request("reopen", reason=reason))
     assert refused.code == "transition_invalid"
     assert refused.field == "reason"
-    assert refused.allowed == (Trigger.REOPEN,)
+    assert refused.allowed == (Trigger.ESCALATE, Trigger.REOPEN)
 
 
 def test_guards_only_look_at_the_fields_of_their_own_trigger():
@@ -497,13 +507,14 @@ def test_refusal_translates_its_message_and_the_labels_in_it():
             " Actions permises : %(allowed)s."
         ),
         "Reopen the case": "Rouvrir le dossier",
+        "Record the escalation to the Protecteur du citoyen": "Consigner le recours",
         "Acknowledge receipt": "Accuser réception",
         "Closed": "fermé",
     }
     refused = refusal(CaseRecord("closed"), request("acknowledge"))
     assert refused.message.render(lambda msgid: french.get(msgid, msgid)) == (
         "L’action « Accuser réception » n’est pas permise sur un dossier « fermé »."
-        " Actions permises : Rouvrir le dossier."
+        " Actions permises : Consigner le recours, Rouvrir le dossier."
     )
 
 
