@@ -257,15 +257,10 @@ def local_receipt_day(
         return day, False
     closing = max((end for _, end in office_hours), default=None)
     if not calendar.is_business_day(day):
-        # Day 0 is the last day not counted: the day before the next business day.
-        return _day_before(calendar.next_business_day(day)), True
+        return calendar.roll_forward(day), True
     if closing is not None and local.time() >= closing:
-        return _day_before(calendar.next_business_day(day)), True
+        return calendar.next_business_day(day), True
     return day, False
-
-
-def _day_before(day: date) -> date:
-    return date.fromordinal(day.toordinal() - 1)
 
 
 def _at_noon(day: date, tz: ZoneInfo) -> datetime:
