@@ -328,7 +328,7 @@ def describe_event(page: Page, event: CaseEvent, *, show_documents: bool = True)
         )
     elif event.kind == "note":
         lines.append(event.reason or "")
-    elif event.kind == "deadline_changed":
+    elif event.kind in ("deadline_changed", "reply_date_set"):
         try:
             before = fmt.day(date.fromisoformat(data["from"]))
             after = fmt.day(date.fromisoformat(data["to"]))

@@ -44,6 +44,7 @@ EVENT_LABELS = {
     "edit": N_("Edit"),
     "note": N_("Note"),
     "deadline_changed": N_("Deadline changed"),
+    "reply_date_set": N_("Reply date of the Protecteur du citoyen set"),
     "documents": N_("Documents added"),
     "correspondence": N_("Email received"),
     "classification": N_("What the case is about"),
