@@ -202,7 +202,8 @@ def test_a_reply_from_the_requester_resumes_the_paused_case_and_moves_the_answer
     )
     assert result.resumed
     resumed = case_service.get(ctx, reference=case.reference).case
-    assert resumed.status == "acknowledged"
+    # It was never acknowledged: it returns to the state it left, the acknowledgment still owed.
+    assert resumed.status == "received"
     # 18 December + 3 business days (21, 22, 23 December) = Wednesday 23 December.
     assert resumed.answer_due_on == date(2026, 12, 23)
     [event] = all_rows(ctx, CaseEvent, CaseEvent.trigger == "resume")
