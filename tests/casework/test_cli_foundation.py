@@ -29,6 +29,38 @@ def test_version_and_help_answer():
         assert command in help_text
 
 
+EVERY_GROUP = [
+    *("scheduler", "serve", "db", "config", "demo", "calendar", "case", "workflow", "users"),
+    *("apikeys", "outbox", "mail", "retention", "letters", "reports", "survey"),
+]
+
+
+def test_the_help_lists_every_command_group_with_its_summary():
+    lines = casework("--help").stdout.splitlines()
+    for group in EVERY_GROUP:
+        assert any(line.startswith(f"│ {group} ") for line in lines), group
+    assert any("Database schema." in line for line in lines)
+
+
+def test_the_version_is_printed_without_loading_the_services_or_the_database():
+    probe = (
+        "import sys\n"
+        "from casework.cli.main import app\n"
+        "try:\n"
+        "    app(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = [m for m in ('sqlalchemy', 'sqlmodel', 'casework.services', 'casework.config',\n"
+        "                      'casework.cli.cases', 'casework.cli.common') if m in sys.modules]\n"
+        "print('loaded:', ' '.join(loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.splitlines()[-1] == "loaded: ", result.stdout + result.stderr
+    assert result.stdout.startswith("casework ")
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "key"),
     [
