@@ -129,7 +129,11 @@ def clock() -> FixedClock:
 @pytest.fixture
 def ctx(settings, engine, clock) -> AppContext:
     """The application context on this test's database and clock."""
-    return AppContext(settings=settings, engine=engine, clock=clock)
+    from casework.services.calendar import refresh
+
+    made = AppContext(settings=settings, engine=engine, clock=clock)
+    refresh(made)
+    return made
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from casework.cli.common import engine, fail, settings
 from casework.context import AppContext, build_calendar
 from casework.explain import sentence
 from casework.schemas import as_montreal
+from casework.services.calendar import refresh
 from workflows.deadlines import DayUnit, Delay, explain_due
 
 app = typer.Typer(help="The business calendar and the deadline calculator.", no_args_is_help=True)
@@ -42,7 +43,7 @@ def _calendar():
     url = make_url(current.database.url)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
         return build_calendar(current)
-    return AppContext(settings=current, engine=engine()).calendar
+    return refresh(AppContext(settings=current, engine=engine()))
 
 
 @app.command("closures")

@@ -41,7 +41,11 @@ def context(clock=None) -> AppContext:
     reason = check_database(engine())
     if reason:
         fail(reason, code=1)
-    return AppContext(settings=settings(), engine=engine(), clock=clock)
+    from casework.services.calendar import refresh
+
+    made = AppContext(settings=settings(), engine=engine(), clock=clock)
+    refresh(made)
+    return made
 
 
 def operator() -> Actor:

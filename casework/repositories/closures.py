@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select, union
 from sqlmodel import Session
 
-from casework.context import ClosureChange
 from casework.models import CalendarClosure, Case, CaseExtension, CasePause
+from workflows.calendar import ClosureChange
 from workflows.case_clock import UNANSWERED_STATES
 
 # The states whose acknowledgment or answer clock can still run or restart (workflows.case_clock).

@@ -27,7 +27,7 @@ from casework.i18n import N_
 from casework.models.calendar import CalendarClosure, ClosureAction
 from casework.repositories import closures as repo
 from casework.schemas import clean_line
-from casework.services.calendar import ensure_covered
+from casework.services.calendar import ensure_covered, refresh
 from casework.services.cases import recompute_deadlines
 from casework.services.errors import InvalidInput
 from workflows.calendar import BusinessCalendar
@@ -222,7 +222,7 @@ def apply_closure_change(
                         date.fromisoformat(moved["to"]),
                     )
                 )
-    ctx.invalidate_calendar()
+    refresh(ctx, force=True)
     return ClosurePreview(change, candidate.version, views)
 
 

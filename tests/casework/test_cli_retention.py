@@ -11,6 +11,7 @@ from casework.db import make_engine
 from casework.migrate import upgrade
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases
+from casework.services.calendar import refresh
 from tests.casework.test_cli_foundation import casework
 from tests.conftest import montreal
 
@@ -25,6 +26,7 @@ def _case_closed_on_10_january_2019(tmp_path) -> str:
     upgrade(engine)
     clock = FixedClock(montreal(2019, 1, 7, 10, 0))
     ctx = AppContext(settings=settings, engine=engine, clock=clock)
+    refresh(ctx)
     case = cases.open_case(
         ctx,
         actor=OFFICER,

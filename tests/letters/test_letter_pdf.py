@@ -67,7 +67,6 @@ def test_a_letter_reopened_after_an_extension_and_a_closure_change_is_the_same_b
         name_fr="Fermeture exceptionnelle",
         name_en="Exceptional closure",
     )
-    ctx.invalidate_calendar()
     assert letters.for_case(ctx, actor=OFFICER, interface="api", reference=case.reference)
     again = read_back(ctx, case, 1)
     assert again.pdf == sent.pdf
