@@ -48,12 +48,43 @@ def context(clock=None) -> AppContext:
     return made
 
 
-def operator() -> Actor:
-    """Return who runs the command: the server's operator, who holds the database itself, acts
-    as an administrator."""
+def operator(ctx: AppContext) -> Actor:
+    """Return the staff account a command that shows or changes cases acts as: `--as USERNAME`,
+    else the `cli.user` setting; stop with status 2 unless it names an active account."""
+    from casework.i18n import gettext
+    from casework.services.users import acting_as
+
+    language = ctx.settings.i18n.default_language
+    from casework.cli.main import ACCOUNT
+
+    username = ACCOUNT["name"] or ctx.settings.cli.user
+    if not username:
+        fail(
+            gettext(
+                "this command shows or changes cases: name the staff account it acts as with "
+                "--as USERNAME or the cli.user setting",
+                language,
+            )
+        )
+    actor = acting_as(ctx, username=username)
+    if actor is None:
+        fail(
+            gettext(
+                "--as %(username)s: no active account has this username (from --as or the "
+                "cli.user setting)",
+                language,
+                username=username,
+            )
+        )
+    return actor
+
+
+def system_operator() -> Actor:
+    """Name who runs an installation command (users, API keys, calendar, mail intake) in the
+    logs: the operating-system account, which holds the database itself."""
     import getpass
 
-    return Actor(label=f"cli:{getpass.getuser()}", role="admin")
+    return Actor(label=f"cli:{getpass.getuser()}")
 
 
 def is_tty() -> bool:

@@ -37,6 +37,10 @@ GROUPS: dict[str, tuple[str, str, dict[str, tuple[str, str]]]] = {
 }
 
 
+# The `--as` of the command being run (read by casework.cli.common.operator).
+ACCOUNT: dict[str, str | None] = {"name": None}
+
+
 def _load(name: str) -> click.Command:
     """Import the module of one command group and build its click command."""
     module, attribute, extras = GROUPS[name]
@@ -69,6 +73,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    epilog=(
+        "The installation commands (db, config, demo, serve, scheduler, users, apikeys, "
+        "calendar, mail fetch and import, outbox, workflow) run as the server's operator and "
+        "need no account (docs/command-line.md)."
+    ),
 )
 
 
@@ -83,8 +92,19 @@ def root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    account: str = typer.Option(
+        None,
+        "--as",
+        metavar="USERNAME",
+        help=(
+            "The staff account the command acts as, with its role (default: the cli.user "
+            "setting, CASEWORK_CLI__USER). Needed by the commands that show or change cases: "
+            "case, letters, mail quarantine, retention, reports, survey."
+        ),
+    ),
 ) -> None:
     """Case tracking for complaints and requests sent to a Quebec public body."""
+    ACCOUNT["name"] = account
 
 
 def main() -> None:
