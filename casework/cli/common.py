@@ -51,12 +51,11 @@ def context(clock=None) -> AppContext:
 def operator(ctx: AppContext) -> Actor:
     """Return the staff account a command that shows or changes cases acts as: `--as USERNAME`,
     else the `cli.user` setting; stop with status 2 unless it names an active account."""
+    from casework.cli.main import ACCOUNT
     from casework.i18n import gettext
     from casework.services.users import acting_as
 
     language = ctx.settings.i18n.default_language
-    from casework.cli.main import ACCOUNT
-
     username = ACCOUNT["name"] or ctx.settings.cli.user
     if not username:
         fail(
@@ -77,14 +76,6 @@ def operator(ctx: AppContext) -> Actor:
             )
         )
     return actor
-
-
-def system_operator() -> Actor:
-    """Name who runs an installation command (users, API keys, calendar, mail intake) in the
-    logs: the operating-system account, which holds the database itself."""
-    import getpass
-
-    return Actor(label=f"cli:{getpass.getuser()}")
 
 
 def is_tty() -> bool:
