@@ -6,6 +6,7 @@ import time
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 import casework
 from casework import web
@@ -28,6 +29,7 @@ from casework.config import DEFAULT_SECRET_KEY, Settings
 from casework.context import AppContext, Clock
 from casework.security import authn, headers
 from casework.security.body_limit import LimitBodies
+from casework.services.calendar import refresh as refresh_calendar
 from casework.templating import STATIC
 
 log = logging.getLogger("casework.http")
@@ -58,7 +60,9 @@ def create_app(
         )
     # The last middleware added runs first: the request log sees the final answer, the headers
     # reach every answer (failures included), a failure anywhere gets a proper answer, a body
-    # too large is refused before anything reads it, authentication runs closest to the routes.
+    # too large is refused before anything reads it, authentication runs close to the routes, and
+    # the calendar is loaded just before them.
+    app.add_middleware(CalendarRefresh, context=context)
     authn.install(app)
     app.add_middleware(HeadAndOptions)
     app.add_middleware(LimitBodies, settings=settings.server)
@@ -83,6 +87,22 @@ def create_app(
     app.include_router(web.router)  # the pages (casework.web), out of the OpenAPI document
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+class CalendarRefresh:
+    """Load the business calendar before each request that may compute a deadline (a cheap check:
+    the closures are read again only every CALENDAR_RECHECK_SECONDS)."""
+
+    SKIPPED = ("/healthz", "/static/")
+
+    def __init__(self, app, *, context: AppContext) -> None:
+        self.app = app
+        self.context = context
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(self.SKIPPED):
+            await run_in_threadpool(refresh_calendar, self.context)
+        await self.app(scope, receive, send)
 
 
 class RequestLog:

@@ -645,6 +645,11 @@ class I18nSettings(_Section):
     default_language: Literal["fr", "en"] = "fr"
 
 
+class CliSettings(_Section):
+    # The account the command line acts as when `--as` is not given (docs/command-line.md).
+    user: str = ""
+
+
 class Settings(BaseSettings):
     """The effective configuration of one casework process."""
 
@@ -664,6 +669,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     security: SecuritySettings = SecuritySettings()
     i18n: I18nSettings = I18nSettings()
+    cli: CliSettings = CliSettings()
     organization: OrganizationSettings = OrganizationSettings()
     accountability: AccountabilitySettings = AccountabilitySettings()
     retention: RetentionSettings = RetentionSettings()

@@ -1,34 +1,30 @@
-"""What every service command needs from the deployment: the engine, the settings, the calendar.
+"""What every service command needs from the deployment: the engine, the settings, the clock and
+the business calendar.
 
-Built once per process by the adapters (web app, CLI, scheduler), never at import time.
+Built once per process by the adapters (web app, CLI, scheduler), never at import time. The
+calendar is a loaded value: `casework.services.calendar.refresh` reads the closures decided in
+casework and puts it here; reading `ctx.calendar` never opens a session.
 """
 
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from casework.config import Settings
 from casework.db import make_engine
 from casework.security.throttle import LoginThrottle
-from workflows.calendar import BusinessCalendar, Closure, ClosureSource, base_closures
+from workflows.calendar import (
+    BusinessCalendar,
+    Closure,
+    ClosureChange,
+    ClosureSource,
+    base_closures,
+)
 from workflows.deadlines import Delay, KindPolicy
-
-
-@dataclass(frozen=True)
-class ClosureChange:
-    """One decision about one day made in casework (casework.models.calendar): `add` closes it,
-    `remove` opens it."""
-
-    day: date
-    action: str
-    name_fr: str = ""
-    name_en: str = ""
 
 
 def build_calendar(settings: Settings, changes: Iterable[ClosureChange] = ()) -> BusinessCalendar:
@@ -61,21 +57,6 @@ def build_calendar(settings: Settings, changes: Iterable[ClosureChange] = ()) ->
     return BusinessCalendar(base=config.base, added=added.values(), removed=removed)
 
 
-def closure_changes(engine: Engine) -> list[ClosureChange]:
-    """Read the closure changes decided in casework, oldest first (none before the table
-    exists: a database not yet migrated)."""
-    from casework.db import read_session
-    from casework.repositories import closures as closures_repo
-
-    try:
-        # A read session: called inside a command's unit of work (the calendar is rechecked every
-        # CALENDAR_RECHECK_SECONDS), it must not wait for that command's own write lock.
-        with read_session(engine) as session:
-            return closures_repo.changes(session)
-    except (OperationalError, ProgrammingError):
-        return []
-
-
 # Calendars built in this process, by configuration and closure changes: a calendar is immutable
 # once built and its tables cost about 0.1 s, so every context of the process shares it.
 _CALENDARS: dict[tuple[str, tuple[ClosureChange, ...]], BusinessCalendar] = {}
@@ -93,9 +74,6 @@ def shared_calendar(settings: Settings, changes: Iterable[ClosureChange] = ()) -
     return calendar
 
 
-# How long a process trusts its calendar before checking whether another process changed the
-# closures (one cheap query); the process that makes a change rebuilds its own at once.
-CALENDAR_RECHECK_SECONDS = 30.0
 _THROTTLE_LOCK = threading.Lock()
 
 
@@ -127,30 +105,40 @@ class AppContext:
 
     @property
     def calendar(self) -> BusinessCalendar:
-        """Return the business calendar: the configuration's, with the closures decided in
-        casework; rebuilt when they change."""
-        cached = self.__dict__.get("_calendar")
-        checked = self.__dict__.get("_calendar_checked", 0.0)
-        moment = time.monotonic()
-        if cached is None or moment - checked >= CALENDAR_RECHECK_SECONDS:
-            changes = closure_changes(self.engine)
-            if cached is None or changes != self.__dict__.get("_calendar_changes"):
-                cached = shared_calendar(self.settings, changes)
-                self.__dict__["_calendar"] = cached
-                self.__dict__["_calendar_changes"] = changes
-            self.__dict__["_calendar_checked"] = moment
-        return cached
+        """Return the business calendar loaded by `casework.services.calendar.refresh` (the
+        configuration's, with the closures decided in casework); reading it never touches the
+        database."""
+        loaded = self.__dict__.get("_calendar")
+        if loaded is None:
+            raise RuntimeError(
+                "the business calendar is not loaded: call casework.services.calendar.refresh(ctx)"
+            )
+        return loaded
+
+    def use_calendar(self, calendar: BusinessCalendar, *, changes=(), checked: float) -> None:
+        """Adopt a calendar built from these closure changes, read at `checked` (monotonic)."""
+        self.__dict__.update(
+            _calendar=calendar, _calendar_changes=tuple(changes), _calendar_checked=checked
+        )
+
+    def calendar_state(self) -> tuple[tuple[ClosureChange, ...] | None, float]:
+        """Return the closure changes the calendar was built from and when they were read."""
+        return self.__dict__.get("_calendar_changes"), self.__dict__.get("_calendar_checked", 0.0)
+
+    def with_clock(self, clock: "Clock") -> "AppContext":
+        """Return a context like this one, sharing its calendar, whose time is `clock`'s."""
+        other = AppContext(settings=self.settings, engine=self.engine, clock=clock)
+        other.__dict__.update(
+            {key: value for key, value in self.__dict__.items() if key.startswith("_calendar")}
+        )
+        return other
 
     def with_calendar(self, calendar: BusinessCalendar) -> "AppContext":
         """Return a context like this one whose calendar is `calendar` (to recompute deadlines
         with a calendar about to be adopted)."""
         other = AppContext(settings=self.settings, engine=self.engine, clock=self.clock)
-        other.__dict__.update(_calendar=calendar, _calendar_checked=float("inf"))
+        other.use_calendar(calendar, checked=float("inf"))
         return other
-
-    def invalidate_calendar(self) -> None:
-        """Forget the calendar: the next use reads the closures again."""
-        self.__dict__.pop("_calendar", None)
 
     @property
     def login_throttle(self) -> LoginThrottle:

@@ -144,7 +144,7 @@ def load(ctx: AppContext) -> tuple[int, list[DemoUser]]:
         kind, subject = SUBJECTS[index % len(SUBJECTS)]
         name, email = PEOPLE[index % len(PEOPLE)]
         clock = FixedClock(received + timedelta(minutes=5))
-        local = AppContext(settings=ctx.settings, engine=ctx.engine, clock=clock)
+        local = ctx.with_clock(clock)
         officer = Actor(label="user:responsable", user_id=users["responsable"])
         case = service.open_case(
             local,

@@ -32,11 +32,12 @@ import signal
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import time
 
 from casework.context import AppContext
 from casework.services import outbox as outbox_service
 from casework.services import reminders, retention
+from casework.services.calendar import refresh
 from notifications.delivery import DeliveryReport
 
 log = logging.getLogger("casework.scheduler")
@@ -61,6 +62,7 @@ class OnceReport:
 def run_once(ctx: AppContext, *, worker: str, digest: bool = False) -> OnceReport:
     """Apply a calendar change, run one sweep (and the digest when asked), then one delivery
     pass: what cron runs every few minutes instead of the long-running process."""
+    refresh(ctx)
     calendar = reminders.apply_calendar_change(ctx, worker=worker)
     sweep = reminders.sweep(ctx, worker=worker)
     digest_report = reminders.send_digest(ctx, worker=worker) if digest else None
@@ -68,9 +70,10 @@ def run_once(ctx: AppContext, *, worker: str, digest: bool = False) -> OnceRepor
     return OnceReport(calendar=calendar, sweep=sweep, digest=digest_report, delivery=delivery)
 
 
-def _logged(name: str, job: Callable[[], object]) -> Callable[[], None]:
+def _logged(ctx: AppContext, name: str, job: Callable[[], object]) -> Callable[[], None]:
     def run() -> None:
         try:
+            refresh(ctx)  # another process may have changed the closures
             result = job()
         except Exception:
             # Logged, and the next run tries again: one failed run does not stop the scheduler.
@@ -103,7 +106,8 @@ def build(ctx: AppContext, *, worker: str):
     )
 
     def jobs(name: str, fn: Callable[[], object], trigger) -> None:
-        scheduler.add_job(_logged(name, fn), trigger, id=name, name=name, replace_existing=True)
+        job = _logged(ctx, name, fn)
+        scheduler.add_job(job, trigger, id=name, name=name, replace_existing=True)
 
     jobs(
         "calendar",
@@ -179,13 +183,13 @@ def run_forever(ctx: AppContext, *, worker: str) -> None:
     """Catch up at start (calendar, sweep, a digest not yet sent today), then run the jobs until
     SIGTERM or Ctrl+C; a job in progress finishes first."""
     scheduler = build(ctx, worker=worker)
-    _logged("calendar", lambda: reminders.apply_calendar_change(ctx, worker=worker))()
-    _logged("sweep", lambda: _log_sweep(reminders.sweep(ctx, worker=worker)))()
+    _logged(ctx, "calendar", lambda: reminders.apply_calendar_change(ctx, worker=worker))()
+    _logged(ctx, "sweep", lambda: _log_sweep(reminders.sweep(ctx, worker=worker)))()
     # Started after 08:30 and before the end of the office day: today's digest, if not sent yet.
-    local = datetime.now(ctx.tz).time()
+    local = ctx.now().astimezone(ctx.tz).time()
     closing = max((period.end for period in ctx.settings.calendar.office_hours), default=time.max)
     if DIGEST_AT <= local < closing:
-        _logged("digest", lambda: _log_digest(reminders.send_digest(ctx, worker=worker)))()
+        _logged(ctx, "digest", lambda: _log_digest(reminders.send_digest(ctx, worker=worker)))()
 
     def stop(signum, _frame) -> None:
         log.info("signal %s: stopping once the running jobs finish", signum)

@@ -115,6 +115,28 @@ def engine(settings) -> Iterator[Engine]:
 MONTREAL = ZoneInfo("America/Toronto")
 
 
+def command_line_account(database_url: str, *, username: str = "operateur", role: str = "officer"):
+    """Make the staff account a test's `casework` commands act as (`CASEWORK_CLI__USER`), once,
+    and return the environment that names it."""
+    from casework.context import Actor
+    from casework.services import users
+
+    ctx = AppContext(settings=Settings(database=DatabaseSettings(url=database_url)))
+    try:
+        if users.acting_as(ctx, username=username) is None:
+            users.add(
+                ctx,
+                actor=Actor.system(),
+                username=username,
+                full_name=f"Compte {username}",
+                password="mot-de-passe-de-test-assez-long",
+                role=role,
+            )
+    finally:
+        ctx.engine.dispose()
+    return {"CASEWORK_CLI__USER": username}
+
+
 def montreal(*args: int) -> datetime:
     """An aware Montreal time: montreal(2026, 11, 23, 10, 0)."""
     return datetime(*args, tzinfo=MONTREAL)
@@ -129,7 +151,11 @@ def clock() -> FixedClock:
 @pytest.fixture
 def ctx(settings, engine, clock) -> AppContext:
     """The application context on this test's database and clock."""
-    return AppContext(settings=settings, engine=engine, clock=clock)
+    from casework.services.calendar import refresh
+
+    made = AppContext(settings=settings, engine=engine, clock=clock)
+    refresh(made)
+    return made
 
 
 @pytest.fixture

@@ -104,6 +104,17 @@ class Closure:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ClosureChange:
+    """One decision about one day made by the body after the configuration (a decree, an
+    exceptional closure): `add` closes it, `remove` opens it."""
+
+    day: date
+    action: str
+    name_fr: str = ""
+    name_en: str = ""
+
+
 class UnknownCalendarBase(ValueError):
     """Raised for a calendar base name that is not one of BASES."""
 

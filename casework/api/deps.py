@@ -1,10 +1,10 @@
-"""Dependencies shared by the routers: the application context, the language, the actor."""
+"""Dependencies shared by the routers: the application context and the language (who asks comes
+from `casework.security.authn`: `authenticated`, `require`)."""
 
-from fastapi import Depends, Request
+from fastapi import Request
 
-from casework.context import Actor, AppContext
+from casework.context import AppContext
 from casework.i18n import negotiate
-from casework.security.authn import authenticated
 
 
 async def get_context(request: Request) -> AppContext:
@@ -15,10 +15,3 @@ async def get_context(request: Request) -> AppContext:
 async def get_language(request: Request) -> str:
     """Return the language the client asked for (Accept-Language), French by default."""
     return negotiate(request.headers.get("accept-language"))
-
-
-async def get_actor(actor: Actor = Depends(authenticated)) -> Actor:
-    """Return who makes the request: the user or API key that authenticated it
-    (casework.security.authn); refuse with 401 when nobody did. Routes that use it are documented
-    in OpenAPI as needing an API key or a session."""
-    return actor

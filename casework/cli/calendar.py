@@ -15,6 +15,7 @@ from casework.cli.common import context, engine, fail, settings
 from casework.context import AppContext, build_calendar
 from casework.explain import sentence
 from casework.schemas import as_montreal
+from casework.services.calendar import refresh
 from workflows.deadlines import DayUnit, Delay, explain_due
 
 app = typer.Typer(help="The business calendar and the deadline calculator.", no_args_is_help=True)
@@ -42,7 +43,7 @@ def _calendar():
     url = make_url(current.database.url)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
         return build_calendar(current)
-    return AppContext(settings=current, engine=engine()).calendar
+    return refresh(AppContext(settings=current, engine=engine()))
 
 
 @app.command("closures")
@@ -117,9 +118,7 @@ app.add_typer(closure_app, name="closure")
 
 
 def _closure_change(day: str, action: str, name_fr: str = "", name_en: str = "") -> None:
-    import getpass
-
-    from casework.context import Actor
+    from casework.cli.common import operator
     from casework.services import closures as service
     from casework.services.errors import ServiceError
 
@@ -132,7 +131,7 @@ def _closure_change(day: str, action: str, name_fr: str = "", name_en: str = "")
     try:
         result = service.apply_closure_change(
             ctx,
-            actor=Actor(label=f"cli:{getpass.getuser()}", role="admin"),
+            actor=operator(ctx),
             day=parsed,
             action=action,
             name_fr=name_fr,

@@ -1,16 +1,18 @@
 """`casework case`: register, list, read and move cases from the terminal, over the services."""
 
 import json
+from dataclasses import replace
 
 import typer
 
 from casework.cli import documents as documents_cli
-from casework.cli.common import context, fail, settings
+from casework.cli.common import context, fail, operator, settings
 from casework.context import Actor, AppContext
 from casework.i18n import colon, format_day, gettext
 from casework.presenters import case_public
 from casework.repositories.cases import CaseFilters, shown_total
 from casework.schemas import CaseCreate, TransitionIn
+from casework.security import policy
 from casework.services import cases as service
 from casework.services.errors import ServiceError
 from workflows.case_clock import DEADLINE_LABELS
@@ -28,19 +30,29 @@ def _(message: str, **params: object) -> str:
     return gettext(message, _language(), **params)
 
 
-def _actor() -> Actor:
-    import getpass
+def _check(actor: Actor, permission: str, case=None) -> None:
+    """Stop with status 2 unless the account may do this (on this case, for its own cases)."""
+    try:
+        policy.check(actor, permission, case)
+    except ServiceError as exc:
+        fail(exc.message(_language()))
 
-    return Actor(label=f"cli:{getpass.getuser()}")
+
+def _shown(actor: Actor, views) -> list:
+    """Return the views as this account may see them: the requester only where the
+    confidentiality rule lets it (DESIGN §2.5)."""
+    return [
+        v if policy.can_see_requester(actor, v.case) else replace(v, requester=None) for v in views
+    ]
 
 
-def _log_access(ctx: AppContext, views, what: str) -> None:
+def _log_access(ctx: AppContext, actor: Actor, views, what: str) -> None:
     """Record in the access log each requester about to be printed (DESIGN §2.5)."""
     from casework.services import access_log
 
     access_log.record(
         ctx,
-        actor=_actor(),
+        actor=actor,
         case_ids=[v.case.id for v in views if v.requester is not None],
         interface="cli",
         what=what,
@@ -91,10 +103,13 @@ def new(
         data["requester"] = {"name": requester, "email": email}
     created = _validated(CaseCreate, data)
     ctx = context()
-    view = _run(lambda: service.open_case(ctx, actor=_actor(), data=created))
+    actor = operator(ctx)
+    _check(actor, "case.create")
+    view = _run(lambda: service.open_case(ctx, actor=actor, data=created))
+    (view,) = _shown(actor, [view])
     public = case_public(ctx, view)
     if as_json:
-        _log_access(ctx, [view], "create")
+        _log_access(ctx, actor, [view], "create")
         typer.echo(public.model_dump_json(indent=2))
         return
     ack = format_day(public.ack_due_on, _language()) if public.ack_due_on else "—"
@@ -116,14 +131,17 @@ def list_(
 ) -> None:
     """List cases, newest first (or by due date with --overdue)."""
     ctx = context()
+    actor = operator(ctx)
+    _check(actor, "case.read")
     filters = CaseFilters(
         status=tuple(status or ()), overdue_on=ctx.today() if overdue else None, text=q
     )
-    views, total = service.search(ctx, filters=filters, limit=limit)
+    views, total = service.search(ctx, filters=filters, limit=limit, actor=actor, interface="cli")
+    views = _shown(actor, views)
     total, capped = shown_total(filters, total)
     items = [case_public(ctx, v) for v in views]
     if as_json:
-        _log_access(ctx, views, "list")
+        _log_access(ctx, actor, views, "list")
         typer.echo(
             json.dumps(
                 {
@@ -151,13 +169,16 @@ def list_(
 def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show a case, its deadlines and its trail."""
     ctx = context()
+    actor = operator(ctx)
     view = _run(lambda: service.get(ctx, reference=reference))
+    _check(actor, "case.read", view.case)
+    (view,) = _shown(actor, [view])
     public = case_public(ctx, view)
     deadlines = _run(lambda: service.deadlines(ctx, reference=reference))
     if as_json:
         from casework.api.explain import deadline_out
 
-        _log_access(ctx, [view], "read")
+        _log_access(ctx, actor, [view], "read")
         shown = json.loads(public.model_dump_json())
         shown["deadlines"] = [
             json.loads(deadline_out(d, language=_language()).model_dump_json()) for d in deadlines
@@ -173,6 +194,8 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     for deadline in deadlines:
         label = _(DEADLINE_LABELS[deadline.name]) + colon(_language())
         typer.echo(f"- {label} {clock_sentence(deadline, _language())}")
+    if not policy.can(actor, "case.history", view.case):
+        return
     for event in service.events(ctx, reference=reference):
         moment = event.at.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
         move = f"{event.from_state or ''}→{event.to_state}" if event.to_state else ""
@@ -209,8 +232,10 @@ def fire(
     """Fire a transition (acknowledge, answer, request_information, resume, escalate, close,
     reopen)."""
     ctx = context()
+    actor = operator(ctx)
+    current = _run(lambda: service.get(ctx, reference=reference))
     if version is None:
-        version = _run(lambda: service.get(ctx, reference=reference)).case.version
+        version = current.case.version
     request = _validated(
         TransitionIn,
         {
@@ -243,7 +268,8 @@ def fire(
             if value is not None
         },
     )
-    view = _run(lambda: service.fire(ctx, actor=_actor(), reference=reference, request=request))
+    _check(actor, f"case.fire.{request.trigger}", current.case)
+    view = _run(lambda: service.fire(ctx, actor=actor, reference=reference, request=request))
     public = case_public(ctx, view)
     typer.echo(f"{public.reference}\t{_(STATE_LABELS[public.status])}\tversion {public.version}")
     for warning in public.warnings:
@@ -267,7 +293,7 @@ def extend(
     view = _run(
         lambda: service.extend(
             ctx,
-            actor=_actor(),
+            actor=operator(ctx),
             reference=reference,
             version=data.version,
             days=data.days,
@@ -291,7 +317,7 @@ def set_reply_date(
     view = _run(
         lambda: service.set_reply_date(
             ctx,
-            actor=_actor(),
+            actor=operator(ctx),
             reference=reference,
             version=data.version,
             reply_due_on=data.reply_due_on,

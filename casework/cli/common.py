@@ -41,15 +41,41 @@ def context(clock=None) -> AppContext:
     reason = check_database(engine())
     if reason:
         fail(reason, code=1)
-    return AppContext(settings=settings(), engine=engine(), clock=clock)
+    from casework.services.calendar import refresh
+
+    made = AppContext(settings=settings(), engine=engine(), clock=clock)
+    refresh(made)
+    return made
 
 
-def operator() -> Actor:
-    """Return who runs the command: the server's operator, who holds the database itself, acts
-    as an administrator."""
-    import getpass
+def operator(ctx: AppContext) -> Actor:
+    """Return the staff account a command that shows or changes cases acts as: `--as USERNAME`,
+    else the `cli.user` setting; stop with status 2 unless it names an active account."""
+    from casework.cli.main import ACCOUNT
+    from casework.i18n import gettext
+    from casework.services.users import acting_as
 
-    return Actor(label=f"cli:{getpass.getuser()}", role="admin")
+    language = ctx.settings.i18n.default_language
+    username = ACCOUNT["name"] or ctx.settings.cli.user
+    if not username:
+        fail(
+            gettext(
+                "this command shows or changes cases: name the staff account it acts as with "
+                "--as USERNAME or the cli.user setting",
+                language,
+            )
+        )
+    actor = acting_as(ctx, username=username)
+    if actor is None:
+        fail(
+            gettext(
+                "--as %(username)s: no active account has this username (from --as or the "
+                "cli.user setting)",
+                language,
+                username=username,
+            )
+        )
+    return actor
 
 
 def is_tty() -> bool:

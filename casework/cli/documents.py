@@ -38,7 +38,7 @@ def attach(
         ]
         added = _run(
             lambda: documents.attach(
-                ctx, actor=operator(), interface="cli", reference=reference, uploads=uploads
+                ctx, actor=operator(ctx), interface="cli", reference=reference, uploads=uploads
             )
         )
     finally:
@@ -58,7 +58,7 @@ def list_documents(
 
     ctx = context()
     view = _run(
-        lambda: documents.for_case(ctx, actor=operator(), interface="cli", reference=reference)
+        lambda: documents.for_case(ctx, actor=operator(ctx), interface="cli", reference=reference)
     )
     if as_json:
         rows = [

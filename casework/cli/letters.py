@@ -9,8 +9,7 @@ from pathlib import Path
 
 import typer
 
-from casework.cli.common import context, fail, settings
-from casework.context import Actor
+from casework.cli.common import context, fail, operator, settings
 from casework.i18n import format_day, gettext
 from casework.services import letters as service
 from casework.services.errors import ServiceError
@@ -24,14 +23,6 @@ def _language() -> str:
 
 def _(message: str, **params: object) -> str:
     return gettext(message, _language(), **params)
-
-
-def operator() -> Actor:
-    """Return who runs the command: the operator of the terminal, who holds the database's keys
-    and so acts as an administrator."""
-    import getpass
-
-    return Actor(label=f"cli:{getpass.getuser()}", role="admin")
 
 
 def _run(command, options: dict[str, str] | None = None):
@@ -60,7 +51,7 @@ def case_letters(
     """List the letters sent to a case's requester (and save their PDF with --save)."""
     ctx = context()
     found = _run(
-        lambda: service.for_case(ctx, actor=operator(), interface="cli", reference=reference)
+        lambda: service.for_case(ctx, actor=operator(ctx), interface="cli", reference=reference)
     )
     for letter in found.letters:
         typer.echo(
@@ -71,7 +62,7 @@ def case_letters(
             full = _run(
                 lambda letter=letter: service.get(
                     ctx,
-                    actor=operator(),
+                    actor=operator(ctx),
                     interface="cli",
                     reference=reference,
                     letter_id=letter.id,
@@ -87,7 +78,7 @@ def case_letters(
 def to_mail() -> None:
     """List the letters waiting to be printed and mailed, oldest first."""
     ctx = context()
-    items = _run(lambda: service.to_mail(ctx, actor=operator(), interface="cli"))
+    items = _run(lambda: service.to_mail(ctx, actor=operator(ctx), interface="cli"))
     for letter, case, has_address in items:
         warning = "" if has_address else "\t" + _("no postal address")
         typer.echo(
@@ -111,7 +102,7 @@ def mark_mailed(
     ctx = context()
     letter, case = _run(
         lambda: service.mark_mailed(
-            ctx, actor=operator(), interface="cli", letter_id=letter_id, on=day
+            ctx, actor=operator(ctx), interface="cli", letter_id=letter_id, on=day
         ),
         {"mailed_on": "--on", "letter_id": "LETTER_ID"},
     )

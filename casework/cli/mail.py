@@ -76,7 +76,7 @@ def quarantine() -> None:
 
     ctx = context()
     language = settings().i18n.default_language
-    for row in intake.quarantined(ctx, actor=operator()):
+    for row in intake.quarantined(ctx, actor=operator(ctx)):
         moment = format_moment(row.created_at, ctx.tz, language)
         size = format_size(row.raw_size or 0, language)
         reason = gettext(row.reason, language) if row.reason else ""

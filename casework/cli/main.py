@@ -1,49 +1,84 @@
-"""`casework`: database, server, configuration and demo data commands."""
+"""`casework`: the root of the command line.
 
-import json
+Each command group lives in its own module, imported only when the group runs (or when the help
+lists it), so that `casework --version` and a single command do not pay for every service.
+"""
 
+from importlib import import_module
+
+import click
 import typer
+from typer.core import TyperGroup
+from typer.main import get_command, get_group
 
 import casework
-from casework.cli import apikeys as apikeys_cli
-from casework.cli import calendar as calendar_cli
-from casework.cli import cases as cases_cli
-from casework.cli import letters as letters_cli
-from casework.cli import mail as mail_cli
-from casework.cli import outbox as outbox_cli
-from casework.cli import reports as reports_cli
-from casework.cli import retention as retention_cli
-from casework.cli import scheduler as scheduler_cli
-from casework.cli import users as users_cli
-from casework.cli.common import context, engine, fail, settings
-from casework.config import masked
+
+# name → (module under casework.cli, attribute, extra commands: name → (module, attribute)).
+# The attribute is a Typer application: a group of commands, except `serve` and `scheduler`,
+# single commands.
+COMMANDS = ("serve", "scheduler")
+GROUPS: dict[str, tuple[str, str, dict[str, tuple[str, str]]]] = {
+    "scheduler": ("scheduler", "app", {}),
+    "serve": ("operations", "serve_app", {}),
+    "db": ("operations", "db_app", {}),
+    "config": ("operations", "config_app", {}),
+    "demo": ("operations", "demo_app", {}),
+    "calendar": ("calendar", "app", {}),
+    "case": ("cases", "app", {"letters": ("letters", "case_letters")}),
+    "workflow": ("cases", "workflow_app", {}),
+    "users": ("users", "app", {}),
+    "apikeys": ("apikeys", "app", {}),
+    "outbox": ("outbox", "app", {}),
+    "mail": ("mail", "app", {}),
+    "retention": ("retention", "app", {}),
+    "letters": ("letters", "app", {}),
+    "reports": ("reports", "app", {}),
+    "survey": ("reports", "survey_app", {}),
+}
+
+
+# The `--as` of the command being run (read by casework.cli.common.operator).
+ACCOUNT: dict[str, str | None] = {"name": None}
+
+
+def _load(name: str) -> click.Command:
+    """Import the module of one command group and build its click command."""
+    module, attribute, extras = GROUPS[name]
+    application = getattr(import_module(f"casework.cli.{module}"), attribute)
+    for command_name, (extra_module, function) in extras.items():
+        if not any(info.name == command_name for info in application.registered_commands):
+            command = getattr(import_module(f"casework.cli.{extra_module}"), function)
+            application.command(command_name)(command)
+    command = get_command(application) if name in COMMANDS else get_group(application)
+    command.name = name
+    return command
+
+
+class LazyGroup(TyperGroup):
+    """The root group: lists every command group by name, imports one when it is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*GROUPS, *(name for name in self.commands if name not in GROUPS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in GROUPS:
+            self.commands[cmd_name] = _load(cmd_name)
+        return self.commands.get(cmd_name)
+
 
 app = typer.Typer(
+    cls=LazyGroup,
     name="casework",
     help="Case tracking for complaints and requests sent to a Quebec public body.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    epilog=(
+        "The installation commands (db, config, demo, serve, scheduler, users, apikeys, "
+        "calendar, mail fetch and import, outbox, workflow) run as the server's operator and "
+        "need no account (docs/command-line.md)."
+    ),
 )
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
-demo_app = typer.Typer(help="Demonstration data.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(config_app, name="config")
-app.add_typer(demo_app, name="demo")
-app.add_typer(calendar_cli.app, name="calendar")
-app.add_typer(cases_cli.app, name="case")
-app.add_typer(cases_cli.workflow_app, name="workflow")
-app.add_typer(users_cli.app, name="users")
-app.add_typer(apikeys_cli.app, name="apikeys")
-app.add_typer(outbox_cli.app, name="outbox")
-app.add_typer(mail_cli.app, name="mail")
-app.add_typer(retention_cli.app, name="retention")
-app.add_typer(letters_cli.app, name="letters")
-cases_cli.app.command("letters")(letters_cli.case_letters)
-app.add_typer(reports_cli.app, name="reports")
-app.add_typer(reports_cli.survey_app, name="survey")
-app.command("scheduler")(scheduler_cli.scheduler)
 
 
 def _version(value: bool) -> None:
@@ -57,142 +92,19 @@ def root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    account: str = typer.Option(
+        None,
+        "--as",
+        metavar="USERNAME",
+        help=(
+            "The staff account the command acts as, with its role (default: the cli.user "
+            "setting, CASEWORK_CLI__USER). Needed by the commands that show or change cases: "
+            "case, letters, mail quarantine, retention, reports, survey."
+        ),
+    ),
 ) -> None:
     """Case tracking for complaints and requests sent to a Quebec public body."""
-
-
-@db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("heads", help="Target revision.")) -> None:
-    """Apply the schema migrations (harmless when the database is up to date)."""
-    from casework import migrate
-
-    before = migrate.current(engine())
-    migrate.upgrade(engine(), revision)
-    after = migrate.current(engine())
-    if before == after:
-        typer.echo(f"database already at {after}")
-    else:
-        typer.echo(f"database upgraded from {before or 'empty'} to {after}")
-
-
-@db_app.command("current")
-def db_current() -> None:
-    """Print the schema revision of the database and whether it is the newest."""
-    from casework import migrate
-
-    current = migrate.current(engine())
-    head = migrate.head()
-    state = "up to date" if current == head else f"behind (newest is {head})"
-    typer.echo(f"{current or 'empty'} ({state})")
-
-
-@db_app.command("backup")
-def db_backup(
-    target: str = typer.Argument(
-        ..., help="The backup file to write (a folder with --documents-only)."
-    ),
-    documents_only: bool = typer.Option(
-        False, "--documents-only", help="Copy only the documents' files (beside pg_dump)."
-    ),
-) -> None:
-    """Copy the SQLite database safely while casework runs, and the documents' files beside it
-    (TARGET.documents/); PostgreSQL: pg_dump, and --documents-only for the files."""
-    import sqlite3
-    from pathlib import Path
-
-    from sqlalchemy.engine import make_url
-
-    url = make_url(settings().database.url)
-    destination = Path(target)
-    if documents_only:
-        copied = _copy_documents(destination)
-        typer.echo(f"{copied} document file(s) copied to {destination}")
-        return
-    if url.get_backend_name() != "sqlite":
-        fail(
-            "db backup copies SQLite databases; for PostgreSQL use pg_dump, and "
-            "`casework db backup --documents-only FOLDER` for the documents (docs/deployment.md)"
-        )
-    files = destination.with_name(destination.name + ".documents")
-    for path in (destination, files):
-        if path.exists():
-            fail(f"{path} exists already: choose a new file")
-    source = sqlite3.connect(url.database)
-    try:
-        with sqlite3.connect(destination) as copy:
-            source.backup(copy)
-    finally:
-        source.close()
-    # After the database: every document its copy names was stored before its row committed.
-    copied = _copy_documents(files)
-    typer.echo(f"database copied to {destination}, {copied} document file(s) to {files}")
-
-
-def _copy_documents(destination) -> int:
-    """Copy the documents' files (named by their hash, never changed) to a new folder."""
-    import shutil
-
-    from casework.storage import DocumentStore
-
-    if destination.exists():
-        fail(f"{destination} exists already: choose a new folder")
-    root = DocumentStore.under(settings().data_dir).root
-    destination.mkdir(parents=True)
-    copied = 0
-    if root.exists():
-        for path in sorted(root.glob("??/??/*")):
-            target = destination / path.relative_to(root)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-            copied += 1
-    return copied
-
-
-@config_app.command("show")
-def config_show() -> None:
-    """Print the effective settings, secrets masked."""
-    typer.echo(json.dumps(masked(settings()), indent=2, ensure_ascii=False))
-
-
-@demo_app.command("load")
-def demo_load() -> None:
-    """Load demonstration users and cases (once; loading again changes nothing)."""
-    from casework import demo
-
-    made, users = demo.load(context())
-    typer.echo(f"{made} demo cases loaded" if made else "demo data already loaded")
-    for user in users or demo.DEMO_USERS:
-        typer.echo(f"  {user.role.value:<11} {user.username:<13} password: {user.password}")
-
-
-@app.command("serve")
-def serve(
-    host: str = typer.Option(None, help="Address to listen on (default: server.host)."),
-    port: int = typer.Option(None, help="Port (default: server.port)."),
-    workers: int = typer.Option(None, help="Worker processes (default: server.workers)."),
-) -> None:
-    """Start the web application."""
-    import uvicorn
-
-    from casework.db import check_database
-
-    current = settings()
-    reason = check_database(engine())
-    if reason:
-        fail(reason, code=1)
-    host = host or current.server.host
-    port = port or current.server.port
-    typer.echo(f"casework is running at http://{host}:{port}/ (Ctrl+C to stop)")
-    typer.echo("  open it in a browser and sign in (`casework demo load` lists the demo logins)")
-    uvicorn.run(
-        "casework.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers or current.server.workers,
-        log_config=None,
-        access_log=False,
-    )
+    ACCOUNT["name"] = account
 
 
 def main() -> None:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from casework.cli.common import context, fail, settings
-from casework.context import Actor
+from casework.cli.common import context, fail, operator, settings
 from casework.services.errors import ServiceError
 
 app = typer.Typer(help="The declaration's results and the annual management report.")
@@ -18,14 +17,6 @@ FORMATS = ("json", "xlsx", "pdf")
 
 def _language() -> str:
     return settings().i18n.default_language
-
-
-def _actor() -> Actor:
-    """Return who runs the command: the system account's operator, with the administrator's
-    reading rights (the shell already reaches the whole database)."""
-    import getpass
-
-    return Actor(label=f"cli:{getpass.getuser()}", role="admin")
 
 
 def _day(value: str, option: str) -> date:
@@ -58,7 +49,7 @@ def service_declaration(
     language = _language()
     period = _run(
         lambda: service.declaration(
-            ctx, actor=_actor(), first=_day(first, "--from"), last=_day(last, "--to")
+            ctx, actor=operator(ctx), first=_day(first, "--from"), last=_day(last, "--to")
         )
     )
     data = service.declaration_json(period, language)
@@ -89,7 +80,7 @@ def service_standards(
     language = _language()
     figures = _run(
         lambda: service.service_standards(
-            ctx, actor=_actor(), first=_day(first, "--from"), last=_day(last, "--to")
+            ctx, actor=operator(ctx), first=_day(first, "--from"), last=_day(last, "--to")
         )
     )
     data = {name: item.as_dict() for name, item in figures.items()}
@@ -119,9 +110,10 @@ def annual(
     if format != "json" and output is None:
         fail("-o: name the file to write an xlsx or pdf report to")
     ctx = context()
+    actor = operator(ctx)
     language = _language()
     period = _run(
-        lambda: service.annual(ctx, actor=_actor(), fiscal_year=fiscal_year, trace=format == "xlsx")
+        lambda: service.annual(ctx, actor=actor, fiscal_year=fiscal_year, trace=format == "xlsx")
     )
     data = service.annual_json(ctx, period, fiscal_year=fiscal_year, language=language)
     if format == "json":
@@ -152,5 +144,6 @@ def import_survey(
     if not file.is_file():
         fail(f"{file}: no such file")
     ctx = context()
-    batch, count = _run(lambda: survey.import_csv(ctx, actor=_actor(), content=file.read_bytes()))
+    actor = operator(ctx)
+    batch, count = _run(lambda: survey.import_csv(ctx, actor=actor, content=file.read_bytes()))
     typer.echo(f"{count} answers imported (batch {batch})")

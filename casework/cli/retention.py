@@ -40,7 +40,7 @@ def due(
     """List the closed cases whose retention period has ended, by planned date."""
     ctx = context()
     try:
-        items = retention.due(ctx, actor=operator(), as_of=_day(as_of, "--as-of"))
+        items = retention.due(ctx, actor=operator(ctx), as_of=_day(as_of, "--as-of"))
     except ServiceError as exc:
         fail(exc.message(_language()))
     if as_json:
@@ -69,7 +69,7 @@ def apply(
     """Anonymize or destroy the named cases, as the schedule says."""
     ctx = context()
     try:
-        done = retention.apply(ctx, actor=operator(), references=references, confirm=confirm)
+        done = retention.apply(ctx, actor=operator(ctx), references=references, confirm=confirm)
     except ServiceError as exc:
         fail(exc.message(_language()))
     for i in done:
@@ -86,7 +86,7 @@ def certificate(
     ctx = context()
     try:
         rows = retention.certificate_rows(
-            ctx, actor=operator(), start=_day(start, "--from"), end=_day(end, "--to")
+            ctx, actor=operator(ctx), start=_day(start, "--from"), end=_day(end, "--to")
         )
     except ServiceError as exc:
         fail(exc.message(_language()))

@@ -19,6 +19,10 @@ def _parse_now(value: str) -> datetime:
     return moment
 
 
+app = typer.Typer()
+
+
+@app.command("scheduler")
 def scheduler(
     once: bool = typer.Option(
         False, "--once", help="Run one sweep and one delivery pass, then exit (for cron)."

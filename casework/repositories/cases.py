@@ -1,4 +1,9 @@
-"""Queries on cases and their events (the only place that builds case queries).
+"""Queries on one case and what belongs to it (its requester, pauses, extensions and events), the
+queue's filters and the text search.
+
+Queries that read cases for another purpose live with that purpose: `repositories.closures` (the
+open deadlines a closure day moves), `reminders` (what comes due), `reports` and `accountability`
+(the figures), `letters` and `inbox`.
 
 Text search (migration 0010): the words of the text, folded for case and accents, each matched
 as the start of a word: in the subject and description (with French stemming on PostgreSQL), in

@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import select, union, update
 from sqlmodel import Session
 
-from casework.context import ClosureChange
 from casework.models import CalendarClosure, Case
+from workflows.calendar import ClosureChange
 from workflows.case_flow import OPEN_STATES
 
 # The states in which a deadline can still run or restart (workflows.case_clock).

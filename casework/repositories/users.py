@@ -1,4 +1,8 @@
-"""Queries on staff accounts (the only place that builds them)."""
+"""Queries on staff accounts: by username or id, the list, the active administrators left, and
+the login counters.
+
+The people a reminder goes to are read with the cases they are for, in `repositories.reminders`.
+"""
 
 from datetime import datetime
 

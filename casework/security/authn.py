@@ -2,9 +2,9 @@
 
 The middleware installed by `install` resolves who asks, once per request, and leaves it in
 `request.state.actor` (a `casework.context.Actor` labelled `user:<username>` or
-`apikey:<name>`, with the user id or key id and the role), where `casework.api.deps.get_actor`
-finds it. An API key, when the header is present, is the only credential looked at: a wrong or
-revoked key is not rescued by a cookie.
+`apikey:<name>`, with the user id or key id and the role), where `current_actor` finds it. An
+API key, when the header is present, is the only credential looked at: a wrong or revoked key is
+not rescued by a cookie.
 
 The same middleware enforces the CSRF rule (docs/security.md): a form post (urlencoded or
 multipart) must carry its session's token in the `csrf_token` field, and any other state-changing

@@ -25,8 +25,9 @@ from casework.i18n import N_
 from casework.models.calendar import CalendarClosure, ClosureAction
 from casework.repositories import closures as repo
 from casework.schemas import clean_line
+from casework.security import policy
 from casework.services import clock
-from casework.services.calendar import ensure_covered
+from casework.services.calendar import ensure_covered, refresh
 from casework.services.clock import CALENDAR_CHANGED
 from casework.services.errors import InvalidInput
 from workflows.calendar import BusinessCalendar
@@ -160,7 +161,8 @@ def apply_closure_change(
     name_en: str = "",
 ) -> ClosurePreview:
     """Add or remove a closure day, recompute the open deadlines it moves and record an event
-    for each, in one unit of work."""
+    for each, in one unit of work; administrators only (`calendar.manage`)."""
+    policy.check(actor, "calendar.manage")
     ensure_covered(ctx, day, field="day")
     change = _normalized(day, action, name_fr, name_en)
     now = ctx.now()
@@ -181,7 +183,7 @@ def apply_closure_change(
         candidate = build_calendar(ctx.settings, [*changes, change])
         views = _moves(ctx, session, candidate, change.day, actor=actor, now=now, apply=True)
         repo.mark_calendar(session, version=candidate.version)
-    ctx.invalidate_calendar()
+    refresh(ctx, force=True)
     return ClosurePreview(change, candidate.version, views)
 
 

@@ -429,9 +429,10 @@ def apply_calendar_change(ctx: AppContext, *, worker: str) -> RecomputeReport:
     """When the calendar differs from the one last applied, recompute the running deadlines of
     the open cases computed with another calendar, recording each date that moves as an event
     (one unit of work, claimed once per change of calendar)."""
+    from casework.services.calendar import refresh
     from casework.services.cases import recompute_deadlines
 
-    version = ctx.calendar.version
+    version = refresh(ctx, force=True).version
     now = ctx.now()
     with unit_of_work(ctx.engine) as session:
         last = claims.last_finished(session, job="calendar")

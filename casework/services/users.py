@@ -143,6 +143,16 @@ def add(
     return user
 
 
+def acting_as(ctx: AppContext, *, username: str) -> Actor | None:
+    """Return the actor of an active account (the command line's `--as`), None when no active
+    account has this username."""
+    with read_session(ctx.engine) as session:
+        user = repo.by_username(session, username)
+        if user is None or not user.is_active:
+            return None
+        return Actor(label=f"user:{user.username}", user_id=user.id, role=user.role)
+
+
 def list_users(ctx: AppContext) -> list[User]:
     """Return every account, by username."""
     with read_session(ctx.engine) as session:

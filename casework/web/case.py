@@ -14,6 +14,7 @@ shows the page again with the reason next to the field and what was typed kept.
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -158,9 +159,16 @@ def _options(page: Page, name: str) -> list[tuple[str, str]]:
     ]
 
 
+@cache
+def _trigger_rows() -> tuple[dict, ...]:
+    """Return the transition table as described by the workflow, built once per process (the
+    description carries the life cycle's diagram, which no case page needs again)."""
+    return tuple(case_flow.describe()["triggers"])
+
+
 def _actions(page: Page, case, about) -> list[Action]:
     """Return the transitions allowed now that this person may fire, with their fields."""
-    rows = case_flow.describe()["triggers"]
+    rows = _trigger_rows()
     actions = []
     for trigger in case_flow.allowed_triggers(case.status):
         if not page.can(f"case.fire.{trigger.value}", case):

@@ -34,7 +34,7 @@ from casework.context import Actor
 from casework.schemas import CaseCreate, CaseUpdate, MeasureDoneIn, MeasureIn, TransitionIn
 from casework.services import accountability, survey, users
 from casework.services import cases as service
-from tests.conftest import montreal
+from tests.conftest import command_line_account, montreal
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "reports"
 OFFICER = Actor(label="user:responsable", role="officer")
@@ -513,11 +513,22 @@ def test_the_command_line_prints_the_declaration_and_writes_the_workbook(
     import importlib
 
     cli = importlib.import_module("casework.cli.main")
+    command_line_account(ctx.settings.database.url)
     runner = CliRunner()
     monkeypatch.setattr("casework.cli.reports.context", lambda: ctx)
     result = runner.invoke(
         cli.app,
-        ["reports", "service-declaration", "--from", "2026-04-01", "--to", "2027-03-31", "--json"],
+        [
+            "--as",
+            "operateur",
+            "reports",
+            "service-declaration",
+            "--from",
+            "2026-04-01",
+            "--to",
+            "2027-03-31",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     import json
@@ -525,10 +536,11 @@ def test_the_command_line_prints_the_declaration_and_writes_the_workbook(
     commitments = json.loads(result.output)["commitments"]
     assert commitments[1]["rate"] == 90.0 and commitments[1]["status"] == "met"
     target = tmp_path / "annual.xlsx"
-    result = runner.invoke(
-        cli.app, ["reports", "annual", "--fiscal-year", "2026", "--format", "xlsx", "-o", target]
-    )
+    command = ["--as", "operateur", "reports", "annual", "--fiscal-year", "2026", "--format"]
+    result = runner.invoke(cli.app, [*command, "xlsx", "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert load_workbook(target)["Volumes"]["B8"].value == 30
-    result = runner.invoke(cli.app, ["reports", "annual", "--fiscal-year", "1999"])
+    result = runner.invoke(
+        cli.app, ["--as", "operateur", "reports", "annual", "--fiscal-year", "1999"]
+    )
     assert result.exit_code == 2

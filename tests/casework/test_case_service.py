@@ -236,9 +236,7 @@ class CaseLifeCycle(RuleBasedStateMachine):
 
 
 def test_random_life_cycles_keep_their_invariants(ctx):
-    CaseLifeCycle.ctx = AppContext(
-        settings=ctx.settings, engine=ctx.engine, clock=FixedClock(ctx.clock.current)
-    )
+    CaseLifeCycle.ctx = ctx.with_clock(FixedClock(ctx.clock.current))
     CaseLifeCycle.TestCase.settings = settings(
         max_examples=15,
         stateful_step_count=12,

@@ -4,11 +4,13 @@ an operator types it (the real `casework` command in a child process)."""
 import json
 
 from tests.casework.test_cli_foundation import casework
+from tests.conftest import command_line_account
 
 
 def test_a_complaint_closes_on_the_command_line_with_what_it_was_about(tmp_path):
     env = {"CASEWORK_DATABASE__URL": f"sqlite:///{tmp_path}/casework.db"}
     assert casework("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    env.update(command_line_account(env["CASEWORK_DATABASE__URL"]))
     created = casework(
         "case",
         "new",

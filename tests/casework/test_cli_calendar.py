@@ -95,15 +95,17 @@ def test_closures_decided_in_the_pages_reach_the_command_line(tmp_path):
     from casework.context import Actor, AppContext
     from casework.db import make_engine
     from casework.migrate import upgrade
+    from casework.services.calendar import refresh
     from casework.services.closures import apply_closure_change
 
     url = f"sqlite:///{tmp_path}/cw.db"
     engine = make_engine(DatabaseSettings(url=url))
     upgrade(engine)
     ctx = AppContext(settings=Settings(database=DatabaseSettings(url=url)), engine=engine)
+    refresh(ctx)
     apply_closure_change(
         ctx,
-        actor=Actor(label="user:admin"),
+        actor=Actor(label="user:admin", role="admin"),
         day=date(2026, 12, 29),
         action="add",
         name_fr="Fermeture exceptionnelle",

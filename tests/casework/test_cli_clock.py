@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from casework.context import Actor
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases
-from tests.conftest import montreal
+from tests.conftest import command_line_account, montreal
 
 OFFICER = Actor(label="user:officer")
 
@@ -21,10 +21,11 @@ def run(ctx, monkeypatch):
     cli = importlib.import_module("casework.cli.main")
     monkeypatch.setattr("casework.cli.cases.context", lambda: ctx)
     monkeypatch.setattr("casework.cli.calendar.context", lambda: ctx)
+    command_line_account(ctx.settings.database.url, username="administratrice", role="admin")
     runner = CliRunner()
 
     def invoke(*args):
-        return runner.invoke(cli.app, list(args))
+        return runner.invoke(cli.app, ["--as", "administratrice", *args])
 
     return invoke
 

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from tests.conftest import command_line_account
+
 
 def casework(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
     """Run the real `casework` command in a child process."""
@@ -27,6 +29,38 @@ def test_version_and_help_answer():
     help_text = casework("--help").stdout
     for command in ("db", "serve", "config", "demo"):
         assert command in help_text
+
+
+EVERY_GROUP = [
+    *("scheduler", "serve", "db", "config", "demo", "calendar", "case", "workflow", "users"),
+    *("apikeys", "outbox", "mail", "retention", "letters", "reports", "survey"),
+]
+
+
+def test_the_help_lists_every_command_group_with_its_summary():
+    lines = casework("--help").stdout.splitlines()
+    for group in EVERY_GROUP:
+        assert any(line.startswith(f"│ {group} ") for line in lines), group
+    assert any("Database schema." in line for line in lines)
+
+
+def test_the_version_is_printed_without_loading_the_services_or_the_database():
+    probe = (
+        "import sys\n"
+        "from casework.cli.main import app\n"
+        "try:\n"
+        "    app(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = [m for m in ('sqlalchemy', 'sqlmodel', 'casework.services', 'casework.config',\n"
+        "                      'casework.cli.cases', 'casework.cli.common') if m in sys.modules]\n"
+        "print('loaded:', ' '.join(loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.splitlines()[-1] == "loaded: ", result.stdout + result.stderr
+    assert result.stdout.startswith("casework ")
 
 
 @pytest.mark.parametrize(
@@ -130,6 +164,7 @@ def test_db_backup_copies_the_documents_files_beside_the_database(tmp_path):
         "CASEWORK_DATA_DIR": str(tmp_path / "var"),
     }
     assert casework("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    env.update(command_line_account(env["CASEWORK_DATABASE__URL"]))
     new = casework(
         "case",
         "new",
@@ -156,3 +191,50 @@ def test_db_backup_copies_the_documents_files_beside_the_database(tmp_path):
     )
     assert only.returncode == 0, only.stderr
     assert "1 document file(s)" in only.stdout
+
+
+def test_a_command_that_shows_cases_runs_only_as_an_active_account(tmp_path):
+    env = {"CASEWORK_DATABASE__URL": f"sqlite:///{tmp_path}/cw.db"}
+    assert casework("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    nobody = casework("case", "list", env=env, cwd=tmp_path)
+    assert nobody.returncode == 2
+    assert "--as UTILISATEUR" in nobody.stderr and "cli.user" in nobody.stderr
+    unknown = casework("--as", "inconnu", "case", "list", env=env, cwd=tmp_path)
+    assert unknown.returncode == 2
+    assert "--as inconnu\u00a0: aucun compte actif" in unknown.stderr
+    in_english = casework(
+        "--as", "inconnu", "case", "list", env={**env, "CASEWORK_I18N__DEFAULT_LANGUAGE": "en"}
+    )
+    assert "--as inconnu: no active account has this username" in in_english.stderr
+    # The installation commands need no account.
+    assert casework("config", "show", env=env, cwd=tmp_path).returncode == 0
+    env.update(command_line_account(env["CASEWORK_DATABASE__URL"]))
+    assert casework("case", "list", env=env, cwd=tmp_path).returncode == 0
+
+
+def test_an_agent_on_the_command_line_keeps_the_agents_rights(tmp_path):
+    env = {"CASEWORK_DATABASE__URL": f"sqlite:///{tmp_path}/cw.db"}
+    assert casework("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    officer = {**env, **command_line_account(env["CASEWORK_DATABASE__URL"])}
+    command_line_account(env["CASEWORK_DATABASE__URL"], username="agente", role="agent")
+    new = casework(
+        *("case", "new", "--subject", "Permis", "--received", "2026-11-20T10:00"),
+        *("--requester", "Marie Tremblay", "--email", "marie@example.org"),
+        env=officer,
+        cwd=tmp_path,
+    )
+    assert new.returncode == 0, new.stderr
+    reference = new.stdout.split("\t")[0]
+    shown = casework("--as", "agente", "case", "show", reference, "--json", env=env, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["requester"] is None
+    closed = casework(
+        *("--as", "agente", "case", "fire", reference, "close", "--outcome", "withdrawn"),
+        env=env,
+        cwd=tmp_path,
+    )
+    assert closed.returncode == 2
+    assert "Votre rôle ne permet pas cette action." in closed.stderr
+    seen = casework("case", "show", reference, "--json", env=officer, cwd=tmp_path)
+    assert json.loads(seen.stdout)["requester"]["name"] == "Marie Tremblay"
+    assert json.loads(seen.stdout)["status"] == "received"

@@ -8,6 +8,7 @@ import sys
 
 from tests import mail_corpus as corpus
 from tests.casework.test_cli_foundation import casework
+from tests.conftest import command_line_account
 
 
 def _env(tmp_path) -> dict:
@@ -20,6 +21,7 @@ def _env(tmp_path) -> dict:
 def test_attach_refuses_a_file_of_the_wrong_kind_with_status_2_and_lists_the_others(tmp_path):
     env = _env(tmp_path)
     assert casework("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    env.update(command_line_account(env["CASEWORK_DATABASE__URL"]))
     reference = casework(
         "case",
         "new",
@@ -62,6 +64,7 @@ def test_attach_refuses_a_file_of_the_wrong_kind_with_status_2_and_lists_the_oth
 def test_mail_import_reads_a_message_from_a_pipe_once(tmp_path):
     env = _env(tmp_path)
     assert casework("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    env.update(command_line_account(env["CASEWORK_DATABASE__URL"]))
     environment = {**os.environ, **env}
 
     def pipe(raw: bytes) -> subprocess.CompletedProcess:

@@ -11,8 +11,9 @@ from casework.db import make_engine
 from casework.migrate import upgrade
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases
+from casework.services.calendar import refresh
 from tests.casework.test_cli_foundation import casework
-from tests.conftest import montreal
+from tests.conftest import command_line_account, montreal
 
 OFFICER = Actor(label="user:officer", role="officer")
 
@@ -25,6 +26,7 @@ def _case_closed_on_10_january_2019(tmp_path) -> str:
     upgrade(engine)
     clock = FixedClock(montreal(2019, 1, 7, 10, 0))
     ctx = AppContext(settings=settings, engine=engine, clock=clock)
+    refresh(ctx)
     case = cases.open_case(
         ctx,
         actor=OFFICER,
@@ -69,6 +71,9 @@ def test_the_records_officer_lists_applies_and_certifies_from_the_command_line(t
         "CASEWORK_DATA_DIR": str(tmp_path / "var"),
     }
     reference = _case_closed_on_10_january_2019(tmp_path)
+    env.update(
+        command_line_account(env["CASEWORK_DATABASE__URL"], username="archiviste", role="admin")
+    )
     # A complaint is kept 2 + 5 years: closed 10 January 2019, due 10 January 2026.
     early = casework("retention", "due", "--as-of", "2026-01-09", "--json", env=env, cwd=tmp_path)
     assert json.loads(early.stdout) == []
@@ -94,4 +99,5 @@ def test_the_records_officer_lists_applies_and_certifies_from_the_command_line(t
     )
     lines = certificate.stdout.splitlines()
     assert lines[0] == "reference,kind,action,rule,planned_on,applied_on,confirmed_by"
-    assert lines[1].startswith(f"{reference},complaint,anonymize,PLAINTES,2026-01-10,{today},cli:")
+    confirmed = f"{reference},complaint,anonymize,PLAINTES,2026-01-10,{today},user:archiviste"
+    assert lines[1] == confirmed

@@ -50,6 +50,55 @@ def test_the_latest_decision_about_a_day_wins_over_the_configuration_and_the_bas
     )
 
 
+def test_reading_the_calendar_never_opens_a_connection(ctx):
+    from sqlalchemy import event
+
+    connections = []
+
+    def count(connection) -> None:
+        connections.append(connection)
+
+    event.listen(ctx.engine, "engine_connect", count)
+    try:
+        for _ in range(3):
+            assert ctx.calendar.is_business_day(date(2026, 11, 27))
+        assert ctx.calendar.version == ctx.calendar.version
+    finally:
+        event.remove(ctx.engine, "engine_connect", count)
+    assert connections == []
+
+
+def test_a_closure_decided_by_another_process_is_seen_when_the_calendar_is_loaded_again(ctx):
+    from casework.services.calendar import refresh
+
+    friday = date(2026, 11, 27)
+    other = ctx.with_clock(ctx.clock)
+    closures.apply_closure_change(
+        other, actor=ADMIN, day=friday, action="add", name_fr="Fermeture", name_en="Closure"
+    )
+    assert other.calendar.closure_on(friday).name_fr == "Fermeture"
+    # Within the recheck delay, this process keeps the calendar it loaded...
+    assert ctx.calendar.is_business_day(friday)
+    assert refresh(ctx).is_business_day(friday)
+    # ...and sees the closure once it reads the closures again.
+    assert not refresh(ctx, force=True).is_business_day(friday)
+
+
+def test_a_database_without_its_schema_is_an_error_not_a_calendar_without_closures(tmp_path):
+    from sqlalchemy.exc import OperationalError
+
+    from casework.config import DatabaseSettings
+    from casework.context import AppContext
+    from casework.services.calendar import refresh
+
+    settings = Settings(database=DatabaseSettings(url=f"sqlite:///{tmp_path}/empty.db"))
+    bare = AppContext(settings=settings)
+    with pytest.raises(OperationalError):
+        refresh(bare)
+    with pytest.raises(RuntimeError, match="not loaded"):
+        assert bare.calendar is None
+
+
 def test_a_new_closure_is_previewed_then_moves_the_open_deadlines_it_covers(ctx):
     # Received Friday 20 November 2026 (day 0): acknowledgment due Friday 4 December, answer
     # Friday 18 December. Closing Friday 27 November pushes both by one business day, to

@@ -96,6 +96,20 @@ def test_a_requester_shown_on_a_page_is_written_in_the_access_log(app, ctx):
     ]
 
 
+def test_the_case_page_does_not_draw_the_life_cycle_diagram_again(app, ctx, monkeypatch):
+    from workflows import case_flow
+
+    drawn = []
+    draw = case_flow.mermaid_diagram
+    monkeypatch.setattr(case_flow, "mermaid_diagram", lambda: drawn.append(1) or draw())
+    case = _someone_elses_case(ctx, "agent")
+    officer = _signed_in(app, "responsable")
+    for _ in range(3):
+        page = officer.get(f"/cases/{case.reference}")
+        assert page.status_code == 200 and f"/cases/{case.reference}/fire/" in page.text
+    assert len(drawn) <= 1
+
+
 def test_a_page_the_role_does_not_allow_is_refused_with_a_page(app):
     agent = _signed_in(app, "agent")
     for path in ("/dashboard", "/admin", "/admin/calendar", "/cases/new"):

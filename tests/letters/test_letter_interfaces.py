@@ -15,6 +15,7 @@ from datetime import date
 from casework.context import Actor
 from casework.services import letters
 from casework.services.errors import Forbidden, InvalidInput
+from tests.conftest import command_line_account
 from tests.letters.conftest import ADDRESS, OFFICER, fire
 from tests.notifications.conftest import at, open_case
 
@@ -104,6 +105,7 @@ def test_marking_a_letter_mailed_checks_the_date_and_records_it_once(ctx):
 def casework(ctx, *args, cwd):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
     environment["CASEWORK_DATABASE__URL"] = ctx.settings.database.url
+    environment.update(command_line_account(ctx.settings.database.url))
     return subprocess.run(
         [sys.executable, "-m", "casework", *args],
         capture_output=True,

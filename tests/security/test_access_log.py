@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from casework.models import AccessLogEntry
+from tests.conftest import command_line_account
 from tests.security.conftest import make_case
 
 
@@ -171,6 +172,7 @@ def test_the_command_line_records_what_it_prints(ctx, engine, tmp_path):
     case = make_case(ctx)
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
     environment["CASEWORK_DATABASE__URL"] = ctx.settings.database.url
+    environment.update(command_line_account(ctx.settings.database.url))
     shown = subprocess.run(
         [sys.executable, "-m", "casework", "case", "show", case.reference, "--json"],
         capture_output=True,
@@ -183,7 +185,7 @@ def test_the_command_line_records_what_it_prints(ctx, engine, tmp_path):
     assert json.loads(shown.stdout)["requester"]["name"] == "Marie Tremblay"
     (entry,) = entries(engine, case.id)
     assert entry.interface == "cli"
-    assert entry.actor.startswith("cli:")
+    assert entry.actor == "user:operateur"
     assert entry.what == "read"
 
 

@@ -18,6 +18,7 @@ from casework.db import unit_of_work
 from casework.models import ApiKey, Requester, User
 from casework.repositories import cases as cases_repo
 from casework.services import apikeys, users
+from casework.services.calendar import refresh
 from tests.security.conftest import PASSWORD, SYSTEM, sign_in
 
 FAILED = "Le nom d’utilisateur ou le mot de passe est incorrect."
@@ -147,6 +148,7 @@ def test_a_wrong_password_takes_about_as_long_as_an_unknown_account(ctx, people)
         engine=ctx.engine,
         clock=ctx.clock,
     )
+    refresh(slow)
     users.set_password(slow, actor=SYSTEM, username="agent-other", password=PASSWORD)
     users.enable(slow, actor=SYSTEM, username="agent-other")
     known, unknown = timed("agent-other"), timed("personne")

@@ -24,6 +24,7 @@ from casework.app import create_app
 from casework.config import DatabaseSettings, Settings
 from casework.context import AppContext, FixedClock
 from casework.db import make_engine
+from casework.services.calendar import refresh
 from tests.conftest import TEST_SECURITY, require
 
 CHROMIUM = "/usr/bin/chromium"
@@ -71,6 +72,7 @@ def server(sqlite_template, tmp_path_factory) -> Iterator[Server]:
     )
     engine = make_engine(settings.database)
     ctx = AppContext(settings=settings, engine=engine, clock=FixedClock(NOW))
+    refresh(ctx)
     demo.load(ctx)
     port = _free_port()
     app = create_app(settings, engine=engine, clock=ctx.clock)
