@@ -33,6 +33,7 @@ from casework.context import Actor, AppContext, FixedClock
 from casework.db import make_engine
 from casework.schemas import CaseCreate
 from casework.services import cases, intake
+from casework.services.calendar import refresh
 
 MESSAGES = 1_000
 ROUNDS = 5
@@ -90,6 +91,7 @@ def run(label: str, url: str, data_dir: Path) -> bool:
     engine = make_engine(settings.database)
     migrate.upgrade(engine)
     ctx = AppContext(settings=settings, engine=engine, clock=FixedClock(NOW))
+    refresh(ctx)
     print(f"\n{label}: building {MESSAGES:,} messages with two attachments each...", flush=True)
     corpus = [message(n) for n in range(MESSAGES)]
     size = sum(len(raw) for raw in corpus) / MESSAGES / 1024

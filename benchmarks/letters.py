@@ -27,6 +27,7 @@ from casework.context import Actor, AppContext, FixedClock
 from casework.db import make_engine
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases
+from casework.services.calendar import refresh
 
 ROUNDS = 3
 PER_ROUND = 8
@@ -62,6 +63,7 @@ def run(label: str, url: str) -> bool:
     ctx = AppContext(
         settings=settings, engine=engine, clock=FixedClock(datetime(2026, 11, 23, 15, tzinfo=UTC))
     )
+    refresh(ctx)
     acknowledge(ctx, with_requester=True)  # warm up: fonts, templates, catalogs
     with_letter, without = [], []
     for _ in range(ROUNDS):

@@ -30,6 +30,7 @@ from casework.context import Actor, AppContext, FixedClock
 from casework.db import make_engine
 from casework.models import Case, CaseClassification, CaseEvent, SurveyAnswer
 from casework.services import accountability_report as service
+from casework.services.calendar import refresh
 
 SUPERVISOR = Actor(label="bench", role="supervisor")
 FIRST = date(2026, 4, 1)
@@ -158,6 +159,7 @@ def run(label: str, url: str, count: int) -> bool:
     ctx = AppContext(
         settings=settings, engine=engine, clock=FixedClock(datetime(2027, 4, 20, 14, tzinfo=UTC))
     )
+    refresh(ctx)
     start, end = service.period_bounds(ctx, FIRST, date(2027, 3, 31))
 
     def count_cases() -> int:

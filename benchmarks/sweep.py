@@ -46,6 +46,7 @@ from casework.context import AppContext, FixedClock, build_calendar
 from casework.db import make_engine, unit_of_work
 from casework.repositories import claims
 from casework.services import reminders
+from casework.services.calendar import refresh
 from workflows.case_clock import DeadlineName
 
 MONTREAL = ZoneInfo("America/Toronto")
@@ -176,7 +177,9 @@ def build_database(path: Path, total: int) -> dict[str, int]:
 
 def context(path: Path, moment: datetime, data_dir: Path) -> AppContext:
     settings = Settings(database=DatabaseSettings(url=f"sqlite:///{path}"), data_dir=data_dir)
-    return AppContext(settings=settings, clock=FixedClock(moment))
+    ctx = AppContext(settings=settings, clock=FixedClock(moment))
+    refresh(ctx)
+    return ctx
 
 
 def steady_state(ctx: AppContext) -> None:

@@ -10,6 +10,7 @@ from datetime import date
 from casework.context import Actor
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases, closures
+from casework.services.calendar import refresh
 from casework.services.errors import InvalidInput
 from tests.conftest import montreal
 
@@ -273,6 +274,7 @@ def test_a_calendar_day_answer_ending_on_a_closure_carries_to_the_next_business_
     settings.deadlines.complaint.answer.days = 20
     settings.deadlines.complaint.answer.unit = "calendar"
     ctx = AppContext(settings=settings, engine=engine, clock=clock)
+    refresh(ctx)
     # Received Friday 4 December 2026: 20 calendar days end Thursday 24 December (closed); 25,
     # 26, 27 and 28 are not business days either: Tuesday 29 December 2026.
     clock.current = montreal(2026, 12, 4, 11, 0)
@@ -453,6 +455,7 @@ def test_the_acknowledgment_of_a_calendar_day_answer_states_the_delay_not_the_ca
     settings.deadlines.complaint.answer.days = 20
     settings.deadlines.complaint.answer.unit = "calendar"
     ctx = AppContext(settings=settings, engine=engine, clock=clock)
+    refresh(ctx)
     clock.current = montreal(2026, 12, 4, 11, 0)
     case = _open(ctx, montreal(2026, 12, 4, 10, 0))
     clock.current = montreal(2026, 12, 7, 10, 0)
