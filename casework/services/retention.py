@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from time import time as wall_clock
 from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlmodel import Session
 
 from casework.context import Actor, AppContext
@@ -35,6 +35,7 @@ from casework.models import (
     CaseEvent,
     CaseExtension,
     CaseHold,
+    CorrectiveMeasure,
     Disposition,
     Document,
     IncomingMessage,
@@ -70,6 +71,13 @@ class DueCase:
 
 
 @dataclass(frozen=True)
+class HeldCase(DueCase):
+    """A closed case whose planned date has come, kept by its holds (HoldReason values)."""
+
+    holds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PreviewItem:
     """One kind of information the final action removes from a case, and how much of it."""
 
@@ -91,12 +99,28 @@ def _closed_on(ctx: AppContext, case: Case) -> date | None:
     return case.closed_at.astimezone(ctx.tz).date() if case.closed_at else None
 
 
+def _held(case_id) -> Any:
+    """The condition that a case is held in the database: a legal or access-request hold not
+    lifted, or a corrective measure not done (the Protecteur's hold is the case's state)."""
+    return or_(
+        exists().where(CaseHold.case_id == case_id, CaseHold.lifted_at.is_(None)),
+        exists().where(CorrectiveMeasure.case_id == case_id, CorrectiveMeasure.done_on.is_(None)),
+    )
+
+
 def _active_holds(session: Session, case_id: int) -> tuple[rules.HoldReason, ...]:
-    kinds = session.execute(
-        select(CaseHold.reason_kind).where(
-            CaseHold.case_id == case_id, CaseHold.lifted_at.is_(None)
-        )
-    ).scalars()
+    kinds = list(
+        session.execute(
+            select(CaseHold.reason_kind).where(
+                CaseHold.case_id == case_id, CaseHold.lifted_at.is_(None)
+            )
+        ).scalars()
+    )
+    open_measure = exists().where(
+        CorrectiveMeasure.case_id == case_id, CorrectiveMeasure.done_on.is_(None)
+    )
+    if session.execute(select(open_measure)).scalar():
+        kinds.append(rules.HoldReason.CORRECTIVE_MEASURE.value)
     return tuple(rules.HoldReason(kind) for kind in dict.fromkeys(kinds))
 
 
@@ -118,7 +142,32 @@ def due(ctx: AppContext, *, actor: Actor, as_of: date | None = None) -> list[Due
     """List the closed cases whose planned date has come by `as_of` (today by default), not
     held and not yet disposed of, by planned date."""
     policy.check(actor, "retention.manage")
-    as_of = as_of or ctx.today()
+    return _reached(ctx, as_of=as_of or ctx.today(), held=False)
+
+
+def held(ctx: AppContext, *, actor: Actor, as_of: date | None = None) -> list[HeldCase]:
+    """List the closed cases whose planned date has come by `as_of` but that a hold keeps, with
+    the holds that keep them, by planned date."""
+    policy.check(actor, "retention.manage")
+    found = _reached(ctx, as_of=as_of or ctx.today(), held=True)
+    with read_session(ctx.engine) as session:
+        ids = dict(
+            session.execute(
+                select(Case.reference, Case.id).where(
+                    Case.reference.in_([item.reference for item in found])
+                )
+            ).all()
+        )
+        return [
+            HeldCase(
+                **vars(item),
+                holds=tuple(h.value for h in _active_holds(session, ids[item.reference])),
+            )
+            for item in found
+        ]
+
+
+def _reached(ctx: AppContext, *, as_of: date, held: bool) -> list[DueCase]:
     found: list[DueCase] = []
     with read_session(ctx.engine) as session:
         for kind in CaseKind:
@@ -126,7 +175,6 @@ def due(ctx: AppContext, *, actor: Actor, as_of: date | None = None) -> list[Due
             last_closing = rules.latest_closing_due(
                 as_of, rule.active_years + rule.semi_active_years
             )
-            held = exists().where(CaseHold.case_id == Case.id, CaseHold.lifted_at.is_(None))
             done = exists().where(Disposition.case_id == Case.id)
             query = (
                 select(Case.reference, Case.closed_at)
@@ -134,7 +182,7 @@ def due(ctx: AppContext, *, actor: Actor, as_of: date | None = None) -> list[Due
                     Case.kind == kind.value,
                     Case.status == "closed",
                     Case.closed_at < _start_of_day_after(ctx, last_closing),
-                    ~held,
+                    _held(Case.id) if held else ~_held(Case.id),
                     ~done,
                 )
                 .order_by(Case.closed_at, Case.id)

@@ -68,10 +68,12 @@ def _labels(page: Page) -> dict:
 def records(request: Request, page: CurrentPage) -> Response:
     as_of = _as_of(request, page)
     due = retention.due(page.ctx, actor=page.actor, as_of=as_of)
+    held = retention.held(page.ctx, actor=page.actor, as_of=as_of)
     return page.render(
         "web/records.html",
         {
             "due": due,
+            "held": held,
             "as_of": as_of,
             "notice": page._(NOTICES[request.query_params["done"]])
             if request.query_params.get("done") in NOTICES

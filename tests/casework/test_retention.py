@@ -125,6 +125,50 @@ def test_an_escalated_case_and_a_held_case_are_never_due(ctx, clock):
     assert kinds[-2:] == ["hold_placed", "hold_lifted"]
 
 
+def test_an_open_corrective_measure_holds_the_case_until_it_is_done(ctx, clock):
+    from casework.schemas import MeasureDoneIn, MeasureIn
+    from casework.services import accountability
+
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    _closed_at(ctx, clock, montreal(2027, 3, 31, 23, 30), case)  # planned on 31 March 2034
+    measure = accountability.add_measure(
+        ctx,
+        actor=OFFICER,
+        reference=case.reference,
+        data=MeasureIn(
+            description="Revoir le gabarit de l'accusé de réception",
+            owner="Direction des communications",
+            due_on=date(2027, 6, 30),
+        ),
+    )
+    clock.current = montreal(2034, 3, 31, 9, 0)
+    assert retention.due(ctx, actor=RECORDS, as_of=date(2034, 3, 31)) == []
+    [kept] = retention.held(ctx, actor=RECORDS, as_of=date(2034, 3, 31))
+    assert (kept.reference, kept.planned_on, kept.holds) == (
+        case.reference,
+        date(2034, 3, 31),
+        ("corrective_measure",),
+    )
+    assert retention.held(ctx, actor=RECORDS, as_of=date(2034, 3, 30)) == []
+    preview = retention.preview(ctx, actor=RECORDS, reference=case.reference)
+    assert (preview.planned_on, preview.holds) == (date(2034, 3, 31), ("corrective_measure",))
+    with pytest.raises(InvalidInput) as refused:
+        retention.apply(ctx, actor=RECORDS, references=[case.reference], confirm=True)
+    assert case.reference in refused.value.message("fr")
+    accountability.complete_measure(
+        ctx,
+        actor=OFFICER,
+        reference=case.reference,
+        measure_id=measure.id,
+        data=MeasureDoneIn(done_on=date(2034, 3, 30)),
+    )
+    assert retention.held(ctx, actor=RECORDS, as_of=date(2034, 3, 31)) == []
+    [item] = retention.due(ctx, actor=RECORDS, as_of=date(2034, 3, 31))
+    assert (item.reference, item.planned_on) == (case.reference, date(2034, 3, 31))
+    assert retention.preview(ctx, actor=RECORDS, reference=case.reference).holds == ()
+
+
 def test_a_comment_closed_29_february_is_due_28_february_two_years_later(ctx, clock):
     assert latest_closing_due(date(2030, 2, 28), 2) == date(2028, 2, 29)
     clock.current = montreal(2028, 2, 21, 10, 0)

@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
+from casework.context import Actor
+from casework.services import retention
 from tests.web.conftest import NOW, login, look, screenshot
 
+RECORDS = Actor(label="user:admin", role="admin")
 FAR = datetime(2034, 6, 1, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
 
 
@@ -45,6 +48,18 @@ def test_the_records_officer_previews_and_anonymizes_a_case_at_the_end_of_its_re
         expect(page.locator("tbody")).not_to_contain_text(reference)
         page.goto(f"/cases/{reference}")
         expect(page.locator("main")).to_contain_text("Retiré selon le calendrier de conservation")
+        kept = retention.due(server.ctx, actor=RECORDS)[0].reference
+        retention.place_hold(
+            server.ctx, actor=RECORDS, reference=kept, kind="legal", reason="Recours en cour"
+        )
+        page.goto("/records")
+        held = page.locator("table", has=page.locator("caption", has_text="retenu"))
+        expect(held.locator("tbody tr")).to_have_count(1)
+        expect(held.locator("tbody tr")).to_contain_text(kept)
+        expect(held.locator("tbody tr")).to_contain_text("Suspension juridique")
+        look(page, "records-held-fr-1366")
+        _fits_a_phone(page)
+        screenshot(page, "records-held-fr-390")
     finally:
         server.ctx.clock.current = NOW
 
