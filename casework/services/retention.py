@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from time import time as wall_clock
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, or_, select, text, update
 from sqlmodel import Session
 
 from casework.context import Actor, AppContext
@@ -42,6 +42,7 @@ from casework.models import (
     Letter,
     Notification,
     OutboxMessage,
+    ProtecteurFinding,
     Requester,
 )
 from casework.repositories import cases as cases_repo
@@ -328,6 +329,16 @@ def _dispose(
     session.execute(
         update(CaseExtension).where(CaseExtension.case_id == case.id).values(reason=removed)
     )
+    session.execute(
+        update(ProtecteurFinding)
+        .where(ProtecteurFinding.case_id == case.id, ProtecteurFinding.recommendations != "")
+        .values(recommendations=removed)
+    )
+    session.execute(
+        update(CorrectiveMeasure)
+        .where(CorrectiveMeasure.case_id == case.id)
+        .values(description=removed)
+    )
     gone = _remove_documents(session, case, state.action, removed)
     # The letters stay listed (their kind, date and channel), without their words or their PDF.
     session.execute(
@@ -359,7 +370,21 @@ def _dispose(
     )
     session.flush()
     session.execute(delete(AnonymizationPermit).where(AnonymizationPermit.case_id == case.id))
+    _purge_search_index(session)
     return gone
+
+
+def _purge_search_index(session: Session) -> None:
+    """Rewrite SQLite's full-text indexes (migration 0010) without the words just removed.
+
+    FTS5 records a deletion as a marker beside the old entry: the words are no longer found, but
+    stay in the index's pages until its segments are merged. Merging them all, in the unit of
+    work that removes the words, leaves nothing behind. PostgreSQL's `search_vector` columns are
+    generated from the row itself and change with it."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    for index in ("cases_fts", "requesters_fts"):
+        session.execute(text(f"INSERT INTO {index} ({index}) VALUES ('optimize')"))
 
 
 def _remove_documents(
