@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from casework.api.cases import Reference
-from casework.api.deps import get_context
+from casework.api.deps import get_context, get_language
 from casework.api.errors import responses
 from casework.context import Actor, AppContext
 from casework.schemas import MAX_ID, VISIBLE, Day, Text, _Input
@@ -121,15 +121,30 @@ def apply(ctx: Context, actor: Who, body: ApplyIn) -> list[DueOut]:
 
 @router.get(
     "/api/retention/certificate",
-    responses={**responses(422), 200: {"content": {"text/csv": {}}}},
-    summary="The destruction certificate of a period, as CSV",
+    responses={
+        **responses(422),
+        200: {
+            "description": "The certificate: CSV, or the PDF to sign with `format=pdf` (in the "
+            "language of Accept-Language).",
+            "content": {"text/csv": {}, "application/pdf": {}},
+        },
+    },
+    summary="The destruction certificate of a period, as CSV or PDF",
 )
 def certificate(
     ctx: Context,
     actor: Who,
+    language: Annotated[str, Depends(get_language)],
     start: Annotated[Day, Query(alias="from")],
     end: Annotated[Day, Query(alias="to")],
+    format: Literal["csv", "pdf"] = "csv",
 ) -> Response:
+    if format == "pdf":
+        return Response(
+            retention.certificate_pdf(ctx, actor=actor, start=start, end=end, language=language),
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'attachment; filename="certificat-destruction.pdf"'},
+        )
     rows = retention.certificate_rows(ctx, actor=actor, start=start, end=end)
     return Response(
         retention.certificate_csv(rows).encode("utf-8"),

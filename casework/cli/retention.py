@@ -80,14 +80,25 @@ def apply(
 def certificate(
     start: str = typer.Option(..., "--from", help="First day (YYYY-MM-DD)."),
     end: str = typer.Option(..., "--to", help="Last day (YYYY-MM-DD)."),
-    output: Path = typer.Option(None, "-o", help="Write the CSV to this file."),
+    output: Path = typer.Option(None, "-o", "--output", help="Write the certificate to this file."),
+    form: str = typer.Option("csv", "--format", help="csv, or pdf (to sign; needs -o)."),
 ) -> None:
-    """Write the destruction certificate of a period as CSV."""
+    """Write the destruction certificate of a period as CSV or PDF."""
+    if form not in ("csv", "pdf"):
+        fail(f"--format: write csv or pdf (not {form!r})")
+    if form == "pdf" and output is None:
+        fail("-o: name the PDF file to write")
     ctx = context()
+    first, last = _day(start, "--from"), _day(end, "--to")
     try:
-        rows = retention.certificate_rows(
-            ctx, actor=operator(), start=_day(start, "--from"), end=_day(end, "--to")
-        )
+        if form == "pdf":
+            output.write_bytes(
+                retention.certificate_pdf(
+                    ctx, actor=operator(), start=first, end=last, language=_language()
+                )
+            )
+            return
+        rows = retention.certificate_rows(ctx, actor=operator(), start=first, end=last)
     except ServiceError as exc:
         fail(exc.message(_language()))
     text = retention.certificate_csv(rows)

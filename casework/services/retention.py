@@ -28,7 +28,7 @@ from sqlmodel import Session
 from casework.context import Actor, AppContext
 from casework.db import read_session, unit_of_work
 from casework.exports import csv_text
-from casework.i18n import N_
+from casework.i18n import N_, format_day, gettext, ngettext
 from casework.models import (
     AnonymizationPermit,
     Case,
@@ -598,6 +598,8 @@ def certificate_rows(
 ) -> list[tuple[str, str, str, str, date, date, str]]:
     """Return the destruction certificate's lines: the cases disposed of between two days."""
     policy.check(actor, "retention.manage")
+    if end < start:
+        raise InvalidInput(N_("The end date cannot come before the start date."), field="to")
     with read_session(ctx.engine) as session:
         query = (
             select(Case.reference, Case.kind, Disposition)
@@ -625,3 +627,52 @@ def certificate_rows(
 def certificate_csv(rows: list[tuple]) -> str:
     """Write the certificate's lines as a CSV file."""
     return csv_text(CERTIFICATE_HEADER, rows)
+
+
+def certificate_pdf(
+    ctx: AppContext, *, actor: Actor, start: date, end: date, language: str
+) -> bytes:
+    """Write the destruction certificate of a period as a PDF for the records officer to sign:
+    the body, the period, the legal basis, each case with its rule and dates."""
+    from casework.pdf import render_pdf
+    from casework.templating import STATIC, templates
+    from casework.web.labels import KIND_LABELS
+
+    rows = certificate_rows(ctx, actor=actor, start=start, end=end)
+    organization = ctx.settings.organization
+    english = language == "en"
+
+    def _(message: str, **params) -> str:
+        return gettext(message, language, **params)
+
+    html = (
+        templates()
+        .env.get_template("reports/certificate_print.html")
+        .render(
+            _=_,
+            language=language,
+            body=(organization.name_en or organization.name) if english else organization.name,
+            service=organization.service_en if english else organization.service,
+            period=_(
+                "Cases anonymized or destroyed from %(start)s to %(end)s",
+                start=format_day(start, language),
+                end=format_day(end, language),
+            ),
+            count=ngettext("%(num)s case", "%(num)s cases", len(rows), language, num=len(rows)),
+            rows=[
+                (
+                    reference,
+                    _(KIND_LABELS.get(kind, kind)),
+                    _(rules.ACTION_LABELS[rules.FinalAction(action)]),
+                    rule,
+                    format_day(planned, language),
+                    format_day(applied, language),
+                    confirmed_by,
+                )
+                for reference, kind, action, rule, planned, applied, confirmed_by in rows
+            ],
+            issued=format_day(ctx.today(), language),
+            issued_by=actor.label,
+        )
+    )
+    return render_pdf(html, base_url=STATIC)

@@ -118,16 +118,36 @@ def apply(reference: str, page: CurrentPage, form: Form) -> Response:
     return page.redirect("/records", done="applied")
 
 
-@router.get("/records/certificate.csv")
-def certificate(request: Request, page: CurrentPage) -> Response:
+def _period(request: Request, page: Page) -> tuple[date, date]:
     today = page.ctx.today()
     try:
-        start = date.fromisoformat(request.query_params.get("from", ""))
-        end = date.fromisoformat(request.query_params.get("to", ""))
+        return (
+            date.fromisoformat(request.query_params.get("from", "")),
+            date.fromisoformat(request.query_params.get("to", "")),
+        )
     except ValueError:
-        start, end = date(today.year, 1, 1), today
+        return date(today.year, 1, 1), today
+
+
+@router.get("/records/certificate.csv")
+def certificate(request: Request, page: CurrentPage) -> Response:
+    start, end = _period(request, page)
     rows = retention.certificate_rows(page.ctx, actor=page.actor, start=start, end=end)
     return csv_response("certificat-destruction.csv", retention.CERTIFICATE_HEADER, rows)
+
+
+@router.get("/records/certificate.pdf")
+def certificate_pdf(request: Request, page: CurrentPage) -> Response:
+    start, end = _period(request, page)
+    content = retention.certificate_pdf(
+        page.ctx, actor=page.actor, start=start, end=end, language=page.language
+    )
+    name = page._("destruction-certificate")
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+    )
 
 
 def _register_page(

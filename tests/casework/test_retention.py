@@ -350,3 +350,53 @@ def test_a_crash_after_the_commit_leaves_only_an_orphan_file_that_the_next_run_r
     monkeypatch.setattr(retention, "ORPHAN_AGE", retention.timedelta(0))
     assert retention.remove_orphan_files(ctx) == 1
     assert not scan.exists()
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    assert content.startswith(b"%PDF")
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_destruction_certificate_as_a_pdf_to_sign_in_french_and_english(ctx, clock):
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    _closed_at(ctx, clock, montreal(2027, 3, 1, 15, 0), case)  # planned on 1 March 2034
+    clock.current = montreal(2034, 3, 2, 9, 45)
+    retention.apply(ctx, actor=RECORDS, references=[case.reference], confirm=True)
+    french = _pdf_text(
+        retention.certificate_pdf(
+            ctx, actor=RECORDS, start=date(2034, 3, 1), end=date(2034, 3, 31), language="fr"
+        )
+    )
+    assert "Certificat de destruction" in french
+    assert "Dossiers anonymisés ou détruits du 1er mars 2034 au 31 mars 2034" in french
+    assert case.reference in french and "PLAINTES" in french and "Anonymiser" in french
+    assert "1er mars 2034" in french and "2 mars 2034" in french  # planned, then applied
+    assert "1 dossier" in french and NAME not in french
+    english = _pdf_text(
+        retention.certificate_pdf(
+            ctx, actor=RECORDS, start=date(2034, 3, 1), end=date(2034, 3, 31), language="en"
+        )
+    )
+    assert "Destruction certificate" in english
+    assert "from March 1, 2034 to March 31, 2034" in english
+    assert case.reference in english and "March 2, 2034" in english and "1 case" in english
+    empty = _pdf_text(
+        retention.certificate_pdf(
+            ctx, actor=RECORDS, start=date(2034, 4, 1), end=date(2034, 4, 30), language="fr"
+        )
+    )
+    assert case.reference not in empty and "Aucun dossier" in empty
+    with pytest.raises(InvalidInput) as backwards:
+        retention.certificate_pdf(
+            ctx, actor=RECORDS, start=date(2034, 4, 1), end=date(2034, 3, 1), language="fr"
+        )
+    assert backwards.value.field == "to"
+    with pytest.raises(Forbidden):
+        retention.certificate_pdf(
+            ctx, actor=OFFICER, start=date(2034, 3, 1), end=date(2034, 3, 31), language="fr"
+        )

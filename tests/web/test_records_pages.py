@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from casework.context import Actor
 from casework.services import retention
@@ -48,6 +49,11 @@ def test_the_records_officer_previews_and_anonymizes_a_case_at_the_end_of_its_re
         expect(page.locator("tbody")).not_to_contain_text(reference)
         page.goto(f"/cases/{reference}")
         expect(page.locator("main")).to_contain_text("Retiré selon le calendrier de conservation")
+        page.goto("/records")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Télécharger en PDF").click()
+        signed = PdfReader(download.value.path()).pages[0].extract_text()
+        assert "Certificat de destruction" in signed and reference in signed
         kept = retention.due(server.ctx, actor=RECORDS)[0].reference
         retention.place_hold(
             server.ctx, actor=RECORDS, reference=kept, kind="legal", reason="Recours en cour"
