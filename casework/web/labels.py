@@ -69,6 +69,7 @@ ACCESS_LABELS = {
     "search": N_("Found by searching for a person"),
     "related": N_("Listed among the person's other cases"),
     "dossier": N_("Protecteur du citoyen dossier"),
+    "person_export": N_("Export of a person's information (access request)"),
 }
 
 INTERFACE_LABELS = {
