@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from casework.cli.common import context, fail, operator, settings
-from casework.services import retention
+from casework.services import person, retention
 from casework.services.errors import ServiceError
 
 app = typer.Typer(
@@ -106,3 +106,29 @@ def certificate(
         output.write_text(text, encoding="utf-8")
     else:
         typer.echo(text.lstrip("\ufeff"), nl=False)
+
+
+@app.command("person-export")
+def person_export(
+    name: str = typer.Option(None, "--name", help="The person's name, as recorded."),
+    email: str = typer.Option(None, "--email", help="The person's email address."),
+    phone: str = typer.Option(None, "--phone", help="The person's telephone number."),
+    only: list[str] = typer.Option(None, "--case", help="Only this case (repeatable)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The ZIP file to write."),
+) -> None:
+    """Export what casework holds about a person (Loi sur l'accès, art. 83): every case found by
+    name, email or telephone, or only the --case ones; print the references exported."""
+    ctx = context()
+    try:
+        done = person.export(
+            ctx,
+            actor=operator(),
+            criteria=person.Criteria(name=name, email=email, phone=phone),
+            references=only or None,
+            interface="cli",
+        )
+    except ServiceError as exc:
+        fail(exc.message(_language()))
+    output.write_bytes(done.content)
+    for reference in done.references:
+        typer.echo(reference)

@@ -37,7 +37,7 @@ from casework.repositories import access_log as access_repo
 from casework.repositories import cases as cases_repo
 from casework.security import policy
 from casework.services import documents
-from casework.services.errors import InvalidInput
+from casework.services.errors import InvalidInput, NotFound
 
 # More candidates than this for one criterion says the criterion is too vague to be one person.
 MAX_CANDIDATES = 500
@@ -47,7 +47,9 @@ PERSON_VISIBLE_EVENTS = frozenset({"created", "transition", "deadline_changed", 
 # Of those, the events whose reason was written to the person (an extension's reason, a closing
 # or reopening reason).
 TOLD_REASONS = frozenset({"transition", "deadline_changed"})
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The same forms as the API's schema (casework/api/retention.py) says, in plain characters.
+EMAIL_PATTERN = r"^[^@ ]+@[^@ ]+\.[^@ ]+$"
+PHONE_PATTERN = r"^[^0-9]*([0-9][^0-9]*){7,}$"
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def _folded(value: str) -> str:
 
 
 def _digits(value: str) -> str:
-    return re.sub(r"\D", "", value)[-10:]
+    return re.sub(r"[^0-9]", "", value)[-10:]
 
 
 def checked(criteria: Criteria) -> Criteria:
@@ -103,11 +105,11 @@ def checked(criteria: Criteria) -> Criteria:
         raise InvalidInput(
             N_("Give the person's name, email address or telephone number."), field="name"
         )
-    if name is not None and (len(name) > 200 or not re.search(r"\w", name)):
+    if name is not None and len(name) > 200:
         raise InvalidInput(N_("Write the person's name as it was recorded."), field="name")
-    if email is not None and (len(email) > 320 or not _EMAIL.match(email)):
+    if email is not None and (len(email) > 320 or not re.match(EMAIL_PATTERN, email)):
         raise InvalidInput(N_("This is not a valid email address."), field="email")
-    if phone is not None and (len(phone) > 40 or len(re.sub(r"\D", "", phone)) < 7):
+    if phone is not None and (len(phone) > 40 or not re.match(PHONE_PATTERN, phone)):
         raise InvalidInput(
             N_("Write the telephone number with its area code, e.g. 418 555-0199."), field="phone"
         )
@@ -294,17 +296,19 @@ def export(
         found = _found(session, criteria)
         if references is not None:
             wanted = list(dict.fromkeys(r.strip().upper() for r in references if r.strip()))
+            if not wanted:
+                raise InvalidInput(N_("Choose at least one case to export."), field="cases")
             known = {case.reference for case, _, _ in found}
             stray = [r for r in wanted if r not in known]
             if stray:
-                raise InvalidInput(
+                raise NotFound(
                     N_("The case %(reference)s is not one of this person's cases."),
                     field="cases",
                     reference=stray[0],
                 )
             found = [item for item in found if item[0].reference in wanted]
         if not found:
-            raise InvalidInput(N_("No case of this person was found."), field="name")
+            raise NotFound(N_("No case of this person was found."), field="name")
         buffer = io.BytesIO()
         cases = []
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -9,17 +9,25 @@ initial and her email in capitals); another person, Gisèle Tremblay, wrote once
 
 import io
 import json
+import re
 import zipfile
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from casework.context import Actor
+from casework.app import create_app
+from casework.config import DatabaseSettings, Settings
+from casework.context import Actor, AppContext, FixedClock
+from casework.db import make_engine
+from casework.migrate import upgrade
 from casework.schemas import CaseCreate, TransitionIn
-from casework.services import access_log, cases, documents, person
-from casework.services.errors import Forbidden, InvalidInput
+from casework.services import access_log, apikeys, cases, documents, person
+from casework.services.errors import Forbidden, InvalidInput, NotFound
 from casework.services.person import Criteria
+from tests.casework.test_cli_foundation import casework
+from tests.casework.test_retention_no_trace import _signed_in_records_officer
 from tests.conftest import montreal
 
 OFFICER = Actor(label="user:officer", user_id=None, role="officer")
@@ -159,7 +167,7 @@ def test_the_export_holds_her_cases_their_trail_letters_and_documents_and_is_log
         ctx, actor=ACCESS, criteria=Criteria(email=EMAIL), references=[third], interface="api"
     )
     assert chosen.references == (third,)
-    with pytest.raises(InvalidInput) as stray:
+    with pytest.raises(NotFound) as stray:
         person.export(
             ctx, actor=ACCESS, criteria=Criteria(email=EMAIL), references=[other], interface="api"
         )
@@ -187,3 +195,101 @@ def test_only_the_access_officer_exports_a_persons_information(ctx, clock):
         person.find(ctx, actor=OFFICER, criteria=Criteria(email=EMAIL), interface="api")
     with pytest.raises(Forbidden):
         person.export(ctx, actor=OFFICER, criteria=Criteria(email=EMAIL), interface="api")
+
+
+@pytest.fixture
+def as_role(ctx):
+    app = create_app(ctx.settings, engine=ctx.engine, clock=ctx.clock)
+
+    def client(role: str) -> TestClient:
+        key = apikeys.create(ctx, actor=ACCESS, name=f"key-{role}", role=role)[1]
+        return TestClient(app, headers={"X-API-Key": key})
+
+    return client
+
+
+def test_the_api_finds_and_exports_her_information_and_refuses_a_vague_search(ctx, clock, as_role):
+    first, second, _, _ = _her_cases(ctx, clock)
+    access = as_role("admin")
+    found = access.post("/api/retention/person/search", json={"phone": PHONE})
+    assert [(c["reference"], c["matched"]) for c in found.json()] == [
+        (first, ["phone"]),
+        (second, ["phone"]),
+    ]
+    exported = access.post("/api/retention/person/export", json={"email": EMAIL, "cases": [first]})
+    assert exported.headers["content-type"] == "application/zip"
+    summary = json.loads(_zip(exported.content)["renseignements.json"])
+    assert [c["reference"] for c in summary["cases"]] == [first]
+    vague = access.post("/api/retention/person/search", json={"email": "gisele"})
+    assert (vague.status_code, vague.json()["field"]) == (422, "email")
+    assert (
+        as_role("officer").post("/api/retention/person/search", json={"phone": PHONE}).status_code
+        == 403
+    )
+
+
+def test_the_page_finds_her_cases_lets_the_officer_choose_and_exports_them(ctx, clock):
+    first, second, third, other = _her_cases(ctx, clock)
+    web = _signed_in_records_officer(ctx)
+    page = web.get("/records/person")
+    assert page.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    found = web.post("/records/person", data={"csrf_token": token, "name": NAME, "email": ""})
+    assert found.status_code == 200
+    assert first in found.text and second in found.text and third not in found.text
+    assert "GISELE TREMBLAY LEVESQUE" in found.text
+    bad = web.post("/records/person", data={"csrf_token": token, "phone": "555"})
+    assert bad.status_code == 422
+    assert "indicatif régional" in bad.text
+    chosen = web.post(
+        "/records/person/export",
+        data={"csrf_token": token, "name": NAME, "cases": [second]},
+    )
+    assert chosen.headers["content-type"] == "application/zip"
+    summary = json.loads(_zip(chosen.content)["renseignements.json"])
+    assert [c["reference"] for c in summary["cases"]] == [second]
+    stray = web.post(
+        "/records/person/export",
+        data={"csrf_token": token, "name": NAME, "cases": [first, other]},
+    )
+    assert stray.status_code == 404 and other in stray.text
+    none = web.post("/records/person/export", data={"csrf_token": token, "name": NAME})
+    assert none.status_code == 422 and "Choisissez au moins un dossier" in none.text
+
+
+def test_the_access_officer_exports_from_the_command_line(tmp_path):
+    settings = Settings(
+        database=DatabaseSettings(url=f"sqlite:///{tmp_path}/cw.db"), data_dir=tmp_path / "var"
+    )
+    engine = make_engine(settings.database)
+    upgrade(engine)
+    clock = FixedClock(montreal(2027, 3, 1, 10, 0))
+    first, second, third, _ = _her_cases(
+        AppContext(settings=settings, engine=engine, clock=clock), clock
+    )
+    engine.dispose()
+    env = {
+        "CASEWORK_DATABASE__URL": f"sqlite:///{tmp_path}/cw.db",
+        "CASEWORK_DATA_DIR": str(tmp_path / "var"),
+    }
+    done = casework(
+        "retention",
+        "person-export",
+        "--email",
+        EMAIL,
+        "--phone",
+        PHONE,
+        "--output",
+        str(tmp_path / "elle.zip"),
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [first, second, third]
+    summary = json.loads(_zip((tmp_path / "elle.zip").read_bytes())["renseignements.json"])
+    assert summary["criteria"] == {"email": EMAIL, "phone": PHONE}
+    nobody = casework(
+        "retention", "person-export", "--output", str(tmp_path / "x.zip"), env=env, cwd=tmp_path
+    )
+    assert nobody.returncode == 2 and "courriel" in nobody.stderr
+    assert not (tmp_path / "x.zip").exists()
