@@ -50,6 +50,7 @@ EVENT_LABELS = {
     "measure": N_("Corrective measure"),
     "measure_done": N_("Corrective measure done"),
     "dossier_exported": N_("Dossier sent to the Protecteur du citoyen"),
+    "address_added": N_("Postal address added for a letter to mail"),
 }
 
 # What showed the requester, in the access log (casework.services.access_log).
