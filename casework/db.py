@@ -57,6 +57,9 @@ def _sqlite_engine(settings: DatabaseSettings) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(settings.busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # What the retention schedule removes is overwritten in the file, not only unlinked
+        # (Loi sur l'accès, art. 73); some builds of SQLite leave it off by default.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
         # SQLite's own lower() folds ASCII only: "État" would not match a search for "état".
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)

@@ -8,15 +8,15 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from casework.api.cases import Reference
-from casework.api.deps import get_context
+from casework.api.deps import get_context, get_language
 from casework.api.errors import responses
 from casework.context import Actor, AppContext
-from casework.schemas import MAX_ID, VISIBLE, Day, Text, _Input
+from casework.schemas import MAX_ID, VISIBLE, Day, Line, Text, _Input
 from casework.security.authn import authenticated
-from casework.services import incidents, retention
+from casework.services import incidents, person, retention
 
 router = APIRouter(tags=["retention"], responses=responses(401, 403))
 Context = Annotated[AppContext, Depends(get_context)]
@@ -121,20 +121,113 @@ def apply(ctx: Context, actor: Who, body: ApplyIn) -> list[DueOut]:
 
 @router.get(
     "/api/retention/certificate",
-    responses={**responses(422), 200: {"content": {"text/csv": {}}}},
-    summary="The destruction certificate of a period, as CSV",
+    responses={
+        **responses(422),
+        200: {
+            "description": "The certificate: CSV, or the PDF to sign with `format=pdf` (in the "
+            "language of Accept-Language).",
+            "content": {"text/csv": {}, "application/pdf": {}},
+        },
+    },
+    summary="The destruction certificate of a period, as CSV or PDF",
 )
 def certificate(
     ctx: Context,
     actor: Who,
+    language: Annotated[str, Depends(get_language)],
     start: Annotated[Day, Query(alias="from")],
     end: Annotated[Day, Query(alias="to")],
+    format: Literal["csv", "pdf"] = "csv",
 ) -> Response:
+    if format == "pdf":
+        return Response(
+            retention.certificate_pdf(ctx, actor=actor, start=start, end=end, language=language),
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'attachment; filename="certificat-destruction.pdf"'},
+        )
     rows = retention.certificate_rows(ctx, actor=actor, start=start, end=end)
     return Response(
         retention.certificate_csv(rows).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="certificat-destruction.csv"'},
+    )
+
+
+class PersonIn(_Input):
+    """Who is looked for: at least one of the three (in the body, so that they stay out of
+    addresses and server logs)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": [name], "properties": {name: {"type": "string"}}}
+                for name in ("name", "email", "phone")
+            ]
+        }
+    )
+
+    name: Line | None = Field(default=None, max_length=200, json_schema_extra=VISIBLE)
+    email: str | None = Field(default=None, max_length=320, pattern=person.EMAIL_PATTERN)
+    phone: str | None = Field(
+        default=None,
+        max_length=40,
+        pattern=person.PHONE_PATTERN,
+        description="At least seven digits: the area code and the number.",
+    )
+
+
+class PersonExportIn(PersonIn):
+    cases: (
+        list[Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]] | None
+    ) = Field(
+        default=None, min_length=1, max_length=1000, description="Only these of the person's cases."
+    )
+
+
+class FoundOut(BaseModel):
+    reference: str
+    kind: str
+    status: str
+    received_at: str
+    name: str
+    email: str | None
+    phone: str | None
+    matched: list[str]
+
+
+def _criteria(body: PersonIn) -> person.Criteria:
+    return person.Criteria(name=body.name, email=body.email, phone=body.phone)
+
+
+@router.post(
+    "/api/retention/person/search",
+    response_model=list[FoundOut],
+    responses=responses(422),
+    summary="Find every case of a person by name, email or telephone (access officer)",
+)
+def person_search(ctx: Context, actor: Who, body: PersonIn) -> list[FoundOut]:
+    found = person.find(ctx, actor=actor, criteria=_criteria(body), interface="api")
+    return [
+        FoundOut(
+            **{**vars(item), "received_at": item.received_at.isoformat()},
+        )
+        for item in found
+    ]
+
+
+@router.post(
+    "/api/retention/person/export",
+    responses={**responses(404, 422), 200: {"content": {"application/zip": {}}}},
+    summary="Export what casework holds about a person, as a ZIP (Loi sur l'accès, art. 83)",
+)
+def person_export(ctx: Context, actor: Who, body: PersonExportIn) -> Response:
+    done = person.export(
+        ctx, actor=actor, criteria=_criteria(body), references=body.cases, interface="api"
+    )
+    return Response(
+        done.content,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{done.filename}"'},
     )
 
 

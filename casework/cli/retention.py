@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from casework.cli.common import context, fail, operator, settings
-from casework.services import retention
+from casework.services import person, retention
 from casework.services.errors import ServiceError
 
 app = typer.Typer(
@@ -80,14 +80,25 @@ def apply(
 def certificate(
     start: str = typer.Option(..., "--from", help="First day (YYYY-MM-DD)."),
     end: str = typer.Option(..., "--to", help="Last day (YYYY-MM-DD)."),
-    output: Path = typer.Option(None, "-o", help="Write the CSV to this file."),
+    output: Path = typer.Option(None, "-o", "--output", help="Write the certificate to this file."),
+    form: str = typer.Option("csv", "--format", help="csv, or pdf (to sign; needs -o)."),
 ) -> None:
-    """Write the destruction certificate of a period as CSV."""
+    """Write the destruction certificate of a period as CSV or PDF."""
+    if form not in ("csv", "pdf"):
+        fail(f"--format: write csv or pdf (not {form!r})")
+    if form == "pdf" and output is None:
+        fail("-o: name the PDF file to write")
     ctx = context()
+    first, last = _day(start, "--from"), _day(end, "--to")
     try:
-        rows = retention.certificate_rows(
-            ctx, actor=operator(ctx), start=_day(start, "--from"), end=_day(end, "--to")
-        )
+        if form == "pdf":
+            output.write_bytes(
+                retention.certificate_pdf(
+                    ctx, actor=operator(ctx), start=first, end=last, language=_language()
+                )
+            )
+            return
+        rows = retention.certificate_rows(ctx, actor=operator(ctx), start=first, end=last)
     except ServiceError as exc:
         fail(exc.message(_language()))
     text = retention.certificate_csv(rows)
@@ -95,3 +106,29 @@ def certificate(
         output.write_text(text, encoding="utf-8")
     else:
         typer.echo(text.lstrip("\ufeff"), nl=False)
+
+
+@app.command("person-export")
+def person_export(
+    name: str = typer.Option(None, "--name", help="The person's name, as recorded."),
+    email: str = typer.Option(None, "--email", help="The person's email address."),
+    phone: str = typer.Option(None, "--phone", help="The person's telephone number."),
+    only: list[str] = typer.Option(None, "--case", help="Only this case (repeatable)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The ZIP file to write."),
+) -> None:
+    """Export what casework holds about a person (Loi sur l'accès, art. 83): every case found by
+    name, email or telephone, or only the --case ones; print the references exported."""
+    ctx = context()
+    try:
+        done = person.export(
+            ctx,
+            actor=operator(ctx),
+            criteria=person.Criteria(name=name, email=email, phone=phone),
+            references=only or None,
+            interface="cli",
+        )
+    except ServiceError as exc:
+        fail(exc.message(_language()))
+    output.write_bytes(done.content)
+    for reference in done.references:
+        typer.echo(reference)

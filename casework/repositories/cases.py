@@ -325,6 +325,20 @@ def found_by_person(session: Session, *, ids: list[int], filters: CaseFilters) -
     return list(session.execute(query).scalars())
 
 
+def found_through_requester(session: Session, *, text_: str, limit: int) -> list[Case]:
+    """Return the cases whose requester's name, email and telephone have every word of the text
+    (the people's full-text index of migration 0010), oldest first."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    filters = CaseFilters(text=text_, people=True)
+    query = (
+        select(Case)
+        .where(_text_condition(filters, sqlite=sqlite, only_people=True))
+        .order_by(Case.received_at, Case.id)
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
 def cases_of_same_person(
     session: Session,
     *,

@@ -82,6 +82,7 @@ PERMISSIONS: dict[str, dict[str, Scope]] = {
     "calendar.manage": {ADMIN: ALL},
     "case.hold": dict(_OFFICERS),
     "retention.manage": {ADMIN: ALL},
+    "person.export": {ADMIN: ALL},
     "incidents.manage": dict(_OFFICERS),
 }
 
@@ -117,6 +118,9 @@ DESCRIPTIONS: dict[str, str] = {
     "calendar.manage": "add or remove calendar closures",
     "case.hold": "put a case under a legal or access-request hold, or lift it",
     "retention.manage": "apply the retention schedule: list, preview, anonymize, certificate",
+    "person.export": (
+        "find a person's cases and export what casework holds about them (A-2.1, art. 83)"
+    ),
     "incidents.manage": "keep the register of confidentiality incidents",
 }
 

@@ -28,6 +28,7 @@ from casework.models import Case, CaseEvent, Letter, LetterChannel, MessageChann
 from casework.pdf import render_pdf
 from casework.repositories import cases as cases_repo
 from casework.repositories import letters as repo
+from casework.schemas import clean_text
 from casework.security import policy
 from casework.services import access_log
 from casework.services.errors import Forbidden, InvalidInput, NotFound
@@ -246,4 +247,67 @@ def mark_mailed(
                 ),
             )
     access_log.record(ctx, actor=actor, case_ids=[case.id], interface=interface, what="letter")
+    return letter, case
+
+
+ADDRESS_MAX = 500
+
+
+def add_postal_address(
+    ctx: AppContext, *, actor: Actor, interface: str, letter_id: int, address: str
+) -> tuple[Letter, Case]:
+    """Give the requester of a letter to mail the postal address it lacks (the street, then the
+    city, province and postal code: two lines at least); the addition is an event of the case's
+    trail. A letter already written keeps its PDF as written: the address goes on the envelope,
+    and on every letter written after it."""
+    policy.check(actor, "letters.mail")
+    address = "\n".join(line.strip() for line in clean_text(address).splitlines() if line.strip())
+    if not address:
+        raise InvalidInput(N_("This field is required."), field="postal_address")
+    if len(address) > ADDRESS_MAX:
+        raise InvalidInput(
+            N_("The address is longer than %(max)s characters."),
+            field="postal_address",
+            max=ADDRESS_MAX,
+        )
+    if len(address.splitlines()) < 2:
+        raise InvalidInput(
+            N_(
+                "Write the address on two lines at least: the number and street, then the city, "
+                "the province and the postal code."
+            ),
+            field="postal_address",
+        )
+    now = ctx.now()
+    with unit_of_work(ctx.engine) as session:
+        letter = repo.get(session, letter_id, for_update=True)
+        if letter is None or letter.channel != LetterChannel.MAIL or letter.mailed_on is not None:
+            raise NotFound(N_("No letter to mail has the id %(id)s."), id=letter_id)
+        case = session.get(Case, letter.case_id)
+        requester = cases_repo.get_requester(session, case.requester_id)
+        if requester is None:
+            raise InvalidInput(
+                N_("Case %(reference)s has no requester to write to."),
+                field="postal_address",
+                reference=case.reference,
+            )
+        if requester.postal_address:
+            raise InvalidInput(
+                N_("The requester of case %(reference)s already has a postal address."),
+                field="postal_address",
+                reference=case.reference,
+            )
+        requester.postal_address = address
+        session.add(requester)
+        cases_repo.add_event(
+            session,
+            CaseEvent(
+                case_id=case.id,
+                at=now,
+                actor=actor.label,
+                kind="address_added",
+                data={"letter_id": letter.id},
+            ),
+        )
+    access_log.record(ctx, actor=actor, case_ids=[case.id], interface=interface, what="update")
     return letter, case

@@ -22,25 +22,27 @@ from datetime import UTC, date, datetime, time, timedelta
 from time import time as wall_clock
 from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, or_, select, text, update
 from sqlmodel import Session
 
 from casework.context import Actor, AppContext
 from casework.db import read_session, unit_of_work
 from casework.exports import csv_text
-from casework.i18n import N_
+from casework.i18n import N_, format_day, gettext, ngettext
 from casework.models import (
     AnonymizationPermit,
     Case,
     CaseEvent,
     CaseExtension,
     CaseHold,
+    CorrectiveMeasure,
     Disposition,
     Document,
     IncomingMessage,
     Letter,
     Notification,
     OutboxMessage,
+    ProtecteurFinding,
     Requester,
 )
 from casework.repositories import cases as cases_repo
@@ -70,6 +72,13 @@ class DueCase:
 
 
 @dataclass(frozen=True)
+class HeldCase(DueCase):
+    """A closed case whose planned date has come, kept by its holds (HoldReason values)."""
+
+    holds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PreviewItem:
     """One kind of information the final action removes from a case, and how much of it."""
 
@@ -91,12 +100,28 @@ def _closed_on(ctx: AppContext, case: Case) -> date | None:
     return case.closed_at.astimezone(ctx.tz).date() if case.closed_at else None
 
 
+def _held(case_id) -> Any:
+    """The condition that a case is held in the database: a legal or access-request hold not
+    lifted, or a corrective measure not done (the Protecteur's hold is the case's state)."""
+    return or_(
+        exists().where(CaseHold.case_id == case_id, CaseHold.lifted_at.is_(None)),
+        exists().where(CorrectiveMeasure.case_id == case_id, CorrectiveMeasure.done_on.is_(None)),
+    )
+
+
 def _active_holds(session: Session, case_id: int) -> tuple[rules.HoldReason, ...]:
-    kinds = session.execute(
-        select(CaseHold.reason_kind).where(
-            CaseHold.case_id == case_id, CaseHold.lifted_at.is_(None)
-        )
-    ).scalars()
+    kinds = list(
+        session.execute(
+            select(CaseHold.reason_kind).where(
+                CaseHold.case_id == case_id, CaseHold.lifted_at.is_(None)
+            )
+        ).scalars()
+    )
+    open_measure = exists().where(
+        CorrectiveMeasure.case_id == case_id, CorrectiveMeasure.done_on.is_(None)
+    )
+    if session.execute(select(open_measure)).scalar():
+        kinds.append(rules.HoldReason.CORRECTIVE_MEASURE.value)
     return tuple(rules.HoldReason(kind) for kind in dict.fromkeys(kinds))
 
 
@@ -118,7 +143,32 @@ def due(ctx: AppContext, *, actor: Actor, as_of: date | None = None) -> list[Due
     """List the closed cases whose planned date has come by `as_of` (today by default), not
     held and not yet disposed of, by planned date."""
     policy.check(actor, "retention.manage")
-    as_of = as_of or ctx.today()
+    return _reached(ctx, as_of=as_of or ctx.today(), held=False)
+
+
+def held(ctx: AppContext, *, actor: Actor, as_of: date | None = None) -> list[HeldCase]:
+    """List the closed cases whose planned date has come by `as_of` but that a hold keeps, with
+    the holds that keep them, by planned date."""
+    policy.check(actor, "retention.manage")
+    found = _reached(ctx, as_of=as_of or ctx.today(), held=True)
+    with read_session(ctx.engine) as session:
+        ids = dict(
+            session.execute(
+                select(Case.reference, Case.id).where(
+                    Case.reference.in_([item.reference for item in found])
+                )
+            ).all()
+        )
+        return [
+            HeldCase(
+                **vars(item),
+                holds=tuple(h.value for h in _active_holds(session, ids[item.reference])),
+            )
+            for item in found
+        ]
+
+
+def _reached(ctx: AppContext, *, as_of: date, held: bool) -> list[DueCase]:
     found: list[DueCase] = []
     with read_session(ctx.engine) as session:
         for kind in CaseKind:
@@ -126,7 +176,6 @@ def due(ctx: AppContext, *, actor: Actor, as_of: date | None = None) -> list[Due
             last_closing = rules.latest_closing_due(
                 as_of, rule.active_years + rule.semi_active_years
             )
-            held = exists().where(CaseHold.case_id == Case.id, CaseHold.lifted_at.is_(None))
             done = exists().where(Disposition.case_id == Case.id)
             query = (
                 select(Case.reference, Case.closed_at)
@@ -134,7 +183,7 @@ def due(ctx: AppContext, *, actor: Actor, as_of: date | None = None) -> list[Due
                     Case.kind == kind.value,
                     Case.status == "closed",
                     Case.closed_at < _start_of_day_after(ctx, last_closing),
-                    ~held,
+                    _held(Case.id) if held else ~_held(Case.id),
                     ~done,
                 )
                 .order_by(Case.closed_at, Case.id)
@@ -280,6 +329,16 @@ def _dispose(
     session.execute(
         update(CaseExtension).where(CaseExtension.case_id == case.id).values(reason=removed)
     )
+    session.execute(
+        update(ProtecteurFinding)
+        .where(ProtecteurFinding.case_id == case.id, ProtecteurFinding.recommendations != "")
+        .values(recommendations=removed)
+    )
+    session.execute(
+        update(CorrectiveMeasure)
+        .where(CorrectiveMeasure.case_id == case.id)
+        .values(description=removed)
+    )
     gone = _remove_documents(session, case, state.action, removed)
     # The letters stay listed (their kind, date and channel), without their words or their PDF.
     session.execute(
@@ -311,7 +370,21 @@ def _dispose(
     )
     session.flush()
     session.execute(delete(AnonymizationPermit).where(AnonymizationPermit.case_id == case.id))
+    _purge_search_index(session)
     return gone
+
+
+def _purge_search_index(session: Session) -> None:
+    """Rewrite SQLite's full-text indexes (migration 0010) without the words just removed.
+
+    FTS5 records a deletion as a marker beside the old entry: the words are no longer found, but
+    stay in the index's pages until its segments are merged. Merging them all, in the unit of
+    work that removes the words, leaves nothing behind. PostgreSQL's `search_vector` columns are
+    generated from the row itself and change with it."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    for index in ("cases_fts", "requesters_fts"):
+        session.execute(text(f"INSERT INTO {index} ({index}) VALUES ('optimize')"))
 
 
 def _remove_documents(
@@ -525,6 +598,8 @@ def certificate_rows(
 ) -> list[tuple[str, str, str, str, date, date, str]]:
     """Return the destruction certificate's lines: the cases disposed of between two days."""
     policy.check(actor, "retention.manage")
+    if end < start:
+        raise InvalidInput(N_("The end date cannot come before the start date."), field="to")
     with read_session(ctx.engine) as session:
         query = (
             select(Case.reference, Case.kind, Disposition)
@@ -552,3 +627,52 @@ def certificate_rows(
 def certificate_csv(rows: list[tuple]) -> str:
     """Write the certificate's lines as a CSV file."""
     return csv_text(CERTIFICATE_HEADER, rows)
+
+
+def certificate_pdf(
+    ctx: AppContext, *, actor: Actor, start: date, end: date, language: str
+) -> bytes:
+    """Write the destruction certificate of a period as a PDF for the records officer to sign:
+    the body, the period, the legal basis, each case with its rule and dates."""
+    from casework.pdf import render_pdf
+    from casework.templating import STATIC, templates
+    from casework.web.labels import KIND_LABELS
+
+    rows = certificate_rows(ctx, actor=actor, start=start, end=end)
+    organization = ctx.settings.organization
+    english = language == "en"
+
+    def _(message: str, **params) -> str:
+        return gettext(message, language, **params)
+
+    html = (
+        templates()
+        .env.get_template("reports/certificate_print.html")
+        .render(
+            _=_,
+            language=language,
+            body=(organization.name_en or organization.name) if english else organization.name,
+            service=organization.service_en if english else organization.service,
+            period=_(
+                "Cases anonymized or destroyed from %(start)s to %(end)s",
+                start=format_day(start, language),
+                end=format_day(end, language),
+            ),
+            count=ngettext("%(num)s case", "%(num)s cases", len(rows), language, num=len(rows)),
+            rows=[
+                (
+                    reference,
+                    _(KIND_LABELS.get(kind, kind)),
+                    _(rules.ACTION_LABELS[rules.FinalAction(action)]),
+                    rule,
+                    format_day(planned, language),
+                    format_day(applied, language),
+                    confirmed_by,
+                )
+                for reference, kind, action, rule, planned, applied, confirmed_by in rows
+            ],
+            issued=format_day(ctx.today(), language),
+            issued_by=actor.label,
+        )
+    )
+    return render_pdf(html, base_url=STATIC)

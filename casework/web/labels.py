@@ -51,6 +51,7 @@ EVENT_LABELS = {
     "measure": N_("Corrective measure"),
     "measure_done": N_("Corrective measure done"),
     "dossier_exported": N_("Dossier sent to the Protecteur du citoyen"),
+    "address_added": N_("Postal address added for a letter to mail"),
 }
 
 # What showed the requester, in the access log (casework.services.access_log).
@@ -70,6 +71,7 @@ ACCESS_LABELS = {
     "search": N_("Found by searching for a person"),
     "related": N_("Listed among the person's other cases"),
     "dossier": N_("Protecteur du citoyen dossier"),
+    "person_export": N_("Export of a person's information (access request)"),
 }
 
 INTERFACE_LABELS = {

@@ -75,9 +75,20 @@ def letter_pdf(reference: Reference, letter_id: int, page: CurrentPage) -> Respo
     )
 
 
+def _notice(page: Page) -> str | None:
+    query = page.request.query_params
+    if query.get("mailed", "").isdigit():
+        return page._("Letter %(id)s is recorded as mailed.", id=query["mailed"])
+    if query.get("address", "").isdigit():
+        return page._(
+            "The postal address is added: write it on the envelope of letter %(id)s.",
+            id=query["address"],
+        )
+    return None
+
+
 def _to_mail_page(page: Page, *, errors=None, values=None, status_code=200) -> Response:
     items = service.to_mail(page.ctx, actor=page.actor, interface="web")
-    done = page.request.query_params.get("mailed")
     return page.render(
         "web/letters_to_mail.html",
         {
@@ -90,7 +101,7 @@ def _to_mail_page(page: Page, *, errors=None, values=None, status_code=200) -> R
                 }
                 for item in items
             ],
-            "notice": page._("Letter %(id)s is recorded as mailed.", id=done) if done else None,
+            "notice": _notice(page),
             "errors": errors or {},
             "values": values or {},
         },
@@ -150,3 +161,19 @@ def mark_mailed(letter_id: int, page: CurrentPage, form: Form) -> Response:
     except NotFound:
         raise NotFound(N_("No letter has the id %(id)s."), id=letter_id) from None
     return page.redirect("/letters/to-mail", mailed=letter_id)
+
+
+@router.post("/letters/{letter_id}/address")
+def add_address(letter_id: int, page: CurrentPage, form: Form) -> Response:
+    """Add the postal address a letter to mail lacks."""
+    field = f"postal_address-{letter_id}"
+    raw = form.get("postal_address", "")
+    try:
+        service.add_postal_address(
+            page.ctx, actor=page.actor, interface="web", letter_id=letter_id, address=raw
+        )
+    except InvalidInput as exc:
+        return _to_mail_page(
+            page, errors={field: exc.message(page.language)}, values={field: raw}, status_code=422
+        )
+    return page.redirect("/letters/to-mail", address=letter_id)

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from casework.i18n import N_
 from casework.schemas import MAX_ID
-from casework.services import incidents, retention
+from casework.services import incidents, person, retention
 from casework.services.errors import InvalidInput, NotFound
 from casework.web.common import CurrentPage, Form, Page, csv_response, field_errors, page_router
 from workflows.retention import ACTION_LABELS, HOLD_LABELS, FinalAction, HoldReason
@@ -58,6 +58,7 @@ def _as_of(request: Request, page: Page) -> date:
 def _labels(page: Page) -> dict:
     return {
         "can_records": page.can("retention.manage"),
+        "can_person": page.can("person.export"),
         "can_incidents": page.can("incidents.manage"),
         "actions": {a.value: page._(ACTION_LABELS[a]) for a in FinalAction},
         "holds": {h.value: page._(HOLD_LABELS[h]) for h in HoldReason},
@@ -68,10 +69,12 @@ def _labels(page: Page) -> dict:
 def records(request: Request, page: CurrentPage) -> Response:
     as_of = _as_of(request, page)
     due = retention.due(page.ctx, actor=page.actor, as_of=as_of)
+    held = retention.held(page.ctx, actor=page.actor, as_of=as_of)
     return page.render(
         "web/records.html",
         {
             "due": due,
+            "held": held,
             "as_of": as_of,
             "notice": page._(NOTICES[request.query_params["done"]])
             if request.query_params.get("done") in NOTICES
@@ -116,16 +119,101 @@ def apply(reference: str, page: CurrentPage, form: Form) -> Response:
     return page.redirect("/records", done="applied")
 
 
-@router.get("/records/certificate.csv")
-def certificate(request: Request, page: CurrentPage) -> Response:
+def _period(request: Request, page: Page) -> tuple[date, date]:
     today = page.ctx.today()
     try:
-        start = date.fromisoformat(request.query_params.get("from", ""))
-        end = date.fromisoformat(request.query_params.get("to", ""))
+        return (
+            date.fromisoformat(request.query_params.get("from", "")),
+            date.fromisoformat(request.query_params.get("to", "")),
+        )
     except ValueError:
-        start, end = date(today.year, 1, 1), today
+        return date(today.year, 1, 1), today
+
+
+@router.get("/records/certificate.csv")
+def certificate(request: Request, page: CurrentPage) -> Response:
+    start, end = _period(request, page)
     rows = retention.certificate_rows(page.ctx, actor=page.actor, start=start, end=end)
     return csv_response("certificat-destruction.csv", retention.CERTIFICATE_HEADER, rows)
+
+
+@router.get("/records/certificate.pdf")
+def certificate_pdf(request: Request, page: CurrentPage) -> Response:
+    start, end = _period(request, page)
+    content = retention.certificate_pdf(
+        page.ctx, actor=page.actor, start=start, end=end, language=page.language
+    )
+    name = page._("destruction-certificate")
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+    )
+
+
+MATCHED = {"name": N_("Name"), "email": N_("Email"), "phone": N_("Telephone")}
+
+
+def _person_page(
+    page: Page, values: dict, *, found=None, errors: dict | None = None, status_code: int = 200
+) -> Response:
+    return page.render(
+        "web/records_person.html",
+        {
+            "values": values,
+            "found": found,
+            "errors": errors or {},
+            "matched": {code: page._(label) for code, label in MATCHED.items()},
+            **_labels(page),
+        },
+        status_code=status_code,
+    )
+
+
+def _criteria(form: dict[str, str]) -> tuple[dict, person.Criteria]:
+    values = {name: (form.get(name) or "").strip() for name in ("name", "email", "phone")}
+    return values, person.Criteria(**{k: v or None for k, v in values.items()})
+
+
+@router.get("/records/person")
+def person_search(page: CurrentPage) -> Response:
+    page.require("person.export")
+    return _person_page(page, {})
+
+
+@router.post("/records/person")
+def person_found(page: CurrentPage, form: Form) -> Response:
+    values, criteria = _criteria(form)
+    try:
+        found = person.find(page.ctx, actor=page.actor, criteria=criteria, interface="web")
+    except InvalidInput as refused:
+        errors = {refused.field or "form": refused.message(page.language)}
+        return _person_page(page, values, errors=errors, status_code=422)
+    return _person_page(page, values, found=found)
+
+
+@router.post("/records/person/export")
+async def person_export(request: Request, page: CurrentPage) -> Response:
+    async with request.form() as form:
+        chosen = [value for value in form.getlist("cases") if isinstance(value, str)]
+        fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    values, criteria = _criteria(fields)
+    try:
+        done = person.export(
+            page.ctx, actor=page.actor, criteria=criteria, references=chosen, interface="web"
+        )
+    except InvalidInput as refused:
+        field = refused.field if refused.field in values else "form"
+        errors = {field: refused.message(page.language)}
+        return _person_page(page, values, errors=errors, status_code=422)
+    except NotFound as missing:  # no case, or a case that is not the person's
+        errors = {"form": missing.message(page.language)}
+        return _person_page(page, values, errors=errors, status_code=404)
+    return Response(
+        done.content,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{done.filename}"'},
+    )
 
 
 def _register_page(

@@ -5,6 +5,8 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from pypdf import PdfReader
+
 from casework.config import DatabaseSettings, Settings
 from casework.context import Actor, AppContext, FixedClock
 from casework.db import make_engine
@@ -101,3 +103,24 @@ def test_the_records_officer_lists_applies_and_certifies_from_the_command_line(t
     assert lines[0] == "reference,kind,action,rule,planned_on,applied_on,confirmed_by"
     confirmed = f"{reference},complaint,anonymize,PLAINTES,2026-01-10,{today},user:archiviste"
     assert lines[1] == confirmed
+    signed = casework(
+        "retention",
+        "certificate",
+        "--from",
+        today,
+        "--to",
+        today,
+        "--format",
+        "pdf",
+        "-o",
+        str(tmp_path / "certificat.pdf"),
+        env=env,
+        cwd=tmp_path,
+    )
+    assert signed.returncode == 0, signed.stderr
+    text = PdfReader(tmp_path / "certificat.pdf").pages[0].extract_text()
+    assert "Certificat de destruction" in text and reference in text and "PLAINTES" in text
+    nowhere = casework(
+        "retention", "certificate", "--from", today, "--to", today, "--format", "pdf", env=env
+    )
+    assert nowhere.returncode == 2 and "-o" in nowhere.stderr

@@ -125,6 +125,50 @@ def test_an_escalated_case_and_a_held_case_are_never_due(ctx, clock):
     assert kinds[-2:] == ["hold_placed", "hold_lifted"]
 
 
+def test_an_open_corrective_measure_holds_the_case_until_it_is_done(ctx, clock):
+    from casework.schemas import MeasureDoneIn, MeasureIn
+    from casework.services import accountability
+
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    _closed_at(ctx, clock, montreal(2027, 3, 31, 23, 30), case)  # planned on 31 March 2034
+    measure = accountability.add_measure(
+        ctx,
+        actor=OFFICER,
+        reference=case.reference,
+        data=MeasureIn(
+            description="Revoir le gabarit de l'accusé de réception",
+            owner="Direction des communications",
+            due_on=date(2027, 6, 30),
+        ),
+    )
+    clock.current = montreal(2034, 3, 31, 9, 0)
+    assert retention.due(ctx, actor=RECORDS, as_of=date(2034, 3, 31)) == []
+    [kept] = retention.held(ctx, actor=RECORDS, as_of=date(2034, 3, 31))
+    assert (kept.reference, kept.planned_on, kept.holds) == (
+        case.reference,
+        date(2034, 3, 31),
+        ("corrective_measure",),
+    )
+    assert retention.held(ctx, actor=RECORDS, as_of=date(2034, 3, 30)) == []
+    preview = retention.preview(ctx, actor=RECORDS, reference=case.reference)
+    assert (preview.planned_on, preview.holds) == (date(2034, 3, 31), ("corrective_measure",))
+    with pytest.raises(InvalidInput) as refused:
+        retention.apply(ctx, actor=RECORDS, references=[case.reference], confirm=True)
+    assert case.reference in refused.value.message("fr")
+    accountability.complete_measure(
+        ctx,
+        actor=OFFICER,
+        reference=case.reference,
+        measure_id=measure.id,
+        data=MeasureDoneIn(done_on=date(2034, 3, 30)),
+    )
+    assert retention.held(ctx, actor=RECORDS, as_of=date(2034, 3, 31)) == []
+    [item] = retention.due(ctx, actor=RECORDS, as_of=date(2034, 3, 31))
+    assert (item.reference, item.planned_on) == (case.reference, date(2034, 3, 31))
+    assert retention.preview(ctx, actor=RECORDS, reference=case.reference).holds == ()
+
+
 def test_a_comment_closed_29_february_is_due_28_february_two_years_later(ctx, clock):
     assert latest_closing_due(date(2030, 2, 28), 2) == date(2028, 2, 29)
     clock.current = montreal(2028, 2, 21, 10, 0)
@@ -306,3 +350,53 @@ def test_a_crash_after_the_commit_leaves_only_an_orphan_file_that_the_next_run_r
     monkeypatch.setattr(retention, "ORPHAN_AGE", retention.timedelta(0))
     assert retention.remove_orphan_files(ctx) == 1
     assert not scan.exists()
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    assert content.startswith(b"%PDF")
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_destruction_certificate_as_a_pdf_to_sign_in_french_and_english(ctx, clock):
+    clock.current = montreal(2027, 3, 1, 10, 0)
+    case = _open(ctx)
+    _closed_at(ctx, clock, montreal(2027, 3, 1, 15, 0), case)  # planned on 1 March 2034
+    clock.current = montreal(2034, 3, 2, 9, 45)
+    retention.apply(ctx, actor=RECORDS, references=[case.reference], confirm=True)
+    french = _pdf_text(
+        retention.certificate_pdf(
+            ctx, actor=RECORDS, start=date(2034, 3, 1), end=date(2034, 3, 31), language="fr"
+        )
+    )
+    assert "Certificat de destruction" in french
+    assert "Dossiers anonymisés ou détruits du 1er mars 2034 au 31 mars 2034" in french
+    assert case.reference in french and "PLAINTES" in french and "Anonymiser" in french
+    assert "1er mars 2034" in french and "2 mars 2034" in french  # planned, then applied
+    assert "1 dossier" in french and NAME not in french
+    english = _pdf_text(
+        retention.certificate_pdf(
+            ctx, actor=RECORDS, start=date(2034, 3, 1), end=date(2034, 3, 31), language="en"
+        )
+    )
+    assert "Destruction certificate" in english
+    assert "from March 1, 2034 to March 31, 2034" in english
+    assert case.reference in english and "March 2, 2034" in english and "1 case" in english
+    empty = _pdf_text(
+        retention.certificate_pdf(
+            ctx, actor=RECORDS, start=date(2034, 4, 1), end=date(2034, 4, 30), language="fr"
+        )
+    )
+    assert case.reference not in empty and "Aucun dossier" in empty
+    with pytest.raises(InvalidInput) as backwards:
+        retention.certificate_pdf(
+            ctx, actor=RECORDS, start=date(2034, 4, 1), end=date(2034, 3, 1), language="fr"
+        )
+    assert backwards.value.field == "to"
+    with pytest.raises(Forbidden):
+        retention.certificate_pdf(
+            ctx, actor=OFFICER, start=date(2034, 3, 1), end=date(2034, 3, 31), language="fr"
+        )

@@ -1,10 +1,12 @@
 """The register of confidentiality incidents and the records officer's endpoints over HTTP, with
 API keys of each role (Loi sur l'accès, arts. 63.8 to 63.11 and 73)."""
 
+import io
 from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from casework.app import create_app
 from casework.context import Actor
@@ -103,3 +105,17 @@ def test_applying_the_schedule_needs_an_explicit_confirmation(as_role):
     assert certificate.content.decode("utf-8-sig").splitlines() == [
         "reference,kind,action,rule,planned_on,applied_on,confirmed_by"
     ]
+    signed = admin.get(
+        "/api/retention/certificate",
+        params={"from": "2026-01-01", "to": "2026-12-31", "format": "pdf"},
+        headers={"Accept-Language": "en"},
+    )
+    assert signed.headers["content-type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(signed.content)).pages[0].extract_text()
+    assert "Destruction certificate" in text and "from January 1, 2026 to December 31, 2026" in text
+    backwards = admin.get(
+        "/api/retention/certificate",
+        params={"from": "2026-12-31", "to": "2026-01-01", "format": "pdf"},
+    )
+    assert (backwards.status_code, backwards.json()["field"]) == (422, "to")
+    assert "date de fin" in backwards.json()["detail"]

@@ -79,3 +79,72 @@ def test_every_letter_to_mail_prints_from_one_page_one_article_each(app, ctx):
     assert page.status_code == 200
     assert page.text.count('<article class="letter"') == len(waiting) > 1
     assert f"{len(waiting)} lettres à poster, les plus anciennes d’abord" in page.text
+
+
+def _address_error(page_text: str, letter_id: int) -> str | None:
+    found = re.search(
+        rf'<p class="field-error" id="postal_address-{letter_id}-error"[^>]*>([^<]+)</p>', page_text
+    )
+    return found.group(1) if found else None
+
+
+def test_a_letter_to_mail_without_postal_address_gets_one_from_the_list_and_the_trail_says_so(
+    app, ctx
+):
+    from casework.services import cases
+
+    letter, case = next(
+        item[:2] for item in letters.to_mail(ctx, actor=OFFICER, interface="web") if not item[2]
+    )
+    officer = _signed_in(app, "responsable")
+    listing = officer.get("/letters/to-mail").text
+    assert f'id="postal_address-{letter.id}"' in listing
+    token = _token(listing)
+    for typed, message in (
+        ("  ", "Ce champ est obligatoire."),
+        ("12, rue des Érables Québec G1R 2B5", "sur deux lignes au moins"),
+        ("x" * 300 + "\n" + "y" * 300, "plus de 500 caractères"),
+    ):
+        refused = officer.post(
+            f"/letters/{letter.id}/address", data={"postal_address": typed, "csrf_token": token}
+        )
+        assert refused.status_code == 422, typed
+        assert message in (_address_error(refused.text, letter.id) or ""), typed
+    assert cases.get(ctx, reference=case.reference).requester.postal_address is None
+
+    address = "12, rue des Érables\r\n  Québec (Québec)  G1R 2B5  "
+    done = officer.post(
+        f"/letters/{letter.id}/address", data={"postal_address": address, "csrf_token": token}
+    )
+    assert (done.status_code, done.headers["location"]) == (
+        303,
+        f"/letters/to-mail?address={letter.id}",
+    )
+    kept = cases.get(ctx, reference=case.reference).requester
+    assert kept.postal_address == "12, rue des Érables\nQuébec (Québec)  G1R 2B5"
+    assert next(
+        i for i in letters.to_mail(ctx, actor=OFFICER, interface="web") if i[0].id == letter.id
+    )[2]
+    event = cases.events(ctx, reference=case.reference)[-1]
+    assert (event.kind, event.actor, event.data) == (
+        "address_added",
+        "user:responsable",
+        {"letter_id": letter.id},
+    )
+    shown = officer.get(f"/letters/to-mail?address={letter.id}").text
+    assert "Adresse postale ajoutée" in officer.get(f"/cases/{case.reference}").text
+    assert f'id="postal_address-{letter.id}"' not in shown
+    again = officer.post(
+        f"/letters/{letter.id}/address", data={"postal_address": address, "csrf_token": token}
+    )
+    assert again.status_code == 422
+    assert "a déjà une adresse postale" in (_address_error(again.text, letter.id) or "")
+    agent = _signed_in(app, "agent")
+    agent_token = _token(agent.get("/mine").text)
+    assert (
+        agent.post(
+            f"/letters/{letter.id}/address",
+            data={"postal_address": address, "csrf_token": agent_token},
+        ).status_code
+        == 403
+    )

@@ -7,9 +7,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
+from casework.context import Actor
+from casework.services import retention
 from tests.web.conftest import NOW, login, look, screenshot
 
+RECORDS = Actor(label="user:admin", role="admin")
 FAR = datetime(2034, 6, 1, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
 
 
@@ -45,6 +49,23 @@ def test_the_records_officer_previews_and_anonymizes_a_case_at_the_end_of_its_re
         expect(page.locator("tbody")).not_to_contain_text(reference)
         page.goto(f"/cases/{reference}")
         expect(page.locator("main")).to_contain_text("Retiré selon le calendrier de conservation")
+        page.goto("/records")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Télécharger en PDF").click()
+        signed = PdfReader(download.value.path()).pages[0].extract_text()
+        assert "Certificat de destruction" in signed and reference in signed
+        kept = retention.due(server.ctx, actor=RECORDS)[0].reference
+        retention.place_hold(
+            server.ctx, actor=RECORDS, reference=kept, kind="legal", reason="Recours en cour"
+        )
+        page.goto("/records")
+        held = page.locator("table", has=page.locator("caption", has_text="retenu"))
+        expect(held.locator("tbody tr")).to_have_count(1)
+        expect(held.locator("tbody tr")).to_contain_text(kept)
+        expect(held.locator("tbody tr")).to_contain_text("Suspension juridique")
+        look(page, "records-held-fr-1366")
+        _fits_a_phone(page)
+        screenshot(page, "records-held-fr-390")
     finally:
         server.ctx.clock.current = NOW
 
@@ -79,3 +100,38 @@ def test_an_officer_records_an_incident_in_english_and_on_a_phone(page, server):
     page.goto("/language/fr")
     page.goto("/incidents")
     look(page, "incidents-fr-1366")
+
+
+def test_the_access_officer_finds_a_persons_cases_and_exports_them(page, server):
+    import json
+    import zipfile
+
+    login(page, "admin")
+    page.goto("/records")
+    page.get_by_role("link", name="Renseignements d’une personne").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Renseignements d’une personne")
+    page.get_by_label("Téléphone").fill("555")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.locator(".field-error").first).to_contain_text("indicatif régional")
+    page.get_by_label("Téléphone").fill("")
+    page.get_by_label("Courriel").fill("marie.tremblay@example.org")
+    page.get_by_role("button", name="Rechercher").click()
+    rows = page.locator("tbody tr")
+    expect(rows.first).to_contain_text("Marie Tremblay")
+    found = rows.count()
+    look(page, "records-person-fr-1366")
+    _fits_a_phone(page)
+    screenshot(page, "records-person-fr-390")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Exporter les renseignements de la personne (ZIP)").click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        summary = json.loads(archive.read("renseignements.json"))
+    assert len(summary["cases"]) == found
+    assert {c["requester"]["name"] for c in summary["cases"]} == {"Marie Tremblay"}
+    page.goto("/language/en")
+    page.goto("/records/person")
+    page.get_by_label("Name").fill("Marie Tremblay")
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator("tbody tr").first).to_contain_text("Marie Tremblay")
+    look(page, "records-person-en-1366")
