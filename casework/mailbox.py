@@ -7,7 +7,8 @@ folder only after the case is committed."
 The order is what makes a message processed once: read it without marking it (`BODY.PEEK[]`),
 let the service commit what it makes of it (casework.services.intake, which knows each message
 by its key), then mark it seen or move it. A process killed between the commit and the mark
-leaves the message unseen; the next run reads it again and the service recognizes it.
+leaves the message unseen; the next run reads it again and the service recognizes it. Messages
+are taken in batches (`mail.batch_size`), one commit a batch: the same order, a batch at a time.
 """
 
 import base64
@@ -147,20 +148,23 @@ def mark_done(client: imaplib.IMAP4, uid: bytes, settings: MailSettings) -> None
 
 
 def fetch(ctx: AppContext) -> FetchReport:
-    """Read every unseen message of the mailbox once, oldest first."""
+    """Read every unseen message of the mailbox once, oldest first, in batches
+    (`mail.batch_size`): each batch is committed whole, then its messages marked."""
     settings = ctx.settings.mail
     report = FetchReport()
     with connect(settings) as client:
         status, data = client.uid("SEARCH", None, "UNSEEN")
         uids = data[0].split() if status == "OK" and data and data[0] else []
-        for uid in uids:
-            fetched = _fetch_one(client, uid)
-            if fetched is None:
-                continue  # expunged meanwhile, by another process that moved it
-            raw, internaldate = fetched
-            result = intake.receive(ctx, raw=raw, internaldate=internaldate)
-            _count(report, result)
-            mark_done(client, uid, settings)
+        for start in range(0, len(uids), settings.batch_size):
+            fetched = []
+            for uid in uids[start : start + settings.batch_size]:
+                one = _fetch_one(client, uid)
+                if one is not None:  # else expunged meanwhile, by another process that moved it
+                    fetched.append((uid, intake.Incoming(raw=one[0], internaldate=one[1])))
+            results = intake.receive_batch(ctx, messages=[message for _, message in fetched])
+            for (uid, _), result in zip(fetched, results, strict=True):
+                _count(report, result)
+                mark_done(client, uid, settings)
     if report.read:
         log.info("mail fetch: %s", report.summary())
     return report

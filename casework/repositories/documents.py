@@ -1,6 +1,8 @@
 """Queries on documents and incoming email messages."""
 
-from sqlalchemy import func, select
+from functools import cache
+
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -36,22 +38,34 @@ def claim_message(session: Session, row: dict) -> int | None:
     """Insert the row of an incoming message unless its key is there already; return its id, or
     None when another transaction has (or had) the same message. On PostgreSQL a concurrent
     insert of the same key waits for the first to commit or roll back."""
-    table = IncomingMessage.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
+    return session.execute(_claim_statement(dialect), row).scalar_one_or_none()
+
+
+@cache
+def _claim_statement(dialect: str):
+    # Values go in as parameters, so that the statement is built and compiled once.
+    table = IncomingMessage.__table__  # type: ignore[attr-defined]
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(table)
-        .values(**row)
-        .on_conflict_do_nothing(index_elements=["message_key"])
-        .returning(table.c.id)
+    return (
+        insert(table).on_conflict_do_nothing(index_elements=["message_key"]).returning(table.c.id)
     )
-    return session.execute(statement).scalar_one_or_none()
 
 
-def is_known(session: Session, message_key: str) -> bool:
-    """Tell whether a message with this key was processed already."""
-    query = select(IncomingMessage.id).where(IncomingMessage.message_key == message_key)
-    return session.execute(query).first() is not None
+def set_outcome(session: Session, message_id: int, **values) -> None:
+    """Write what became of a claimed message."""
+    table = IncomingMessage.__table__  # type: ignore[attr-defined]
+    session.execute(update(table).where(table.c.id == message_id).values(**values))
+
+
+def known_keys(session: Session, message_keys: list[str]) -> set[str]:
+    """Return those of these keys whose message was processed already."""
+    if not message_keys:
+        return set()
+    query = select(IncomingMessage.message_key).where(
+        IncomingMessage.message_key.in_(set(message_keys))
+    )
+    return set(session.execute(query).scalars())
 
 
 def quarantined(session: Session, *, limit: int = 200) -> list[IncomingMessage]:

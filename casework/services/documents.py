@@ -89,12 +89,13 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f}"
 
 
-def check(ctx: AppContext, *, filename: str, stream: BinaryIO) -> Checked:
-    """Receive one file and recognize it; refuse it when too large or of a kind not accepted."""
+def check(ctx: AppContext, *, filename: str, stream: BinaryIO, durable: bool = True) -> Checked:
+    """Receive one file and recognize it; refuse it when too large or of a kind not accepted.
+    With `durable=False` the caller flushes it (with others) before `keep` names it."""
     filename = clean_filename(filename)
     limit = ctx.settings.documents.max_file_bytes
     try:
-        received = store(ctx).receive(stream, limit=limit)
+        received = store(ctx).receive(stream, limit=limit, durable=durable)
     except OverLimit:
         raise TooLarge(
             N_("%(name)s is larger than %(limit)s MB, the most a file may be."),
@@ -126,9 +127,12 @@ def keep(
     now: datetime,
     source: str = "upload",
     message_key: str | None = None,
+    sync: bool = True,
 ) -> tuple[list[Document], list[str]]:
     """Name checked files on disk and write their rows in the caller's unit of work; return the
-    rows and the hashes stored for the first time (to remove if the unit of work fails)."""
+    rows and the hashes stored for the first time (to remove if the unit of work fails). The new
+    names are made durable here, unless the caller does it for a batch (`sync=False`) before its
+    commit."""
     limit = ctx.settings.documents.max_case_bytes
     total = repo.total_size(session, case.id) + sum(f.received.size for f in files)
     if total > limit:
@@ -157,9 +161,9 @@ def keep(
             created_at=now,
             created_by=actor.label,
         )
-        session.add(row)
-        rows.append(row)
-    session.flush()
+        rows.append(cases_repo.insert_row(session, row))
+    if sync:
+        documents_store.sync_names(new)
     return rows, new
 
 
