@@ -102,9 +102,7 @@ class _Read:
     raw_file: StoredFile | None = None  # the bytes of a message kept in quarantine
 
     def files(self) -> list[StoredFile]:
-        return [item.received for item in self.checked] + (
-            [self.raw_file] if self.raw_file else []
-        )
+        return [item.received for item in self.checked] + ([self.raw_file] if self.raw_file else [])
 
 
 def receive_batch(ctx: AppContext, *, messages: Sequence[Incoming]) -> list[Received]:
