@@ -62,7 +62,8 @@ class DocumentStore:
         With `durable=False` the file is not flushed: the caller flushes it with others
         (`make_durable`) before naming it."""
         spool = self.root / "tmp"
-        spool.mkdir(parents=True, exist_ok=True)
+        if not spool.is_dir():
+            spool.mkdir(parents=True, exist_ok=True)
         temporary = spool / f"{secrets.token_hex(8)}.part"
         digest = hashlib.sha256()
         size = 0
@@ -88,7 +89,8 @@ class DocumentStore:
         if final.exists():
             received.temporary.unlink(missing_ok=True)
             return False
-        final.parent.mkdir(parents=True, exist_ok=True)
+        if not final.parent.is_dir():  # a look costs less than a mkdir refused
+            final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(received.temporary, final)
         return True
 

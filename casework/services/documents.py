@@ -128,13 +128,17 @@ def keep(
     source: str = "upload",
     message_key: str | None = None,
     sync: bool = True,
+    stored: int | None = None,
 ) -> tuple[list[Document], list[str]]:
     """Name checked files on disk and write their rows in the caller's unit of work; return the
     rows and the hashes stored for the first time (to remove if the unit of work fails). The new
     names are made durable here, unless the caller does it for a batch (`sync=False`) before its
-    commit."""
+    commit. `stored`: the bytes the case's documents take already, when the caller knows them
+    (none for a case registered in this unit of work)."""
     limit = ctx.settings.documents.max_case_bytes
-    total = repo.total_size(session, case.id) + sum(f.received.size for f in files)
+    if stored is None:
+        stored = repo.total_size(session, case.id)
+    total = stored + sum(f.received.size for f in files)
     if total > limit:
         raise TooLarge(
             N_("The documents of a case may take %(limit)s MB in all; with these, %(total)s MB."),

@@ -391,6 +391,7 @@ def _process(
         source="email",
         message_key=message.key,
         sync=False,
+        stored=0 if outcome is MessageOutcome.NEW_CASE else None,
     )
     new_files.extend(new)
     facts = {
