@@ -422,16 +422,23 @@ AUTOMATIC = Actor(label="scheduler:retention", role="admin")
 
 def apply_due(ctx: AppContext, *, worker: str) -> int:
     """Apply the schedule to every case due today, once a day, when the body turned automatic
-    mode on (the scheduler's job); return how many cases were anonymized or destroyed."""
+    mode on (the scheduler's job); return how many cases were anonymized or destroyed. The
+    orphan files are swept once a day whether automatic mode is on or not: a crash of an
+    intake or an upload before its commit leaves them too."""
+    today = ctx.today()
+    with unit_of_work(ctx.engine) as session:
+        sweep = claims.claim(
+            session, job="orphan_files", slot=today.isoformat(), worker=worker, now=ctx.now()
+        )
+    if sweep:
+        remove_orphan_files(ctx)
     if not ctx.settings.retention.automatic:
         return 0
-    today = ctx.today()
     with unit_of_work(ctx.engine) as session:
         if not claims.claim(
             session, job="retention", slot=today.isoformat(), worker=worker, now=ctx.now()
         ):
             return 0
-    remove_orphan_files(ctx)
     done = 0
     for item in due(ctx, actor=AUTOMATIC, as_of=today):
         try:

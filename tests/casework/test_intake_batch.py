@@ -171,3 +171,11 @@ def test_a_file_left_half_written_in_the_spool_is_swept_once_old(ctx, monkeypatc
     monkeypatch.setattr(retention, "ORPHAN_AGE", retention.timedelta(0))
     assert retention.remove_orphan_files(ctx) == 1
     assert spooled(ctx) == []
+
+
+def test_the_daily_run_sweeps_orphans_even_without_automatic_retention(ctx, monkeypatch):
+    sha256, _new = documents.store(ctx).put_bytes(b"%PDF-1.7\n% named, then the process died")
+    monkeypatch.setattr(retention, "ORPHAN_AGE", retention.timedelta(0))
+    assert not ctx.settings.retention.automatic
+    assert retention.apply_due(ctx, worker="a") == 0
+    assert not documents.store(ctx).path(sha256).exists()
