@@ -2,8 +2,8 @@
 
 from functools import cache
 
-from sqlalchemy import TextClause, bindparam, func, select, text, update
-from sqlmodel import Session
+from sqlalchemy import TextClause, bindparam, func, insert, select, text, update
+from sqlmodel import Session, SQLModel
 
 from casework.models import Document, IncomingMessage, MessageOutcome
 
@@ -52,6 +52,18 @@ def _claim_statement() -> TextClause:
         f"INSERT INTO {table.name} ({names}) VALUES ({values}) "
         "ON CONFLICT (message_key) DO NOTHING RETURNING id"
     ).bindparams(*(bindparam(column.name, type_=column.type) for column in columns))
+
+
+def insert_values(session: Session, model: type[SQLModel], values: dict) -> int:
+    """Insert one row given as values and return its id, without building the model's object
+    (on the intake path, building it costs more than the insert)."""
+    return session.execute(_insert_returning_id(model.__table__), values).scalar_one()
+
+
+@cache
+def _insert_returning_id(table):
+    # Values go in as parameters, so that one statement per table is built and compiled once.
+    return insert(table).returning(table.c.id)
 
 
 def set_outcome(session: Session, message_id: int, **values) -> None:

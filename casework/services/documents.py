@@ -117,7 +117,7 @@ def _case_or_404(session: Session, reference: str, *, for_update: bool = False) 
     return case
 
 
-def keep(
+def record(
     ctx: AppContext,
     session: Session,
     *,
@@ -129,12 +129,12 @@ def keep(
     message_key: str | None = None,
     sync: bool = True,
     stored: int | None = None,
-) -> tuple[list[Document], list[str]]:
+) -> tuple[list[dict], list[str]]:
     """Name checked files on disk and write their rows in the caller's unit of work; return the
-    rows and the hashes stored for the first time (to remove if the unit of work fails). The new
-    names are made durable here, unless the caller does it for a batch (`sync=False`) before its
-    commit. `stored`: the bytes the case's documents take already, when the caller knows them
-    (none for a case registered in this unit of work)."""
+    rows' values (with their ids) and the hashes stored for the first time (to remove if the unit
+    of work fails). The new names are made durable here, unless the caller does it for a batch
+    (`sync=False`) before its commit. `stored`: the bytes the case's documents take already, when
+    the caller knows them (none for a case registered in this unit of work)."""
     limit = ctx.settings.documents.max_case_bytes
     if stored is None:
         stored = repo.total_size(session, case.id)
@@ -152,33 +152,33 @@ def keep(
     for item in files:
         if documents_store.keep(item.received):
             new.append(item.received.sha256)
-        row = Document(
-            case_id=case.id,
-            sha256=item.received.sha256,
-            size=item.received.size,
-            media_type=item.media_type,
-            filename=item.filename,
-            description=item.description[:MAX_DESCRIPTION],
-            from_requester=item.from_requester,
-            source=source,
-            message_key=message_key,
-            created_at=now,
-            created_by=actor.label,
-        )
-        rows.append(cases_repo.insert_row(session, row))
+        values = {
+            "case_id": case.id,
+            "sha256": item.received.sha256,
+            "size": item.received.size,
+            "media_type": item.media_type,
+            "filename": item.filename,
+            "description": item.description[:MAX_DESCRIPTION],
+            "from_requester": item.from_requester,
+            "source": source,
+            "message_key": message_key,
+            "created_at": now,
+            "created_by": actor.label,
+        }
+        rows.append({"id": repo.insert_values(session, Document, values), **values})
     if sync:
         documents_store.sync_names(new)
     return rows, new
 
 
-def document_facts(rows: Sequence[Document]) -> list[dict]:
+def document_facts(rows: Sequence[dict]) -> list[dict]:
     """Return what the trail keeps of added documents (no contents)."""
     return [
         {
-            "id": row.id,
-            "filename": row.filename,
-            "size": row.size,
-            "from_requester": row.from_requester,
+            "id": row["id"],
+            "filename": row["filename"],
+            "size": row["size"],
+            "from_requester": row["from_requester"],
         }
         for row in rows
     ]
@@ -217,7 +217,7 @@ def attach(
         now = ctx.now()
         with unit_of_work(ctx.engine) as session:
             case = _case_or_404(session, reference, for_update=True)
-            rows, new = keep(ctx, session, case=case, files=checked, actor=actor, now=now)
+            rows, new = record(ctx, session, case=case, files=checked, actor=actor, now=now)
             cases_repo.add_event(
                 session,
                 CaseEvent(
@@ -232,7 +232,7 @@ def attach(
         store(ctx).discard(item.received for item in checked)
         store(ctx).forget(new)
         raise
-    return rows
+    return [Document(**row) for row in rows]
 
 
 def for_case(ctx: AppContext, *, actor: Actor, interface: str, reference: str) -> DocumentsView:

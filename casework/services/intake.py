@@ -381,7 +381,7 @@ def _process(
         checked,
         refused,
     )
-    rows, new = documents.keep(
+    rows, new = documents.record(
         ctx,
         session,
         case=case,
@@ -434,11 +434,20 @@ def _process(
         )
     else:
         if rows or refused:
-            cases_repo.insert_row(
+            documents_repo.insert_values(
                 session,
-                CaseEvent(
-                    case_id=case.id, at=now, actor=SYSTEM.label, kind="documents", data=facts
-                ),
+                CaseEvent,
+                {
+                    "case_id": case.id,
+                    "at": now,
+                    "actor": SYSTEM.label,
+                    "kind": "documents",
+                    "trigger": None,
+                    "from_state": None,
+                    "to_state": None,
+                    "reason": None,
+                    "data": facts,
+                },
             )
         if ctx.settings.mail.auto_acknowledge:
             case_service.fire_on(
