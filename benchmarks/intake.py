@@ -11,10 +11,11 @@ folders flushed), and one transaction a batch with each message's row, case, req
 event and documents. The baseline, measured in the same run on the same database, is the bare
 `open_case` command for the same case (no message, no file), one command a case.
 
-Target (issue 14): the email path costs at most 3 times the bare command. Timed in rounds,
-interleaved; a round's cost is its total time divided by its messages (or commands), and the best
-round of each is reported. One message alone (`casework mail import`, a batch of one) is measured
-too, for information. Exits with status 1 when the target is missed.
+Target (issue 14): the email path costs at most 3 times the bare command. Timed in rounds of 200
+messages, each batch followed by as many bare commands; a round's cost is its total time divided
+by its messages (or commands), and the best round of each is reported. One message alone
+(`casework mail import`, a batch of one) is measured too, for information. Exits with status 1
+when the target is missed.
 """
 
 import os
@@ -105,16 +106,21 @@ def run(label: str, url: str, data_dir: Path) -> bool:
             intake.Incoming(raw=raw)
             for raw in corpus[round_ * PER_ROUND : (round_ + 1) * PER_ROUND]
         ]
-        started = time.perf_counter()
+        email_time = bare_time = 0.0
+        # A batch, then as many bare commands: both see the machine in the same state.
         for first in range(0, len(messages), BATCH):
-            results = intake.receive_batch(ctx, messages=messages[first : first + BATCH])
+            batch = messages[first : first + BATCH]
+            started = time.perf_counter()
+            results = intake.receive_batch(ctx, messages=batch)
+            email_time += time.perf_counter() - started
             if any(result.outcome != "new_case" for result in results):
                 raise SystemExit(f"a message was not made a case: {results}")
-        email_rounds.append((time.perf_counter() - started) / len(messages))
-        started = time.perf_counter()
-        for _ in range(PER_ROUND):
-            cases.open_case(ctx, actor=Actor.system(), data=BARE)
-        bare_rounds.append((time.perf_counter() - started) / PER_ROUND)
+            started = time.perf_counter()
+            for _ in batch:
+                cases.open_case(ctx, actor=Actor.system(), data=BARE)
+            bare_time += time.perf_counter() - started
+        email_rounds.append(email_time / len(messages))
+        bare_rounds.append(bare_time / len(messages))
     alone_times = []
     for n in range(ALONE):
         raw = message(MESSAGES + n)
