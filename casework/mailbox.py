@@ -147,27 +147,49 @@ def mark_done(client: imaplib.IMAP4, uid: bytes, settings: MailSettings) -> None
     client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen)")
 
 
+# A batch stops growing at this many bytes of messages, however few: it is held in memory.
+BATCH_BYTES = 64 * 1024 * 1024
+
+
 def fetch(ctx: AppContext) -> FetchReport:
     """Read every unseen message of the mailbox once, oldest first, in batches
-    (`mail.batch_size`): each batch is committed whole, then its messages marked."""
+    (`mail.batch_size` messages, or fewer past BATCH_BYTES): each batch is committed whole, then
+    its messages marked."""
     settings = ctx.settings.mail
     report = FetchReport()
     with connect(settings) as client:
         status, data = client.uid("SEARCH", None, "UNSEEN")
         uids = data[0].split() if status == "OK" and data and data[0] else []
-        for start in range(0, len(uids), settings.batch_size):
-            fetched = []
-            for uid in uids[start : start + settings.batch_size]:
-                one = _fetch_one(client, uid)
-                if one is not None:  # else expunged meanwhile, by another process that moved it
-                    fetched.append((uid, intake.Incoming(raw=one[0], internaldate=one[1])))
-            results = intake.receive_batch(ctx, messages=[message for _, message in fetched])
-            for (uid, _), result in zip(fetched, results, strict=True):
-                _count(report, result)
-                mark_done(client, uid, settings)
+        batch: list[tuple[bytes, intake.Incoming]] = []
+        size = 0
+        for uid in uids:
+            fetched = _fetch_one(client, uid)
+            if fetched is None:
+                continue  # expunged meanwhile, by another process that moved it
+            raw, internaldate = fetched
+            batch.append((uid, intake.Incoming(raw=raw, internaldate=internaldate)))
+            size += len(raw)
+            if len(batch) >= settings.batch_size or size >= BATCH_BYTES:
+                _take(ctx, client, batch, report)
+                batch, size = [], 0
+        if batch:
+            _take(ctx, client, batch, report)
     if report.read:
         log.info("mail fetch: %s", report.summary())
     return report
+
+
+def _take(
+    ctx: AppContext,
+    client: imaplib.IMAP4,
+    batch: list[tuple[bytes, intake.Incoming]],
+    report: FetchReport,
+) -> None:
+    """Have a batch processed, then mark each of its messages."""
+    results = intake.receive_batch(ctx, messages=[message for _, message in batch])
+    for (uid, _), result in zip(batch, results, strict=True):
+        _count(report, result)
+        mark_done(client, uid, ctx.settings.mail)
 
 
 def _count(report: FetchReport, result: intake.Received) -> None:

@@ -18,6 +18,11 @@ finds it (SQLite serializes writers; PostgreSQL makes the second insert wait for
 commit) and does nothing; a process killed after the commit, before the mailbox marked the
 message seen, finds it on its next run. The resume is the life cycle's own `resume` transition
 (casework.services.cases), which moves the answer deadline by the business days paused.
+
+Batches: `mail fetch` hands the messages over in batches (`receive_batch`), one unit of work a
+batch, each message in a savepoint of its own. A message refused as a case is kept in quarantine
+and the others go on; an unexpected error (the database gone) rolls the whole batch back, and
+the next run takes its messages again, none of them marked seen.
 """
 
 import io
