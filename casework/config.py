@@ -622,6 +622,8 @@ class MailSettings(_Section):
     processed_folder: str | None = None
     timeout_seconds: float = Field(default=30, gt=0)
     fetch_every_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    # Messages taken in one unit of work: their files flushed to disk together, one commit.
+    batch_size: int = Field(default=50, ge=1, le=500)
     # The kind of a new case by the address it was sent to; complaint for any other address.
     kinds: dict[str, CaseKind] = Field(default_factory=dict)
     # Send the acknowledgment of a new email case at once, or leave it to the officer (default).

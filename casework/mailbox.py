@@ -7,7 +7,8 @@ folder only after the case is committed."
 The order is what makes a message processed once: read it without marking it (`BODY.PEEK[]`),
 let the service commit what it makes of it (casework.services.intake, which knows each message
 by its key), then mark it seen or move it. A process killed between the commit and the mark
-leaves the message unseen; the next run reads it again and the service recognizes it.
+leaves the message unseen; the next run reads it again and the service recognizes it. Messages
+are taken in batches (`mail.batch_size`), one commit a batch: the same order, a batch at a time.
 """
 
 import base64
@@ -146,24 +147,49 @@ def mark_done(client: imaplib.IMAP4, uid: bytes, settings: MailSettings) -> None
     client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen)")
 
 
+# A batch stops growing at this many bytes of messages, however few: it is held in memory.
+BATCH_BYTES = 64 * 1024 * 1024
+
+
 def fetch(ctx: AppContext) -> FetchReport:
-    """Read every unseen message of the mailbox once, oldest first."""
+    """Read every unseen message of the mailbox once, oldest first, in batches
+    (`mail.batch_size` messages, or fewer past BATCH_BYTES): each batch is committed whole, then
+    its messages marked."""
     settings = ctx.settings.mail
     report = FetchReport()
     with connect(settings) as client:
         status, data = client.uid("SEARCH", None, "UNSEEN")
         uids = data[0].split() if status == "OK" and data and data[0] else []
+        batch: list[tuple[bytes, intake.Incoming]] = []
+        size = 0
         for uid in uids:
             fetched = _fetch_one(client, uid)
             if fetched is None:
                 continue  # expunged meanwhile, by another process that moved it
             raw, internaldate = fetched
-            result = intake.receive(ctx, raw=raw, internaldate=internaldate)
-            _count(report, result)
-            mark_done(client, uid, settings)
+            batch.append((uid, intake.Incoming(raw=raw, internaldate=internaldate)))
+            size += len(raw)
+            if len(batch) >= settings.batch_size or size >= BATCH_BYTES:
+                _take(ctx, client, batch, report)
+                batch, size = [], 0
+        if batch:
+            _take(ctx, client, batch, report)
     if report.read:
         log.info("mail fetch: %s", report.summary())
     return report
+
+
+def _take(
+    ctx: AppContext,
+    client: imaplib.IMAP4,
+    batch: list[tuple[bytes, intake.Incoming]],
+    report: FetchReport,
+) -> None:
+    """Have a batch processed, then mark each of its messages."""
+    results = intake.receive_batch(ctx, messages=[message for _, message in batch])
+    for (uid, _), result in zip(batch, results, strict=True):
+        _count(report, result)
+        mark_done(client, uid, ctx.settings.mail)
 
 
 def _count(report: FetchReport, result: intake.Received) -> None:

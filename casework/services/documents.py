@@ -89,12 +89,13 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f}"
 
 
-def check(ctx: AppContext, *, filename: str, stream: BinaryIO) -> Checked:
-    """Receive one file and recognize it; refuse it when too large or of a kind not accepted."""
+def check(ctx: AppContext, *, filename: str, stream: BinaryIO, durable: bool = True) -> Checked:
+    """Receive one file and recognize it; refuse it when too large or of a kind not accepted.
+    With `durable=False` the caller flushes it (with others) before `keep` names it."""
     filename = clean_filename(filename)
     limit = ctx.settings.documents.max_file_bytes
     try:
-        received = store(ctx).receive(stream, limit=limit)
+        received = store(ctx).receive(stream, limit=limit, durable=durable)
     except OverLimit:
         raise TooLarge(
             N_("%(name)s is larger than %(limit)s MB, the most a file may be."),
@@ -116,7 +117,7 @@ def _case_or_404(session: Session, reference: str, *, for_update: bool = False) 
     return case
 
 
-def keep(
+def record(
     ctx: AppContext,
     session: Session,
     *,
@@ -126,11 +127,18 @@ def keep(
     now: datetime,
     source: str = "upload",
     message_key: str | None = None,
-) -> tuple[list[Document], list[str]]:
+    sync: bool = True,
+    stored: int | None = None,
+) -> tuple[list[dict], list[str]]:
     """Name checked files on disk and write their rows in the caller's unit of work; return the
-    rows and the hashes stored for the first time (to remove if the unit of work fails)."""
+    rows' values (with their ids) and the hashes stored for the first time (to remove if the unit
+    of work fails). The new names are made durable here, unless the caller does it for a batch
+    (`sync=False`) before its commit. `stored`: the bytes the case's documents take already, when
+    the caller knows them (none for a case registered in this unit of work)."""
     limit = ctx.settings.documents.max_case_bytes
-    total = repo.total_size(session, case.id) + sum(f.received.size for f in files)
+    if stored is None:
+        stored = repo.total_size(session, case.id)
+    total = stored + sum(f.received.size for f in files)
     if total > limit:
         raise TooLarge(
             N_("The documents of a case may take %(limit)s MB in all; with these, %(total)s MB."),
@@ -144,33 +152,33 @@ def keep(
     for item in files:
         if documents_store.keep(item.received):
             new.append(item.received.sha256)
-        row = Document(
-            case_id=case.id,
-            sha256=item.received.sha256,
-            size=item.received.size,
-            media_type=item.media_type,
-            filename=item.filename,
-            description=item.description[:MAX_DESCRIPTION],
-            from_requester=item.from_requester,
-            source=source,
-            message_key=message_key,
-            created_at=now,
-            created_by=actor.label,
-        )
-        session.add(row)
-        rows.append(row)
-    session.flush()
+        values = {
+            "case_id": case.id,
+            "sha256": item.received.sha256,
+            "size": item.received.size,
+            "media_type": item.media_type,
+            "filename": item.filename,
+            "description": item.description[:MAX_DESCRIPTION],
+            "from_requester": item.from_requester,
+            "source": source,
+            "message_key": message_key,
+            "created_at": now,
+            "created_by": actor.label,
+        }
+        rows.append({"id": repo.insert_values(session, Document, values), **values})
+    if sync:
+        documents_store.sync_names(new)
     return rows, new
 
 
-def document_facts(rows: Sequence[Document]) -> list[dict]:
+def document_facts(rows: Sequence[dict]) -> list[dict]:
     """Return what the trail keeps of added documents (no contents)."""
     return [
         {
-            "id": row.id,
-            "filename": row.filename,
-            "size": row.size,
-            "from_requester": row.from_requester,
+            "id": row["id"],
+            "filename": row["filename"],
+            "size": row["size"],
+            "from_requester": row["from_requester"],
         }
         for row in rows
     ]
@@ -209,7 +217,7 @@ def attach(
         now = ctx.now()
         with unit_of_work(ctx.engine) as session:
             case = _case_or_404(session, reference, for_update=True)
-            rows, new = keep(ctx, session, case=case, files=checked, actor=actor, now=now)
+            rows, new = record(ctx, session, case=case, files=checked, actor=actor, now=now)
             cases_repo.add_event(
                 session,
                 CaseEvent(
@@ -224,7 +232,7 @@ def attach(
         store(ctx).discard(item.received for item in checked)
         store(ctx).forget(new)
         raise
-    return rows
+    return [Document(**row) for row in rows]
 
 
 def for_case(ctx: AppContext, *, actor: Actor, interface: str, reference: str) -> DocumentsView:

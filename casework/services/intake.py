@@ -18,11 +18,17 @@ finds it (SQLite serializes writers; PostgreSQL makes the second insert wait for
 commit) and does nothing; a process killed after the commit, before the mailbox marked the
 message seen, finds it on its next run. The resume is the life cycle's own `resume` transition
 (casework.services.cases), which moves the answer deadline by the business days paused.
+
+Batches: `mail fetch` hands the messages over in batches (`receive_batch`), one unit of work a
+batch, each message in a savepoint of its own. A message refused as a case is kept in quarantine
+and the others go on; an unexpected error (the database gone) rolls the whole batch back, and
+the next run takes its messages again, none of them marked seen.
 """
 
 import io
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parseaddr
@@ -43,6 +49,7 @@ from casework.security import policy
 from casework.services import cases as case_service
 from casework.services import documents, notices
 from casework.services.errors import Forbidden, NotFound, ServiceError
+from casework.storage import Received as StoredFile
 from workflows.case_flow import CaseState, Trigger
 from workflows.deadlines import receipt_date
 
@@ -74,37 +81,150 @@ class Received:
 def receive(ctx: AppContext, *, raw: bytes, internaldate: datetime | None = None) -> Received:
     """Process one raw message once: a new case, correspondence on its case, ignored, or kept in
     quarantine."""
-    key = inbound.message_key(raw)
+    return receive_batch(ctx, messages=[Incoming(raw=raw, internaldate=internaldate)])[0]
+
+
+@dataclass
+class Incoming:
+    """One raw message, and when the mailbox received it (its INTERNALDATE) when known."""
+
+    raw: bytes
+    internaldate: datetime | None = None
+
+
+@dataclass
+class _Read:
+    """What is known of one message before the unit of work: read, its files written."""
+
+    index: int
+    key: str
+    raw: bytes
+    outcome: MessageOutcome  # NEW_CASE stands for a case or correspondence, decided later
+    message: inbound.Inbound | None = None
+    reason: str | None = None
+    checked: list[documents.Checked] = field(default_factory=list)
+    refused: list[dict] = field(default_factory=list)
+    raw_file: StoredFile | None = None  # the bytes of a message kept in quarantine
+
+    def files(self) -> list[StoredFile]:
+        return [item.received for item in self.checked] + ([self.raw_file] if self.raw_file else [])
+
+
+def receive_batch(ctx: AppContext, *, messages: Sequence[Incoming]) -> list[Received]:
+    """Process a batch of raw messages, each once, in one unit of work; return what became of
+    each, in order.
+
+    The files of the whole batch are written, then flushed to disk together, then named, and
+    their folders flushed, before the commit (casework.storage): a row never names a file a
+    crash could take back, and a crash before the commit leaves only files no row names, which
+    the orphan sweep removes. The messages' rows are claimed first, in the order of their keys,
+    so that two processes taking overlapping batches wait for each other instead of locking
+    each other out. Each message is processed in a savepoint of its own: one that cannot be
+    registered is kept in quarantine without taking the others with it."""
+    store = documents.store(ctx)
+    keys = [inbound.message_key(item.raw) for item in messages]
     with read_session(ctx.engine) as session:
-        if documents_repo.is_known(session, key):
-            return Received(key=key, outcome=None)
+        known = documents_repo.known_keys(session, keys)
+    results: list[Received | None] = [None] * len(messages)
+    batch: list[_Read] = []
+    named: list[str] = []
     try:
-        message = inbound.parse(raw, internaldate=internaldate, key=key)
+        for index, (item, key) in enumerate(zip(messages, keys, strict=True)):
+            if key in known:
+                results[index] = Received(key=key, outcome=None)
+            else:
+                batch.append(_read(ctx, index=index, key=key, item=item))
+        store.make_durable(file for read in batch for file in read.files())
+        now = ctx.now()
+        with unit_of_work(ctx.engine) as session:
+            claimed = _claim(session, batch, now=now)
+            for read in batch:
+                results[read.index] = _take(ctx, session, read, claimed.get(read.index), named)
+            store.sync_names(named)
+    except BaseException:
+        store.discard(file for read in batch for file in read.files())
+        store.forget(named)
+        raise
+    # The files of messages processed before (by another process meanwhile) were not named.
+    store.discard(file for read in batch for file in read.files())
+    return results  # type: ignore[return-value]
+
+
+def _read(ctx: AppContext, *, index: int, key: str, item: Incoming) -> _Read:
+    """Read one message and write its files (not yet flushed, not yet named)."""
+    try:
+        message = inbound.parse(item.raw, internaldate=item.internaldate, key=key)
     except inbound.Unreadable as unreadable:
-        return _quarantine(ctx, key=key, raw=raw, reason=str(unreadable))
+        raw_file = documents.store(ctx).receive(
+            io.BytesIO(item.raw), limit=len(item.raw), durable=False
+        )
+        return _Read(
+            index,
+            key,
+            item.raw,
+            MessageOutcome.QUARANTINED,
+            reason=str(unreadable),
+            raw_file=raw_file,
+        )
     ignored = message.automatic or _from_ourselves(ctx, message)
     if ignored:
-        return _record_only(ctx, message, outcome=MessageOutcome.IGNORED, reason=ignored)
+        return _Read(index, key, item.raw, MessageOutcome.IGNORED, message, reason=ignored)
     checked, refused = _check_attachments(ctx, message)
+    return _Read(
+        index, key, item.raw, MessageOutcome.NEW_CASE, message, checked=checked, refused=refused
+    )
+
+
+def _claim(session: Session, batch: list[_Read], *, now: datetime) -> dict[int, int]:
+    """Insert the row of each message not processed yet, in the order of their keys; return the
+    id of each row claimed, by the message's place in the batch."""
+    claimed = {}
+    for read in sorted(batch, key=lambda read: read.key):
+        row_id = documents_repo.claim_message(
+            session,
+            _row(
+                read.key,
+                outcome=read.outcome,
+                now=now,
+                message=read.message,
+                reason=read.reason,
+                raw_sha256=read.raw_file.sha256 if read.raw_file else None,
+                raw_size=len(read.raw) if read.raw_file else None,
+            ),
+        )
+        if row_id is not None:
+            claimed[read.index] = row_id
+    return claimed
+
+
+def _take(
+    ctx: AppContext, session: Session, read: _Read, claimed: int | None, named: list[str]
+) -> Received:
+    """Do what a claimed message asks for, in its own savepoint."""
+    if claimed is None:  # the same message, taken by another process or earlier in the batch
+        return Received(key=read.key, outcome=None)
+    store = documents.store(ctx)
+    if read.outcome is MessageOutcome.IGNORED:
+        return Received(key=read.key, outcome=read.outcome, reason=read.reason)
+    if read.outcome is MessageOutcome.QUARANTINED:
+        if store.keep(read.raw_file):
+            named.append(read.raw_file.sha256)
+        return Received(key=read.key, outcome=read.outcome, reason=read.reason)
     new_files: list[str] = []
+    savepoint = session.begin_nested()
     try:
-        with unit_of_work(ctx.engine) as session:
-            result = _process(ctx, session, message, checked, refused, new_files)
+        result = _process(
+            ctx, session, read.message, read.checked, read.refused, new_files, claimed
+        )
+        savepoint.commit()
     except (ValidationError, ServiceError) as refusal:
         # A message read but refused as a case (a receipt outside the calendar's years, a
-        # subject of control characters): nothing was written; keep it for an officer.
-        documents.store(ctx).discard(item.received for item in checked)
-        documents.store(ctx).forget(new_files)
-        log.warning("message %s kept in quarantine: %s", key, refusal)
-        return _quarantine(
-            ctx, key=key, raw=raw, reason=N_("The message could not be registered as a case.")
-        )
-    except BaseException:
-        documents.store(ctx).discard(item.received for item in checked)
-        documents.store(ctx).forget(new_files)
-        raise
-    if result.duplicate:
-        documents.store(ctx).discard(item.received for item in checked)
+        # subject of control characters): nothing of it was written; keep it for an officer.
+        savepoint.rollback()
+        store.forget(new_files)
+        log.warning("message %s kept in quarantine: %s", read.key, refusal)
+        return _quarantine(ctx, session, read, claimed, named)
+    named.extend(new_files)
     return result
 
 
@@ -138,40 +258,27 @@ def _row(
     return {**row, **fields}
 
 
-def _record_only(
-    ctx: AppContext, message: inbound.Inbound, *, outcome: MessageOutcome, reason: str
+def _quarantine(
+    ctx: AppContext, session: Session, read: _Read, claimed: int, named: list[str]
 ) -> Received:
-    with unit_of_work(ctx.engine) as session:
-        claimed = documents_repo.claim_message(
-            session,
-            _row(message.key, outcome=outcome, now=ctx.now(), message=message, reason=reason),
-        )
-    if claimed is None:
-        return Received(key=message.key, outcome=None)
-    return Received(key=message.key, outcome=outcome, reason=reason)
-
-
-def _quarantine(ctx: AppContext, *, key: str, raw: bytes, reason: str) -> Received:
-    """Keep a message that cannot be read: its bytes stored like a document, its row listed."""
-    sha256, new = documents.store(ctx).put_bytes(raw)
-    row = _row(
-        key,
-        outcome=MessageOutcome.QUARANTINED,
-        now=ctx.now(),
+    """Keep a message that cannot be registered: its bytes stored like a document, its row
+    listed for the officers."""
+    reason = N_("The message could not be registered as a case.")
+    sha256, new = documents.store(ctx).put_bytes(read.raw)
+    if new:
+        named.append(sha256)
+    documents_repo.set_outcome(
+        session,
+        claimed,
+        outcome=MessageOutcome.QUARANTINED.value,
+        sender="",
+        subject="",
+        received_at=None,
         reason=reason,
         raw_sha256=sha256,
-        raw_size=len(raw),
+        raw_size=len(read.raw),
     )
-    try:
-        with unit_of_work(ctx.engine) as session:
-            claimed = documents_repo.claim_message(session, row)
-    except BaseException:
-        if new:
-            documents.store(ctx).forget([sha256])
-        raise
-    if claimed is None:
-        return Received(key=key, outcome=None)
-    return Received(key=key, outcome=MessageOutcome.QUARANTINED, reason=reason)
+    return Received(key=read.key, outcome=MessageOutcome.QUARANTINED, reason=reason)
 
 
 def _check_attachments(
@@ -182,7 +289,10 @@ def _check_attachments(
     for attachment in message.attachments:
         try:
             item = documents.check(
-                ctx, filename=attachment.filename, stream=io.BytesIO(attachment.data)
+                ctx,
+                filename=attachment.filename,
+                stream=io.BytesIO(attachment.data),
+                durable=False,
             )
         except ServiceError as refusal:
             refused.append(
@@ -249,14 +359,9 @@ def _process(
     checked: list[documents.Checked],
     refused: list[dict],
     new_files: list[str],
+    claimed: int,
 ) -> Received:
     now = ctx.now()
-    # Claimed first: a second process with the same message waits here, then finds it taken.
-    claimed = documents_repo.claim_message(
-        session, _row(message.key, outcome=MessageOutcome.NEW_CASE, now=now, message=message)
-    )
-    if claimed is None:
-        return Received(key=message.key, outcome=None)
     received_at = min(message.received_at or now, now)
     case = _target(session, message)
     resumed = False
@@ -281,7 +386,7 @@ def _process(
         checked,
         refused,
     )
-    rows, new = documents.keep(
+    rows, new = documents.record(
         ctx,
         session,
         case=case,
@@ -290,6 +395,8 @@ def _process(
         now=now,
         source="email",
         message_key=message.key,
+        sync=False,
+        stored=0 if outcome is MessageOutcome.NEW_CASE else None,
     )
     new_files.extend(new)
     facts = {
@@ -332,11 +439,20 @@ def _process(
         )
     else:
         if rows or refused:
-            cases_repo.add_event(
+            documents_repo.insert_values(
                 session,
-                CaseEvent(
-                    case_id=case.id, at=now, actor=SYSTEM.label, kind="documents", data=facts
-                ),
+                CaseEvent,
+                {
+                    "case_id": case.id,
+                    "at": now,
+                    "actor": SYSTEM.label,
+                    "kind": "documents",
+                    "trigger": None,
+                    "from_state": None,
+                    "to_state": None,
+                    "reason": None,
+                    "data": facts,
+                },
             )
         if ctx.settings.mail.auto_acknowledge:
             case_service.fire_on(
@@ -347,9 +463,7 @@ def _process(
                 request=TransitionIn(trigger=Trigger.ACKNOWLEDGE, version=case.version),
                 now=now,
             )
-    row = session.get(IncomingMessage, claimed)
-    row.outcome = outcome.value
-    row.case_id = case.id
+    documents_repo.set_outcome(session, claimed, outcome=outcome.value, case_id=case.id)
     return Received(
         key=message.key,
         outcome=outcome,
@@ -382,8 +496,10 @@ def _new_case(
         requester=person,
     )
     registered = case_service.register(ctx, session, actor=SYSTEM, data=data, now=now).case
+    if not ctx.settings.mail.auto_acknowledge:
+        return registered
     # register() inserts without the session's bookkeeping: load the row the session tracks, so
-    # that a transition fired next (the automatic acknowledgment) is written.
+    # that the transition fired next (the automatic acknowledgment) is written.
     return session.get(Case, registered.id)
 
 

@@ -417,17 +417,24 @@ ORPHAN_AGE = timedelta(hours=1)
 
 def remove_orphan_files(ctx: AppContext) -> int:
     """Remove the document files that no row names (left by a crash between an anonymization's
-    commit and the removal of its files); return how many."""
+    commit and the removal of its files, or by a crash of an intake or an upload before its
+    commit) and the half-written files of the spool; return how many. The bytes of a message
+    kept in quarantine are named by its row."""
     folder = documents.store(ctx).root
     if not folder.is_dir():
         return 0
     with read_session(ctx.engine) as session:
         known = set(session.execute(select(Document.sha256)).scalars())
+        known.update(
+            session.execute(
+                select(IncomingMessage.raw_sha256).where(IncomingMessage.raw_sha256.is_not(None))
+            ).scalars()
+        )
     limit = wall_clock() - ORPHAN_AGE.total_seconds()
     count = 0
     spool = folder / "tmp"
     for path in folder.rglob("*"):
-        if spool in path.parents or not path.is_file() or path.name in known:
+        if not path.is_file() or (path.name in known and spool not in path.parents):
             continue
         if path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
@@ -488,16 +495,23 @@ AUTOMATIC = Actor(label="scheduler:retention", role="admin")
 
 def apply_due(ctx: AppContext, *, worker: str) -> int:
     """Apply the schedule to every case due today, once a day, when the body turned automatic
-    mode on (the scheduler's job); return how many cases were anonymized or destroyed."""
+    mode on (the scheduler's job); return how many cases were anonymized or destroyed. The
+    orphan files are swept once a day whether automatic mode is on or not: a crash of an
+    intake or an upload before its commit leaves them too."""
+    today = ctx.today()
+    with unit_of_work(ctx.engine) as session:
+        sweep = claims.claim(
+            session, job="orphan_files", slot=today.isoformat(), worker=worker, now=ctx.now()
+        )
+    if sweep:
+        remove_orphan_files(ctx)
     if not ctx.settings.retention.automatic:
         return 0
-    today = ctx.today()
     with unit_of_work(ctx.engine) as session:
         if not claims.claim(
             session, job="retention", slot=today.isoformat(), worker=worker, now=ctx.now()
         ):
             return 0
-    remove_orphan_files(ctx)
     done = 0
     for item in due(ctx, actor=AUTOMATIC, as_of=today):
         try:

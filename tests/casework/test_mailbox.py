@@ -54,6 +54,27 @@ def test_one_fetch_turns_the_corpus_into_cases_replies_ignored_and_quarantined(c
     assert imap.fetch(ctx).read == 0
 
 
+def test_messages_are_taken_in_batches_each_committed_before_its_messages_are_marked(
+    ctx, mailbox, monkeypatch
+):
+    ctx.settings.mail = mailbox.settings(batch_size=2)
+    for n in range(5):
+        mailbox.deliver(corpus.utf8_quoted_printable(message_id=f"<batch-{n}@example.org>"))
+    take = imap.intake.receive_batch
+    seen = []
+
+    def counted(ctx, *, messages):
+        # Each message of the previous batches is marked seen before the next batch is read.
+        seen.append((len(messages), mailbox.count("UNSEEN")))
+        return take(ctx, messages=messages)
+
+    monkeypatch.setattr(imap.intake, "receive_batch", counted)
+    report = imap.fetch(ctx)
+    assert seen == [(2, 5), (2, 3), (1, 1)]
+    assert report.new_cases == [f"PLT-2026-{n:05d}" for n in range(1, 6)]
+    assert mailbox.count("UNSEEN") == 0
+
+
 def test_processed_messages_move_to_the_configured_folder(ctx, mailbox):
     ctx.settings.mail = mailbox.settings(processed_folder="Traités")
     client = mailbox.client()
