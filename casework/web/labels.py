@@ -46,6 +46,7 @@ EVENT_LABELS = {
     "deadline_changed": N_("Deadline changed"),
     "documents": N_("Documents added"),
     "correspondence": N_("Email received"),
+    "portal_addition": N_("Information added on the status page"),
     "classification": N_("What the case is about"),
     "measure": N_("Corrective measure"),
     "measure_done": N_("Corrective measure done"),
@@ -75,4 +76,5 @@ INTERFACE_LABELS = {
     "web": N_("Pages"),
     "api": N_("API"),
     "cli": N_("Command line"),
+    "portal": N_("Status page (the requester)"),
 }
