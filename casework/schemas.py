@@ -368,7 +368,11 @@ class SurveyAnswerIn(_Input):
     aspect: Code
     rating: Rating
     answered_on: date
-    source: SurveySource = SurveySource.PHONE
+    # How an officer took it; answers of casework's own survey page (`citizen_web`) are written
+    # only by that page.
+    source: Literal[
+        SurveySource.SURVEY, SurveySource.PHONE, SurveySource.PAPER, SurveySource.IMPORT
+    ] = SurveySource.PHONE
     respondent: Line | None = Field(default=None, max_length=64)
     case_reference: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
 

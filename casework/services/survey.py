@@ -67,13 +67,6 @@ def _write(
     today = ctx.today()
     for line, answer in answers:
         _check_codes(ctx, answer, line=line)
-        if answer.source == SurveySource.CITIZEN_WEB:
-            # Only the public survey page writes those: an officer's entry says how it was taken.
-            raise InvalidInput(
-                N_("Row %(line)s: Answers of the survey page cannot be entered by hand."),
-                field="source",
-                line=line,
-            )
         if answer.answered_on > today:
             raise InvalidInput(
                 N_("Row %(line)s: The answer date cannot be in the future."),
