@@ -549,3 +549,23 @@ def test_one_answer_per_case_kept_apart_from_identity_and_the_second_use_says_th
         "Le commis m’a manqué de respect.",
         None,
     )
+
+
+# -- settings -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"public": {"status_path": "/login"}}, "public: the path /login belongs to casework"),
+        ({"public": {"minimum_fill_seconds": -1}}, "public.minimum_fill_seconds"),
+        ({"public": {"services": ["nowhere"]}}, "public.services: unknown service 'nowhere'"),
+        ({"survey": {"aspects": ["mood"]}}, "survey.aspects: unknown aspect 'mood'"),
+        ({"survey": {"kinds": ["gossip"]}}, "survey.kinds"),
+    ],
+)
+def test_an_invalid_public_or_survey_setting_stops_start_up_naming_the_key(overrides, named):
+    from casework.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match=re.escape(named)):
+        load_settings(**overrides)
