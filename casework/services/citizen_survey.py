@@ -259,7 +259,7 @@ def _answered(session: Session, case_id: int) -> bool:
 def open_survey(ctx: AppContext, *, token: str, address: str) -> OpenSurvey:
     """Return the survey a link opens, and whether its case already answered it."""
     with read_session(ctx.engine) as session:
-        _, case = public._found(
+        _, case = public.find_link(
             ctx, session, token=token, purpose=TokenPurpose.SURVEY, address=address
         )
         return OpenSurvey(reference=case.reference, answered=_answered(session, case.id))
@@ -287,7 +287,7 @@ def answer(
     now = ctx.now()
     today = ctx.today()
     with unit_of_work(ctx.engine) as session:
-        _, case = public._found(
+        _, case = public.find_link(
             ctx, session, token=token, purpose=TokenPurpose.SURVEY, address=address
         )
         case = session.execute(

@@ -36,6 +36,7 @@ from casework.db import read_session, unit_of_work
 from casework.i18n import N_, format_day, gettext
 from casework.models import (
     Case,
+    CaseClassification,
     CaseEvent,
     Disposition,
     Document,
@@ -56,6 +57,7 @@ from casework.schemas import (
     PublicSubmissionIn,
     RequesterCreate,
     TransitionIn,
+    clean_text,
 )
 from casework.services import access_log, documents, notices
 from casework.services import cases as case_service
@@ -135,7 +137,7 @@ def _still_kept(ctx: AppContext, session: Session, case: Case) -> bool:
     return planned is None or ctx.today() < planned
 
 
-def _found(
+def find_link(
     ctx: AppContext, session: Session, *, token: str, purpose: TokenPurpose, address: str
 ) -> tuple[PortalToken, Case]:
     """Return the token row and case of a link; refuse a wrong one like an unknown one."""
@@ -310,8 +312,6 @@ def submit(
             row = session.get(Requester, case.requester_id)
             row.preferred_channel = person.preferred_channel.value
             if data.service:
-                from casework.models import CaseClassification
-
                 session.add(
                     CaseClassification(
                         case_id=case.id,
@@ -444,7 +444,7 @@ def _sent(letter: Letter) -> bool:
 def status(ctx: AppContext, *, token: str, address: str) -> StatusView:
     """Return what the person sees of their case; log the reading."""
     with read_session(ctx.engine) as session:
-        _, case = _found(ctx, session, token=token, purpose=TokenPurpose.STATUS, address=address)
+        _, case = find_link(ctx, session, token=token, purpose=TokenPurpose.STATUS, address=address)
         letters = [letter for letter in letters_repo.for_case(session, case.id) if _sent(letter)]
         given = [d for d in documents_repo.for_case(session, case.id) if d.from_requester]
         additions = [
@@ -479,7 +479,7 @@ def letter(ctx: AppContext, *, token: str, address: str, letter_id: int) -> tupl
     from casework.services.letters import letter_file_name
 
     with read_session(ctx.engine) as session:
-        _, case = _found(ctx, session, token=token, purpose=TokenPurpose.STATUS, address=address)
+        _, case = find_link(ctx, session, token=token, purpose=TokenPurpose.STATUS, address=address)
         row = letters_repo.get(session, letter_id)
         if row is None or row.case_id != case.id or not _sent(row):
             raise unknown_link()
@@ -497,8 +497,6 @@ def add_information(
 ) -> bool:
     """Add the person's information or documents to the trail; resume the case when it awaits
     them. Return whether it resumed."""
-    from casework.schemas import clean_text
-
     text = clean_text(text or "")
     uploads = [u for u in uploads or () if u.filename]
     if not text and not uploads:
@@ -508,7 +506,7 @@ def add_information(
     if len(uploads) > MAX_FILES:
         raise InvalidInput(N_("Send at most %(n)s files."), field="files", n=MAX_FILES)
     with read_session(ctx.engine) as session:
-        _found(ctx, session, token=token, purpose=TokenPurpose.STATUS, address=address)
+        find_link(ctx, session, token=token, purpose=TokenPurpose.STATUS, address=address)
     checked: list[documents.Checked] = []
     new: list[str] = []
     try:
@@ -518,7 +516,7 @@ def add_information(
             checked.append(item)
         now = ctx.now()
         with unit_of_work(ctx.engine) as session:
-            _, case = _found(
+            _, case = find_link(
                 ctx, session, token=token, purpose=TokenPurpose.STATUS, address=address
             )
             case = cases_repo.get_by_reference(session, case.reference, for_update=True)

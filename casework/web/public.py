@@ -134,7 +134,6 @@ def router(settings: Settings) -> APIRouter:
 
     def form_page(form: PublicForm, language: str):
         other_path = form.path_en if language == "fr" else form.path_fr
-        other = "en" if language == "fr" else "fr"
 
         def show(
             request: Request,
@@ -163,7 +162,7 @@ def router(settings: Settings) -> APIRouter:
                     "max_files": MAX_FILES,
                 },
                 language=language,
-                switch=f"{other_path}",
+                switch=other_path,
                 status_code=status_code,
             )
 
@@ -218,7 +217,6 @@ def router(settings: Settings) -> APIRouter:
             )
             return response
 
-        del other
         return get, post
 
     for form in public.forms:
