@@ -32,6 +32,7 @@ from tests.conftest import TEST_SECURITY
 from tests.documents_samples import PDF
 from tests.notifications.conftest import Mailbox, SmtpServer
 from tests.web.conftest import ROOT, _free_port, assert_accessible
+from tests.web.test_every_page_fits import FRENCH_FAULTS
 
 MONTREAL = ZoneInfo("America/Toronto")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=MONTREAL)
@@ -107,6 +108,17 @@ def no_horizontal_scroll(page) -> None:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow} px"
+
+
+def french_typography(page) -> None:
+    """Check the page's French against the OQLF's rules the other pages follow."""
+    text = page.locator("body").inner_text()
+    faults = [
+        f"{fault}: …{text[max(0, m.start() - 30) : m.end() + 30]!r}…"
+        for fault, pattern in FRENCH_FAULTS.items()
+        for m in pattern.finditer(text)
+    ]
+    assert faults == [], f"{page.url}:\n" + "\n".join(faults)
 
 
 def shoot(page, name: str) -> Path:
@@ -269,6 +281,8 @@ def test_every_public_page_fits_a_phone_and_a_desktop_and_passes_axe(
             no_horizontal_scroll(page)
             if width == 390:
                 assert_accessible(page)
+            if language == "fr":
+                french_typography(page)
             shoot(page, f"{name}-{language}-{width}")
         if width == 390:
             # The form's answer to a mistake, and the thanks page once the survey is answered.
@@ -278,6 +292,8 @@ def test_every_public_page_fits_a_phone_and_a_desktop_and_passes_axe(
             page.wait_for_load_state()
             assert page.locator("#form-errors").is_visible()
             assert_accessible(page)
+            if language == "fr":
+                french_typography(page)
             no_horizontal_scroll(page)
             shoot(page, f"complaint-errors-{language}-{width}")
             page.goto(survey_link)
