@@ -20,6 +20,7 @@ from casework.api import (
     errors,
     health,
     notifications,
+    public,
     reports,
     retention,
     workflow,
@@ -31,6 +32,7 @@ from casework.security import authn, headers
 from casework.security.body_limit import LimitBodies
 from casework.services.calendar import refresh as refresh_calendar
 from casework.templating import STATIC
+from casework.web import public as web_public
 
 log = logging.getLogger("casework.http")
 
@@ -65,7 +67,7 @@ def create_app(
     app.add_middleware(CalendarRefresh, context=context)
     authn.install(app)
     app.add_middleware(HeadAndOptions)
-    app.add_middleware(LimitBodies, settings=settings.server)
+    app.add_middleware(LimitBodies, settings=settings.server, public=settings.public)
     app.add_middleware(errors.AnswerFailures)
     headers.install(app)
     app.add_middleware(RequestLog)
@@ -80,10 +82,13 @@ def create_app(
         workflow,
         auth,
         notifications,
+        public,
         reports,
         retention,
     ):
         app.include_router(module.router)
+    # The public pages first: their paths come from the settings (docs/public.md).
+    app.include_router(web_public.router(settings))
     app.include_router(web.router)  # the pages (casework.web), out of the OpenAPI document
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -643,6 +643,126 @@ class MailSettings(_Section):
         return CaseKind.COMPLAINT
 
 
+PATH_PATTERN = r"^/[a-z0-9][a-z0-9-]*$"
+
+
+class PublicForm(_Section):
+    """One public form: the kind of case it sends and its French and English paths."""
+
+    kind: CaseKind
+    path_fr: str = Field(pattern=PATH_PATTERN, max_length=60)
+    path_en: str = Field(pattern=PATH_PATTERN, max_length=60)
+
+
+DEFAULT_PUBLIC_FORMS = [
+    PublicForm(kind=CaseKind.COMPLAINT, path_fr="/plainte", path_en="/complaint"),
+    PublicForm(kind=CaseKind.INFORMATION_REQUEST, path_fr="/demande", path_en="/request"),
+    PublicForm(kind=CaseKind.COMMENT, path_fr="/commentaire", path_en="/comment"),
+]
+# Paths of the staff's pages and the API: a public page may not take them.
+RESERVED_PATHS = frozenset(
+    {
+        "/api",
+        "/login",
+        "/logout",
+        "/language",
+        "/static",
+        "/cases",
+        "/queue",
+        "/mine",
+        "/me",
+        "/admin",
+        "/dashboard",
+        "/reports",
+        "/records",
+        "/incidents",
+        "/letters",
+        "/mail",
+        "/healthz",
+        "/docs",
+        "/redoc",
+        "/openapi.json",
+    }
+)
+
+
+class PublicSettings(_Section):
+    """The citizen's side (docs/public.md): the forms, their paths and their protections."""
+
+    enabled: bool = True
+    forms: list[PublicForm] = Field(default_factory=lambda: list(DEFAULT_PUBLIC_FORMS))
+    # The services a person may choose on the form (codes of accountability.services); none: no
+    # choice is offered.
+    services: list[str] = Field(default_factory=list)
+    status_path: str = Field(default="/suivi", pattern=PATH_PATTERN, max_length=60)
+    survey_path: str = Field(default="/sondage", pattern=PATH_PATTERN, max_length=60)
+    # A form sent sooner than this after it was shown was not filled by a person.
+    minimum_fill_seconds: int = Field(default=3, ge=0, le=600)
+    # Per client address, in a moving hour: submissions, and wrong links to a status page.
+    submissions_per_hour: int = Field(default=5, ge=1, le=10_000)
+    wrong_links_per_hour: int = Field(default=10, ge=1, le=10_000)
+    # The largest form with its documents; the documents' own limits (documents.*) also apply.
+    max_body_mb: int = Field(default=15, ge=1, le=1024)
+
+    @model_validator(mode="after")
+    def _paths_distinct(self) -> "PublicSettings":
+        paths = [self.status_path, self.survey_path]
+        for form in self.forms:
+            paths += [form.path_fr, form.path_en]
+        if len(set(paths)) != len(paths):
+            raise ValueError("a path appears twice")
+        for path in paths:
+            if path in RESERVED_PATHS:
+                raise ValueError(f"the path {path} belongs to casework's own pages")
+        kinds = [form.kind for form in self.forms]
+        if len(set(kinds)) != len(kinds):
+            raise ValueError("a kind has two forms")
+        return self
+
+    def form_at(self, path: str) -> tuple[PublicForm, str] | None:
+        """Return the form served at a path and the language of that path."""
+        for form in self.forms:
+            if path == form.path_fr:
+                return form, "fr"
+            if path == form.path_en:
+                return form, "en"
+        return None
+
+    def form_of(self, kind: str) -> PublicForm | None:
+        """Return the form of one kind of case, None when it is not offered."""
+        return next((form for form in self.forms if form.kind == kind), None)
+
+
+class SurveySettings(_Section):
+    """The satisfaction survey sent after a case is closed (docs/public.md)."""
+
+    kinds: list[CaseKind] = Field(
+        default_factory=lambda: [
+            CaseKind.COMPLAINT,
+            CaseKind.INFORMATION_REQUEST,
+            CaseKind.COMMENT,
+        ]
+    )
+    # Business days after the closing before the invitation goes out (in office hours).
+    delay_days: int = Field(default=2, ge=0, le=60)
+    # Business days after the invitation before the one reminder; 0: no reminder.
+    reminder_days: int = Field(default=5, ge=0, le=60)
+    # The service the answers count for when the case records none (accountability.services).
+    default_service: str = "support_advice"
+    # The aspects asked (accountability.aspects), in order.
+    aspects: list[str] = Field(
+        default_factory=lambda: [
+            "access_to_staff",
+            "courtesy",
+            "clarity_of_language",
+            "relevance",
+            "response_time",
+        ]
+    )
+    # Cases closed longer ago than this (calendar days) are not surveyed (a late start).
+    lookback_days: int = Field(default=30, ge=1, le=366)
+
+
 class I18nSettings(_Section):
     default_language: Literal["fr", "en"] = "fr"
 
@@ -677,6 +797,8 @@ class Settings(BaseSettings):
     retention: RetentionSettings = RetentionSettings()
     documents: DocumentSettings = DocumentSettings()
     mail: MailSettings = MailSettings()
+    public: PublicSettings = PublicSettings()
+    survey: SurveySettings = SurveySettings()
     data_dir: Path = Path("var")
 
     @classmethod
@@ -691,6 +813,22 @@ class Settings(BaseSettings):
         toml_path = Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG_FILE))
         toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_path, deep_merge=True)
         return (init_settings, env_settings, toml)
+
+    @model_validator(mode="after")
+    def _public_codes_known(self) -> "Settings":
+        services = set(self.accountability.codes("services"))
+        aspects = set(self.accountability.codes("aspects"))
+        for code in self.public.services:
+            if code not in services:
+                raise ValueError(f"public.services: unknown service {code!r}")
+        if self.survey.default_service not in services:
+            raise ValueError(
+                f"survey.default_service: unknown service {self.survey.default_service!r}"
+            )
+        for code in self.survey.aspects:
+            if code not in aspects:
+                raise ValueError(f"survey.aspects: unknown aspect {code!r}")
+        return self
 
 
 class ConfigError(Exception):

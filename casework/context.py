@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from casework.config import Settings
 from casework.db import make_engine
-from casework.security.throttle import LoginThrottle
+from casework.security.throttle import LoginThrottle, PublicThrottle
 from workflows.calendar import (
     BusinessCalendar,
     Closure,
@@ -147,6 +147,20 @@ class AppContext:
             throttle = self.__dict__.get("_login_throttle")
             if throttle is None:
                 throttle = self.__dict__["_login_throttle"] = LoginThrottle(self.settings.security)
+        return throttle
+
+    @property
+    def public_throttle(self) -> PublicThrottle:
+        """Return the counts of public submissions and wrong links of this process."""
+        with _THROTTLE_LOCK:
+            throttle = self.__dict__.get("_public_throttle")
+            if throttle is None:
+                public = self.settings.public
+                throttle = self.__dict__["_public_throttle"] = PublicThrottle(
+                    self.settings.security,
+                    submissions=public.submissions_per_hour,
+                    wrong_links=public.wrong_links_per_hour,
+                )
         return throttle
 
     @property

@@ -14,6 +14,8 @@ Jobs, in the configured time zone (America/Toronto):
     deliver   every minute            deliver the outbox (office hours, business days only)
     digest    08:30 Monday to Friday  the supervisors' digest (business days only; also at a
                                       start after 08:30 on a business day, once per day)
+    survey    every 15 min            the satisfaction survey's invitations and reminders due
+                                      (office hours; each invitation's row is its claim)
     prune     03:00 daily             forget run claims older than 30 days
     retention 02:00 daily             apply the retention schedule to the cases due, when
                                       `retention.automatic` is on (Loi sur les archives, art. 7)
@@ -35,8 +37,8 @@ from dataclasses import dataclass
 from datetime import time
 
 from casework.context import AppContext
+from casework.services import citizen_survey, reminders, retention
 from casework.services import outbox as outbox_service
-from casework.services import reminders, retention
 from casework.services.calendar import refresh
 from notifications.delivery import DeliveryReport
 
@@ -57,6 +59,7 @@ class OnceReport:
     sweep: reminders.SweepReport
     digest: reminders.DigestReport | None
     delivery: DeliveryReport
+    survey: citizen_survey.InvitationReport | None = None
 
 
 def run_once(ctx: AppContext, *, worker: str, digest: bool = False) -> OnceReport:
@@ -66,8 +69,11 @@ def run_once(ctx: AppContext, *, worker: str, digest: bool = False) -> OnceRepor
     calendar = reminders.apply_calendar_change(ctx, worker=worker)
     sweep = reminders.sweep(ctx, worker=worker)
     digest_report = reminders.send_digest(ctx, worker=worker) if digest else None
+    survey = citizen_survey.invite_due(ctx, worker=worker)
     delivery = outbox_service.deliver(ctx, worker=worker)
-    return OnceReport(calendar=calendar, sweep=sweep, digest=digest_report, delivery=delivery)
+    return OnceReport(
+        calendar=calendar, sweep=sweep, digest=digest_report, delivery=delivery, survey=survey
+    )
 
 
 def _logged(ctx: AppContext, name: str, job: Callable[[], object]) -> Callable[[], None]:
@@ -131,6 +137,11 @@ def build(ctx: AppContext, *, worker: str):
             day_of_week="mon-fri", hour=DIGEST_AT.hour, minute=DIGEST_AT.minute, timezone=tz
         ),
     )
+    jobs(
+        "survey",
+        lambda: _log_survey(citizen_survey.invite_due(ctx, worker=worker)),
+        CronTrigger(minute="*/15", timezone=tz),
+    )
     jobs("prune", lambda: reminders.prune_claims(ctx), CronTrigger(hour=3, minute=0, timezone=tz))
     jobs(
         "retention",
@@ -146,6 +157,12 @@ def build(ctx: AppContext, *, worker: str):
             IntervalTrigger(minutes=ctx.settings.mail.fetch_every_minutes, timezone=tz),
         )
     return scheduler
+
+
+def _log_survey(report: citizen_survey.InvitationReport) -> citizen_survey.InvitationReport:
+    if report.invited or report.reminded:
+        log.info("survey: %s invitation(s), %s reminder(s)", report.invited, report.reminded)
+    return report
 
 
 def _log_sweep(report: reminders.SweepReport) -> reminders.SweepReport:

@@ -378,7 +378,11 @@ class SurveyAnswerIn(_Input):
     aspect: Code
     rating: Rating
     answered_on: date
-    source: SurveySource = SurveySource.PHONE
+    # How an officer took it; answers of casework's own survey page (`citizen_web`) are written
+    # only by that page.
+    source: Literal[
+        SurveySource.SURVEY, SurveySource.PHONE, SurveySource.PAPER, SurveySource.IMPORT
+    ] = SurveySource.PHONE
     respondent: Line | None = Field(default=None, max_length=64)
     case_reference: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
 
@@ -417,3 +421,46 @@ class DossierContentsPublic(BaseModel):
     letters: list[AttachmentPublic]
     documents: list[AttachmentPublic]
     notes: list[NotePublic]
+
+
+# -- the citizen's side (casework.services.public) -------------------------------------------
+
+
+class PreferredChannel(StrEnum):
+    """How the person prefers to be reached."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    MAIL = "mail"
+
+
+class PublicRequesterIn(_Input):
+    """The person who writes from a public page: a name and at least one way to reach them."""
+
+    name: Line = Field(min_length=1, max_length=200, json_schema_extra=VISIBLE)
+    email: EmailStr | None = Field(default=None, max_length=320)
+    phone: Line | None = Field(default=None, max_length=40)
+    postal_address: Text | None = Field(default=None, max_length=500)
+    preferred_channel: PreferredChannel = PreferredChannel.EMAIL
+
+
+class PublicSubmissionIn(_Input):
+    """A complaint, a request for information or a comment sent from a body's own website."""
+
+    kind: CaseKind
+    subject: Line = Field(min_length=1, max_length=300, json_schema_extra=VISIBLE)
+    description: Text = Field(min_length=1, max_length=20000, json_schema_extra=VISIBLE)
+    requester: PublicRequesterIn
+    language: Literal["fr", "en"] = "fr"
+    service: Code | None = None
+    website: str = Field(
+        default="",
+        max_length=200,
+        description="Leave empty: a form whose hidden field `website` is filled is refused "
+        "(422) and nothing is written.",
+    )
+
+
+class PublicSubmissionPublic(BaseModel):
+    reference: str
+    status_url: str

@@ -60,10 +60,16 @@ def signed_in(request: Request) -> str | None:
 
 
 def render(
-    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    language: str | None = None,
 ) -> HTMLResponse:
-    """Render a page in the request's language, with what every page needs."""
-    language = page_language(request)
+    """Render a page in the request's language (or the one given: a public form's path says
+    it), with what every page needs."""
+    language = language or page_language(request)
 
     def translate(message: str, **params: object) -> str:
         return gettext(message, language, **params)

@@ -38,7 +38,14 @@ from casework.config import OfficePeriod, OrganizationSettings
 from casework.i18n import colon, format_time, gettext, normalize_language, translations
 from notifications.render import TEXT_WIDTH, _day
 
-KINDS = ("acknowledgment", "information_request", "extension_notice", "answer", "closing")
+KINDS = (
+    "acknowledgment",
+    "information_request",
+    "extension_notice",
+    "answer",
+    "closing",
+    "survey_invitation",
+)
 STYLESHEET = Path(__file__).parent / "templates" / "letters" / "letter.css"
 
 

@@ -92,7 +92,8 @@ RATING_LABELS: dict[str, str] = {
 class SurveySource(StrEnum):
     """How a survey answer reached casework."""
 
-    SURVEY = "survey"  # the citizen's own questionnaire
+    SURVEY = "survey"  # the citizen's own questionnaire, run outside casework
+    CITIZEN_WEB = "citizen_web"  # the survey page of casework's public side
     PHONE = "phone"
     PAPER = "paper"
     IMPORT = "import"  # a survey run outside casework, imported as a file

@@ -27,6 +27,7 @@ from casework.models.notifications import (
     OutboxMessage,
     SchedulerClaim,
 )
+from casework.models.public import PortalToken, SurveyComment, SurveyInvitation, TokenPurpose
 from casework.models.retention import (
     AnonymizationPermit,
     CaseHold,
@@ -62,11 +63,15 @@ __all__ = [
     "MessageStatus",
     "Notification",
     "OutboxMessage",
+    "PortalToken",
     "ProtecteurFinding",
     "ReferenceCounter",
     "Requester",
     "SchedulerClaim",
     "SurveyAnswer",
+    "SurveyComment",
+    "SurveyInvitation",
+    "TokenPurpose",
     "User",
     "metadata",
 ]

@@ -35,6 +35,8 @@ class Requester(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=8)
     # The person asked for letters by mail even though they gave an email address.
     by_mail: bool = False
+    # How the person prefers to be reached (email, phone, mail), when they said so (public form).
+    preferred_channel: str | None = Field(default=None, max_length=8)
 
 
 class Case(SQLModel, table=True):

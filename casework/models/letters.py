@@ -22,6 +22,7 @@ class LetterKind(StrEnum):
     EXTENSION_NOTICE = "extension_notice"
     ANSWER = "answer"
     CLOSING = "closing"
+    SURVEY_INVITATION = "survey_invitation"  # the link to the satisfaction survey, printed
 
 
 class LetterChannel(StrEnum):

@@ -3,8 +3,9 @@
 A body larger than `server.max_body_bytes` (1 MB by default) is refused with 413 before any of it
 is read: at once when its `Content-Length` says so, and, for a body sent in chunks, as soon as the
 bytes read pass the limit. Only the paths that receive documents, listed in `UPLOAD_PATHS`,
-accept up to `server.max_upload_bytes`. Nothing behind this middleware (the CSRF check that reads
-a form, the routes) ever holds more than the limit in memory.
+accept up to `server.max_upload_bytes`; the public forms and status pages (docs/public.md), which
+take a person's documents, accept up to `public.max_body_mb`. Nothing behind this middleware (the
+CSRF check that reads a form, the routes) ever holds more than the limit in memory.
 """
 
 import re
@@ -12,7 +13,7 @@ import re
 from starlette.requests import Request
 
 from casework.api.errors import error_answer
-from casework.config import ServerSettings
+from casework.config import MEGABYTE, PublicSettings, ServerSettings
 from casework.services.errors import BodyTooLarge
 
 # The routes that receive documents (scans, attachments): each pattern matches a whole path.
@@ -26,10 +27,18 @@ class _TooLarge(Exception):
     """The body passed the limit while it was read."""
 
 
-def limit_for(settings: ServerSettings, path: str) -> int:
+def _is_public_page(public: PublicSettings, path: str) -> bool:
+    if public.form_at(path) is not None:
+        return True
+    return any(path.startswith(prefix + "/") for prefix in (public.status_path, public.survey_path))
+
+
+def limit_for(settings: ServerSettings, path: str, public: PublicSettings | None = None) -> int:
     """Return the largest body accepted on this path."""
     if any(pattern.fullmatch(path) for pattern in UPLOAD_PATHS):
         return settings.max_upload_bytes
+    if public is not None and public.enabled and _is_public_page(public, path):
+        return public.max_body_mb * MEGABYTE
     return settings.max_body_bytes
 
 
@@ -46,15 +55,16 @@ def _declared_length(scope) -> int | None:
 class LimitBodies:
     """Refuse request bodies over the limit of their path with 413, before reading them."""
 
-    def __init__(self, app, settings: ServerSettings) -> None:
+    def __init__(self, app, settings: ServerSettings, public: PublicSettings | None = None) -> None:
         self.app = app
         self.settings = settings
+        self.public = public
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = limit_for(self.settings, scope["path"])
+        limit = limit_for(self.settings, scope["path"], self.public)
         declared = _declared_length(scope)
         if declared is not None and declared > limit:
             await self._refuse(scope, receive, send, limit)

@@ -61,3 +61,27 @@ class LoginThrottle:
     def _wait(self, item: RateLimitItem, *identifiers: str) -> int:
         reset = self._limiter.get_window_stats(item, NAMESPACE, *identifiers).reset_time
         return max(1, int(reset - time.time()) + 1)
+
+
+PUBLIC_NAMESPACE = "casework-public"
+
+
+class PublicThrottle:
+    """Count, per client address, the public submissions and the wrong private links
+    (docs/public.md): a moving hour, counted where `security.throttle_storage` says."""
+
+    def __init__(self, security: SecuritySettings, *, submissions: int, wrong_links: int) -> None:
+        self._limiter = MovingWindowRateLimiter(storage_from_string(security.throttle_storage))
+        self.submissions = RateLimitItemPerMinute(submissions, 60)
+        self.wrong_links = RateLimitItemPerMinute(wrong_links, 60)
+
+    def wait(self, item: RateLimitItem, address: str) -> int | None:
+        """Return the seconds this address must wait before it may try again (None: it may)."""
+        if self._limiter.test(item, PUBLIC_NAMESPACE, address):
+            return None
+        reset = self._limiter.get_window_stats(item, PUBLIC_NAMESPACE, address).reset_time
+        return max(1, int(reset - time.time()) + 1)
+
+    def hit(self, item: RateLimitItem, address: str) -> None:
+        """Count one attempt of this address."""
+        self._limiter.hit(item, PUBLIC_NAMESPACE, address)

@@ -16,7 +16,7 @@ from casework.repositories import access_log as repo
 from casework.repositories import cases as cases_repo
 from casework.services.errors import NotFound
 
-INTERFACES = ("api", "web", "cli")
+INTERFACES = ("api", "web", "cli", "portal")
 
 
 def record(

@@ -50,6 +50,7 @@ KIND_LABELS = {
     "extension_notice": N_("Extension of the answer delay"),
     "answer": N_("Answer"),
     "closing": N_("Closing without an answer"),
+    "survey_invitation": N_("Invitation to the satisfaction survey"),
 }
 # The service declaration points the person not satisfied with the answer to a complaint to the
 # Protecteur du citoyen; the answer to a request for information or a comment does not.

@@ -302,6 +302,12 @@ def describe_event(page: Page, event: CaseEvent, *, show_documents: bool = True)
                 lines.append(page._("From the requester."))
             lines.append(event.reason or "")
         lines.extend(_documents_lines(page, data, show_documents))
+    elif event.kind == "portal_addition":
+        if show_documents:
+            lines.append(event.reason or "")
+        if data.get("resumed"):
+            lines.append(page._("The case resumed: the requester gave the information awaited."))
+        lines.extend(_documents_lines(page, data, show_documents))
     elif event.kind == "created":
         lines.append(page._("Received by: %(channel)s", channel=fmt.channel(data.get("channel"))))
     elif event.kind == "transition":

@@ -47,6 +47,7 @@ EVENT_LABELS = {
     "reply_date_set": N_("Reply date of the Protecteur du citoyen set"),
     "documents": N_("Documents added"),
     "correspondence": N_("Email received"),
+    "portal_addition": N_("Information added on the status page"),
     "classification": N_("What the case is about"),
     "measure": N_("Corrective measure"),
     "measure_done": N_("Corrective measure done"),
@@ -78,4 +79,5 @@ INTERFACE_LABELS = {
     "web": N_("Pages"),
     "api": N_("API"),
     "cli": N_("Command line"),
+    "portal": N_("Status page (the requester)"),
 }

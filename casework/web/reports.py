@@ -17,9 +17,9 @@ from starlette.responses import Response
 from casework import annual_report
 from casework.i18n import N_
 from casework.services import accountability_report as service
-from casework.services import survey
-from casework.services.errors import InvalidInput
-from casework.web.common import CurrentPage, Page, page_router
+from casework.services import citizen_survey, survey
+from casework.services.errors import InvalidInput, NotFound
+from casework.web.common import CurrentPage, Form, Page, page_router
 from workflows.accountability import STATUS_LABELS, fiscal_year_bounds, fiscal_year_of
 
 router = page_router()
@@ -181,3 +181,27 @@ async def survey_import(request: Request, page: CurrentPage) -> Response:
             status_code=422,
         )
     return page.render("web/reports_survey.html", {"error": None, "imported": count})
+
+
+@router.get("/reports/survey/comments")
+def survey_comments(request: Request, page: CurrentPage) -> Response:
+    """The survey's free comments, newest first; one that is itself a complaint can become a
+    case (officers)."""
+    rows = citizen_survey.comments(page.ctx, actor=page.actor)
+    return page.render(
+        "web/reports_survey_comments.html",
+        {"comments": rows, "created": request.query_params.get("created")},
+    )
+
+
+@router.post("/reports/survey/comments/{comment_id}/case")
+async def survey_comment_to_case(comment_id: str, page: CurrentPage, form: Form) -> Response:
+    """Register a new complaint from a survey comment."""
+    from starlette.concurrency import run_in_threadpool
+
+    if not comment_id.isdigit() or len(comment_id) > 9:
+        raise NotFound(N_("No survey comment has the id %(id)s."), id=comment_id)
+    reference = await run_in_threadpool(
+        citizen_survey.comment_to_case, page.ctx, actor=page.actor, comment_id=int(comment_id)
+    )
+    return page.redirect("/reports/survey/comments", created=reference)

@@ -19,6 +19,8 @@ PUBLIC = {
     ("POST", "/login"),
     ("POST", "/api/session"),
     ("POST", "/logout"),
+    # a body's own website form sends a complaint, a request or a comment (docs/public.md)
+    ("POST", "/api/public/submissions"),
 }
 # Pages anyone may open: choosing the language of the pages (before signing in too), the site's
 # icon, and the calendar of one's deadlines (its private token is the key: 404 without it).
@@ -26,6 +28,18 @@ PUBLIC_PAGES = {
     ("GET", "/language/{language}"),
     ("GET", "/favicon.ico"),
     ("GET", "/me/deadlines.ics"),
+    # the citizen's side (docs/public.md): the forms, and the status page and survey whose
+    # private token is the key
+    *(
+        (method, path)
+        for path in ("/plainte", "/complaint", "/demande", "/request", "/commentaire", "/comment")
+        for method in ("GET", "POST")
+    ),
+    ("GET", "/suivi/{token}"),
+    ("POST", "/suivi/{token}"),
+    ("GET", "/suivi/{token}/letters/{letter_id}"),
+    ("GET", "/sondage/{token}"),
+    ("POST", "/sondage/{token}"),
 }
 # Every operation of these routers checks a permission of the policy table, so may answer 403.
 GUARDED = ("/api/cases", "/api/workflow")
