@@ -65,7 +65,7 @@ from casework.services import retention as retention_service
 from casework.services.errors import InvalidInput, NotFound, TooManyAttempts
 from notifications import outbox
 from notifications.outbox import NewMessage
-from workflows.case_clock import UNANSWERED_STATES
+from workflows.case_clock import DeadlineName, running_deadlines
 from workflows.case_flow import CaseState, Trigger
 
 PORTAL = "portal"
@@ -212,12 +212,18 @@ class Submitted:
 
 
 def answer_date(case: Case) -> date | None:
-    """Return the date by which the body committed to answer: the answer deadline while the
-    answer is owed and its clock runs (None once answered, closed or while the body waits for
-    the person)."""
-    if case.status not in UNANSWERED_STATES or case.status == CaseState.AWAITING_REQUESTER:
-        return None
-    return case.answer_due_on
+    """Return the date by which the body committed to answer while the case clock
+    (`workflows.case_clock.running_deadlines`) says the answer is owed and its clock runs (None
+    once answered, closed or while the body waits for the person)."""
+    running = running_deadlines(
+        status=case.status,
+        ack_due_on=case.ack_due_on,
+        answer_due_on=case.answer_due_on,
+        protecteur_reply_due_on=case.protecteur_reply_due_on,
+        ack_outcome=case.ack_outcome,
+        answer_met_on=case.answer_met_on,
+    )
+    return next((d.due_on for d in running if d.name == DeadlineName.ANSWER), None)
 
 
 def _check_submission(ctx: AppContext, data: PublicSubmissionIn) -> None:
