@@ -1,7 +1,7 @@
 """citizen: the private links of the status page and the survey, survey invitations and comments
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0005
 Create Date: 2026-12-01 09:29:12.547885
 
 Issue 15: a person follows their case on a private page whose link carries a random token, stored
@@ -20,7 +20,7 @@ import casework.models.types
 
 
 revision: str = '0014'
-down_revision: str | None = '0012'
+down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
