@@ -327,7 +327,7 @@ def submit(
                     )
                 )
             if checked:
-                rows, new = documents.keep(
+                rows, new = documents.record(
                     ctx, session, case=case, files=checked, actor=actor, now=now, source=PORTAL
                 )
                 cases_repo.add_event(
@@ -533,7 +533,7 @@ def add_information(
             actor = _reader(case)
             rows = []
             if checked:
-                rows, new = documents.keep(
+                rows, new = documents.record(
                     ctx, session, case=case, files=checked, actor=actor, now=now, source=PORTAL
                 )
             resumed = case.status == CaseState.AWAITING_REQUESTER

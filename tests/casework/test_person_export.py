@@ -24,11 +24,12 @@ from casework.db import make_engine
 from casework.migrate import upgrade
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import access_log, apikeys, cases, documents, person
+from casework.services.calendar import refresh
 from casework.services.errors import Forbidden, InvalidInput, NotFound
 from casework.services.person import Criteria
 from tests.casework.test_cli_foundation import casework
 from tests.casework.test_retention_no_trace import _signed_in_records_officer
-from tests.conftest import montreal
+from tests.conftest import command_line_account, montreal
 
 OFFICER = Actor(label="user:officer", user_id=None, role="officer")
 ACCESS = Actor(label="user:acces", user_id=None, role="admin")
@@ -264,13 +265,14 @@ def test_the_access_officer_exports_from_the_command_line(tmp_path):
     engine = make_engine(settings.database)
     upgrade(engine)
     clock = FixedClock(montreal(2027, 3, 1, 10, 0))
-    first, second, third, _ = _her_cases(
-        AppContext(settings=settings, engine=engine, clock=clock), clock
-    )
+    ctx = AppContext(settings=settings, engine=engine, clock=clock)
+    refresh(ctx)
+    first, second, third, _ = _her_cases(ctx, clock)
     engine.dispose()
     env = {
         "CASEWORK_DATABASE__URL": f"sqlite:///{tmp_path}/cw.db",
         "CASEWORK_DATA_DIR": str(tmp_path / "var"),
+        **command_line_account(f"sqlite:///{tmp_path}/cw.db", username="responsable", role="admin"),
     }
     done = casework(
         "retention",

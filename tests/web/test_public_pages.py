@@ -28,6 +28,7 @@ from casework.db import make_engine
 from casework.schemas import TransitionIn
 from casework.services import cases, citizen_survey
 from casework.services import outbox as outbox_service
+from casework.services.calendar import refresh
 from tests.conftest import TEST_SECURITY
 from tests.documents_samples import PDF
 from tests.notifications.conftest import Mailbox, SmtpServer
@@ -75,6 +76,7 @@ def public_server(sqlite_template, tmp_path_factory):
     )
     engine = make_engine(settings.database)
     ctx = AppContext(settings=settings, engine=engine, clock=FixedClock(NOW))
+    refresh(ctx)
     app = create_app(settings, engine=engine, clock=ctx.clock)
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", access_log=False
