@@ -728,6 +728,15 @@ class PublicSettings(_Section):
                 return form, "en"
         return None
 
+    def is_public_page(self, path: str) -> bool:
+        """Tell whether a path is one of the citizen's pages (a form, a status page, a survey),
+        served only while the public side is enabled."""
+        if not self.enabled:
+            return False
+        if self.form_at(path) is not None:
+            return True
+        return any(path.startswith(prefix + "/") for prefix in (self.status_path, self.survey_path))
+
     def form_of(self, kind: str) -> PublicForm | None:
         """Return the form of one kind of case, None when it is not offered."""
         return next((form for form in self.forms if form.kind == kind), None)

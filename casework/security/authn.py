@@ -97,6 +97,13 @@ async def _csrf_refusal(
     is_form = _media_type(request) in FORM_TYPES
     if not is_form and via != "session":
         return None  # not a form, and no cookie vouches for it: the route authenticates it
+    if via != "session" and request.app.state.context.settings.public.is_public_page(
+        request.url.path
+    ):
+        # A citizen's form acts for nobody's account: a forged post could do no more than a
+        # post made directly, and a person who takes an hour to write must not lose it to an
+        # expired session. Robots meet the public side's own checks (docs/public.md).
+        return None
     token = await _csrf_token_of(request)
     if session is not None and session.matches(token):
         return None

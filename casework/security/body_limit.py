@@ -27,17 +27,11 @@ class _TooLarge(Exception):
     """The body passed the limit while it was read."""
 
 
-def _is_public_page(public: PublicSettings, path: str) -> bool:
-    if public.form_at(path) is not None:
-        return True
-    return any(path.startswith(prefix + "/") for prefix in (public.status_path, public.survey_path))
-
-
 def limit_for(settings: ServerSettings, path: str, public: PublicSettings | None = None) -> int:
     """Return the largest body accepted on this path."""
     if any(pattern.fullmatch(path) for pattern in UPLOAD_PATHS):
         return settings.max_upload_bytes
-    if public is not None and public.enabled and _is_public_page(public, path):
+    if public is not None and public.is_public_page(path):
         return public.max_body_mb * MEGABYTE
     return settings.max_body_bytes
 

@@ -42,8 +42,10 @@ from casework.models import (
     Letter,
     Notification,
     OutboxMessage,
+    PortalToken,
     ProtecteurFinding,
     Requester,
+    SurveyComment,
 )
 from casework.repositories import cases as cases_repo
 from casework.repositories import claims
@@ -338,6 +340,11 @@ def _dispose(
         update(CorrectiveMeasure)
         .where(CorrectiveMeasure.case_id == case.id)
         .values(description=removed)
+    )
+    # The person's private links die with their information; a survey comment is free text.
+    session.execute(delete(PortalToken).where(PortalToken.case_id == case.id))
+    session.execute(
+        update(SurveyComment).where(SurveyComment.case_id == case.id).values(text=removed)
     )
     gone = _remove_documents(session, case, state.action, removed)
     # The letters stay listed (their kind, date and channel), without their words or their PDF.

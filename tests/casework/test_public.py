@@ -167,6 +167,31 @@ def test_the_page_after_sending_says_the_reference_and_the_answer_date_in_words(
     )
 
 
+def test_a_complaint_written_slowly_is_kept_after_the_visitor_session_expired(
+    ctx, public_app, clock
+):
+    """A person may take hours to write: the form does not depend on the visitor's session, so
+    nothing they wrote is lost to an expired one."""
+    with TestClient(public_app, base_url="https://testserver", follow_redirects=False) as first:
+        fields = csrf_and_stamp(first, "/plainte")
+    clock.current += timedelta(hours=3)
+    with TestClient(public_app, base_url="https://testserver", follow_redirects=False) as later:
+        answer = later.post(
+            "/plainte",
+            data={
+                "started": fields["started"],
+                "subject": "Attente au comptoir",
+                "description": "J’ai mis trois heures à écrire ceci.",
+                "name": "Marie Tremblay",
+                "email": "marie.tremblay@example.com",
+                "preferred_channel": "email",
+                "website": "",
+            },
+        )
+    assert answer.status_code == 303, answer.text
+    assert counts(ctx)["Case"] == 1
+
+
 def test_the_english_form_sends_an_english_request(ctx, visitor):
     fields = csrf_and_stamp(visitor, "/request")
     answer = visitor.post(

@@ -19,14 +19,24 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from casework import annual_report
 from casework.app import create_app
 from casework.context import Actor
+from casework.db import read_session, unit_of_work
+from casework.models.public import PortalToken, SurveyComment, TokenPurpose
 from casework.pdf import render_pdf
 from casework.schemas import CaseCreate, TransitionIn
-from casework.services import accountability_report, cases, documents, dossier, retention, users
+from casework.services import (
+    accountability_report,
+    cases,
+    documents,
+    dossier,
+    public,
+    retention,
+    users,
+)
 from tests.conftest import montreal
 
 OFFICER = Actor(label="user:officer", user_id=None, role="officer")
@@ -129,6 +139,20 @@ def _a_case_lived_and_closed(ctx, clock) -> str:
         protecteur_conclusion="unfounded",
         protecteur_recommendations=f"Aucune recommandation pour {NAME}.",
     )
+    # The person followed the case by a private link and commented in the survey.
+    case_id = cases.get(ctx, reference=reference).case.id
+    with unit_of_work(ctx.engine) as session:
+        public.issue_token(session, case_id=case_id, purpose=TokenPurpose.STATUS, now=ctx.now())
+        session.add(
+            SurveyComment(
+                case_id=case_id,
+                kind="complaint",
+                text=f"{NAME} remercie le personnel.",
+                answered_on=date(2027, 6, 2),
+                source="citizen_web",
+                created_at=ctx.now(),
+            )
+        )
     return reference
 
 
@@ -283,6 +307,8 @@ def test_after_anonymization_no_trace_of_the_requester_is_left_and_the_figures_h
     assert (applied.planned_on, applied.rule) == (date(2034, 6, 1), "PLAINTES")
 
     assert _database_traces(engine) == {}
+    with read_session(ctx.engine) as session:  # no private link leads to the case any more
+        assert session.execute(select(PortalToken)).scalars().all() == []
     assert _full_text_search_finds(ctx, engine) == []
     if engine.dialect.name == "sqlite":
         assert _traces_in(_sqlite_file_text(engine)) == []
