@@ -15,6 +15,11 @@ from workflows.accountability import ProtecteurConclusion, Rating, SurveySource
 from workflows.case_flow import CaseState, Outcome, Trigger
 from workflows.deadlines import MONTREAL, CaseKind
 
+# A case's reference as typed: letters, digits and dashes (never a control character, which
+# PostgreSQL refuses in text).
+REFERENCE_PATTERN = r"^[A-Za-z0-9-]+$"
+CaseReference = Annotated[str, Field(min_length=1, max_length=40, pattern=REFERENCE_PATTERN)]
+
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
 
 
@@ -384,7 +389,7 @@ class SurveyAnswerIn(_Input):
         SurveySource.SURVEY, SurveySource.PHONE, SurveySource.PAPER, SurveySource.IMPORT
     ] = SurveySource.PHONE
     respondent: Line | None = Field(default=None, max_length=64)
-    case_reference: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
+    case_reference: str | None = Field(default=None, max_length=40, pattern=REFERENCE_PATTERN)
 
 
 class SurveyAnswersIn(_Input):

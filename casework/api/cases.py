@@ -20,6 +20,7 @@ from casework.presenters import case_public, event_public
 from casework.repositories.cases import CaseFilters, shown_total
 from casework.schemas import (
     MAX_ID,
+    REFERENCE_PATTERN,
     CaseCreate,
     CaseList,
     CasePublic,
@@ -57,7 +58,7 @@ CurrentActor = Annotated[Actor, Depends(authenticated)]
 # A reference as typed in a URL: letters, digits and dashes (never a control character, which
 # PostgreSQL refuses in text).
 Reference = Annotated[
-    str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$", description="PLT-2026-00042")
+    str, Path(min_length=1, max_length=40, pattern=REFERENCE_PATTERN, description="PLT-2026-00042")
 ]
 
 

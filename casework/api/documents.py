@@ -22,7 +22,7 @@ from casework.config import Settings
 from casework.context import Actor, AppContext
 from casework.i18n import N_
 from casework.models import Document
-from casework.schemas import MAX_ID
+from casework.schemas import MAX_ID, REFERENCE_PATTERN
 from casework.security.authn import require
 from casework.services import documents as service
 from casework.services.errors import Forbidden, InvalidInput, TooLarge
@@ -30,7 +30,7 @@ from casework.services.errors import Forbidden, InvalidInput, TooLarge
 router = APIRouter(prefix="/api/cases", tags=["documents"], responses=responses(401, 403))
 Context = Annotated[AppContext, Depends(get_context)]
 Reference = Annotated[
-    str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$", description="PLT-2026-00042")
+    str, Path(min_length=1, max_length=40, pattern=REFERENCE_PATTERN, description="PLT-2026-00042")
 ]
 # Room for the multipart framing and the text fields beside the files.
 FORM_OVERHEAD = 1024 * 1024

@@ -14,7 +14,7 @@ from casework.api.cases import Reference
 from casework.api.deps import get_context, get_language
 from casework.api.errors import responses
 from casework.context import Actor, AppContext
-from casework.schemas import MAX_ID, VISIBLE, Day, Line, Text, _Input
+from casework.schemas import MAX_ID, VISIBLE, CaseReference, Day, Line, Text, _Input
 from casework.security.authn import authenticated
 from casework.services import incidents, person, retention
 
@@ -47,9 +47,7 @@ class PreviewOut(BaseModel):
 
 
 class ApplyIn(_Input):
-    references: list[
-        Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
-    ] = Field(min_length=1, max_length=1000)
+    references: list[CaseReference] = Field(min_length=1, max_length=1000)
     confirm: Literal[True] = Field(description="Must be true: the final action cannot be undone.")
 
 
@@ -177,9 +175,7 @@ class PersonIn(_Input):
 
 
 class PersonExportIn(PersonIn):
-    cases: (
-        list[Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]] | None
-    ) = Field(
+    cases: list[CaseReference] | None = Field(
         default=None, min_length=1, max_length=1000, description="Only these of the person's cases."
     )
 

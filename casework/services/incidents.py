@@ -10,7 +10,6 @@ d'accès à l'information and the people concerned were notified (art. 63.8).
 """
 
 from enum import StrEnum
-from typing import Annotated
 
 from pydantic import Field
 from sqlalchemy import delete, select
@@ -20,7 +19,7 @@ from casework.db import read_session, unit_of_work
 from casework.exports import csv_text
 from casework.i18n import N_
 from casework.models import Case, Incident, IncidentCase
-from casework.schemas import VISIBLE, Day, Line, Text, _Input
+from casework.schemas import VISIBLE, CaseReference, Day, Line, Text, _Input
 from casework.security import policy
 from casework.services.errors import InvalidInput, NotFound
 
@@ -43,7 +42,7 @@ class IncidentBase(_Input):
     measures: Text = Field(default="", max_length=10000)
     cai_notified_on: Day | None = None
     people_notified_on: Day | None = None
-    cases: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=1000)
+    cases: list[CaseReference] = Field(default_factory=list, max_length=1000)
 
 
 class IncidentCreate(IncidentBase):
