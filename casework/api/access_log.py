@@ -34,9 +34,9 @@ router = APIRouter(
 def read_access_log(
     reference: Reference,
     ctx: Annotated[AppContext, Depends(get_context)],
-    _: Annotated[Actor, Depends(require("access_log.read"))],
+    actor: Annotated[Actor, Depends(require("access_log.read"))],
 ) -> list[AccessLogPublic]:
     return [
         AccessLogPublic.model_validate(entry, from_attributes=True)
-        for entry in service.for_case(ctx, reference=reference)
+        for entry in service.for_case(ctx, reference=reference, actor=actor)
     ]

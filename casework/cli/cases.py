@@ -205,6 +205,44 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
         )
 
 
+@app.command("access-log")
+def access_log(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show who saw the personal information of a case, oldest first (complaints officers and
+    administrators)."""
+    from casework.i18n import format_moment
+    from casework.models.access import AccessLogPublic
+    from casework.services import access_log as log
+
+    ctx = context()
+    actor = operator(ctx)
+    entries = _run(lambda: log.for_case(ctx, reference=reference, actor=actor))
+    if as_json:
+        rows = [
+            json.loads(AccessLogPublic.model_validate(e, from_attributes=True).model_dump_json())
+            for e in entries
+        ]
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        typer.echo(
+            _("Nobody has seen the personal information of %(reference)s.", reference=reference)
+        )
+        return
+    for entry in entries:
+        interface = log.INTERFACE_LABELS.get(entry.interface)
+        what = log.WHAT_LABELS.get(entry.what)
+        typer.echo(
+            "\t".join(
+                [
+                    format_moment(entry.at, ctx.tz, _language()),
+                    entry.actor,
+                    _(interface) if interface else entry.interface,
+                    _(what) if what else entry.what,
+                ]
+            )
+        )
+
+
 @app.command("fire")
 def fire(
     reference: str,

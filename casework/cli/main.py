@@ -75,7 +75,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     epilog=(
         "The installation commands (db, config, demo, serve, scheduler, users, apikeys, "
-        "calendar, mail fetch and import, outbox, workflow) run as the server's operator and "
+        "calendar, mail fetch and import, workflow) run as the server's operator and "
         "need no account (docs/command-line.md)."
     ),
 )
@@ -99,7 +99,7 @@ def root(
         help=(
             "The staff account the command acts as, with its role (default: the cli.user "
             "setting, CASEWORK_CLI__USER). Needed by the commands that show or change cases: "
-            "case, letters, mail quarantine, retention, reports, survey."
+            "case, letters, mail quarantine, outbox, retention, reports, survey."
         ),
     ),
 ) -> None:

@@ -1,10 +1,15 @@
-"""`casework outbox`: see the messages waiting, sent and failed; put a failed one back in line."""
+"""`casework outbox`: see the messages waiting, sent and failed; put a failed one back in line.
+
+Runs as the account of `casework --as`: a requester's email address shows only to whom may see
+that case's requester, and each case whose address is printed is in its access log (DESIGN §2.5).
+"""
 
 import json
 
 import typer
 
-from casework.cli.common import context, fail, settings
+from casework.cli.common import context, fail, operator, settings
+from casework.i18n import gettext
 from casework.models import MessageStatus
 from casework.services import outbox as service
 from casework.services.errors import ServiceError
@@ -21,19 +26,27 @@ def list_(
 ) -> None:
     """List the outbox messages, newest first, with their attempts and last error."""
     ctx = context()
+    actor = operator(ctx)
     if failed:
         status = MessageStatus.FAILED
-    messages = service.list_messages(ctx, status=status, limit=limit)
+    views = service.list_for(ctx, actor=actor, interface="cli", status=status, limit=limit)
     if as_json:
         rows = [
-            json.loads(m.model_dump_json(exclude={"text_body", "html_body", "context"}))
-            for m in messages
+            {
+                **json.loads(
+                    v.message.model_dump_json(exclude={"text_body", "html_body", "context"})
+                ),
+                "recipient_hidden": v.recipient_hidden,
+            }
+            for v in views
         ]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     tz = ctx.tz
-    for m in messages:
-        to = m.recipient or f"user {m.user_id}"
+    hidden = gettext("(the requester: hidden)", ctx.settings.i18n.default_language)
+    for v in views:
+        m = v.message
+        to = hidden if v.recipient_hidden else m.recipient or f"user {m.user_id}"
         when = (m.sent_at or m.next_attempt_at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
         line = (
             f"{m.id}\t{m.status}\t{m.attempts} attempt(s)\t{m.channel}\t{to}\t{m.kind}\t"
@@ -50,9 +63,12 @@ def list_(
 def retry(ids: list[int] = typer.Argument(..., help="The ids of the messages to retry.")) -> None:
     """Put failed messages back in line for an attempt at the next delivery pass."""
     ctx = context()
+    actor = operator(ctx)
     for message_id in ids:
         try:
-            message = service.retry(ctx, message_id=message_id)
+            message = service.retry(
+                ctx, actor=actor, interface="cli", message_id=message_id
+            ).message
         except ServiceError as exc:
             fail(exc.message(settings().i18n.default_language))
         if message.status == MessageStatus.SENT:

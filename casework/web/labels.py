@@ -6,6 +6,7 @@ The life-cycle words (states, triggers, outcomes) and the deadline names live wi
 """
 
 from casework.i18n import N_
+from casework.services import access_log
 
 KIND_LABELS = {
     "complaint": N_("Complaint"),
@@ -55,29 +56,6 @@ EVENT_LABELS = {
     "address_added": N_("Postal address added for a letter to mail"),
 }
 
-# What showed the requester, in the access log (casework.services.access_log).
-ACCESS_LABELS = {
-    "read": N_("Case opened"),
-    "list": N_("List of cases"),
-    "create": N_("Case registered"),
-    "update": N_("Case changed"),
-    "transition": N_("Status change"),
-    "extension": N_("Answer delay extended"),
-    "events": N_("Timeline"),
-    "letter": N_("Letter opened"),
-    "letters": N_("List of letters"),
-    "letters to mail": N_("Letters to mail"),
-    "documents": N_("Documents listed"),
-    "document": N_("Document downloaded"),
-    "search": N_("Found by searching for a person"),
-    "related": N_("Listed among the person's other cases"),
-    "dossier": N_("Protecteur du citoyen dossier"),
-    "person_export": N_("Export of a person's information (access request)"),
-}
-
-INTERFACE_LABELS = {
-    "web": N_("Pages"),
-    "api": N_("API"),
-    "cli": N_("Command line"),
-    "portal": N_("Status page (the requester)"),
-}
+# The access log's words live with the log (casework.services.access_log).
+ACCESS_LABELS = access_log.WHAT_LABELS
+INTERFACE_LABELS = access_log.INTERFACE_LABELS

@@ -13,6 +13,7 @@ from email.policy import compat32
 import pytest
 from sqlalchemy import select
 
+from casework.context import Actor
 from casework.db import read_session, unit_of_work
 from casework.models import Notification
 from casework.services import outbox as outbox_service
@@ -20,6 +21,8 @@ from casework.services import reminders
 from notifications import outbox
 from notifications.delivery import deliver_pending, in_office_hours, next_opening
 from tests.notifications.conftest import add_user, at, open_case, outbox_rows
+
+OFFICER = Actor(label="user:officer", role="officer")
 
 
 def due_reminders(ctx, staff, count: int = 3, assignees=()) -> None:
@@ -90,7 +93,8 @@ def test_malformed_recipient_fails_that_message_with_its_reason_and_not_the_othe
         sorted(m.rcpt_tos[0] for m in mailbox.received) == ["jean.roy@organisme.example.qc.ca"] * 2
     )
     # It stays visible, and can be sent again once the address is corrected.
-    assert [m.id for m in outbox_service.list_messages(ctx, status="failed")] == [failed[0].id]
+    listed = outbox_service.list_for(ctx, actor=OFFICER, interface="cli", status="failed")
+    assert [v.message.id for v in listed] == [failed[0].id]
 
 
 def test_message_failing_every_time_is_marked_failed_after_the_last_attempt_and_can_be_retried(
@@ -114,7 +118,7 @@ def test_message_failing_every_time_is_marked_failed_after_the_last_attempt_and_
     ]
 
     smtp.start()
-    retried = outbox_service.retry(ctx, message_id=row.id)
+    retried = outbox_service.retry(ctx, actor=OFFICER, interface="cli", message_id=row.id).message
     assert (retried.status, retried.attempts) == ("pending", 0)
     deliver_pending(ctx, worker="test")
     assert [r.status for r in emails(ctx)] == ["sent"]

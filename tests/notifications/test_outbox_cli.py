@@ -6,6 +6,7 @@ import sys
 
 from casework.services import reminders
 from notifications.delivery import deliver_pending
+from tests.conftest import command_line_account
 from tests.notifications.conftest import add_user, at, open_case, outbox_rows, process_env
 
 
@@ -36,7 +37,10 @@ def test_failed_message_is_listed_with_its_error_and_retried_by_id(
     reminders.sweep(ctx, worker="test")
     deliver_pending(ctx, worker="test")
     (failed,) = [row for row in outbox_rows(ctx) if row.status == "failed"]
-    env = process_env(ctx, smtp, tmp_path)
+    env = {
+        **process_env(ctx, smtp, tmp_path),
+        **command_line_account(ctx.settings.database.url, username="olivier.officier"),
+    }
 
     listed = casework("outbox", "list", "--failed", env=env, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
