@@ -222,5 +222,10 @@ def test_a_closed_case_page_says_when_each_deadline_was_met_and_how_late(app, ct
     case = _fire(ctx, case, "close", outcome="founded")
     officer = _signed_in(app, "responsable")
     deadlines = _deadlines(officer.get(f"/cases/{case.reference}").text)
-    assert "(respectée en retard le 18 novembre 2026 (2 jours ouvrables de retard))" in deadlines
-    assert "(respectée le 20 novembre 2026)" in deadlines
+    assert (
+        'lundi 16 novembre 2026 <span class="muted">— respectée en retard le 18 novembre 2026 '
+        "(2 jours ouvrables de retard)</span>"
+    ) in deadlines
+    assert (
+        'lundi 30 novembre 2026 <span class="muted">— respectée le 20 novembre 2026</span>'
+    ) in deadlines
