@@ -34,6 +34,7 @@ from casework.schemas import (
     MeasureIn,
     NoteIn,
     Priority,
+    ReplyDateIn,
     TransitionIn,
 )
 from casework.security import policy
@@ -75,6 +76,7 @@ FIELD_LABELS = {
     "protecteur_file_number": N_("Protecteur du citoyen file number"),
     "escalated_on": N_("Date the person went to the Protecteur du citoyen"),
     "protecteur_reply_due_on": N_("Reply expected by the Protecteur du citoyen by"),
+    "facts_known_on": N_("Date the person learned of the facts"),
     "outcome": N_("Outcome"),
     "redirected_to": N_("Redirected to (the body and its contact details, for the letter)"),
     "reason": N_("Reason for reopening"),
@@ -91,6 +93,7 @@ FIELD_KINDS = {
     "protecteur_file_number": "text",
     "escalated_on": "date",
     "protecteur_reply_due_on": "date",
+    "facts_known_on": "date",
     "outcome": "outcome",
     "redirected_to": "textarea",
     "reason": "textarea",
@@ -107,6 +110,7 @@ OTHER_FORM_LABELS = {
     "note-text": N_("Add a note"),
     "extend-days": N_("Business days to add"),
     "extend-reason": N_("Reason (the requester is told)"),
+    "reply-reply_due_on": N_("Reply expected by the Protecteur du citoyen by"),
     "edit-subject": N_("Subject"),
     "edit-priority": N_("Priority"),
 }
@@ -116,6 +120,7 @@ NOTICES = {
     "created": N_("The case is registered."),
     "note": N_("The note is added."),
     "extended": N_("The answer delay is extended."),
+    "reply_date": N_("The Protecteur du citoyen's reply date is saved."),
     "edited": N_("The subject and priority are saved."),
     "documents": N_("The documents are attached."),
     "classified": N_("What the case is about is saved."),
@@ -528,6 +533,8 @@ def case_page(
             "can_classify": page.can("case.classify", case),
             "can_note": page.can("case.note", case),
             "can_extend": page.can("case.extend", case) and case.status in UNANSWERED_STATES,
+            "can_set_reply_date": page.can("case.fire.escalate", case)
+            and case.status == case_flow.CaseState.ESCALATED,
             "can_assign": page.can("case.assign", case),
             "can_edit": page.can("case.update", case),
             "priorities": [p.value for p in Priority],
@@ -868,6 +875,45 @@ def extend(reference: Reference, page: CurrentPage, form: Form) -> Response:
             **retry,
         )
     return page.redirect(f"/cases/{reference}", done="extended")
+
+
+@router.post("/cases/{reference}/reply-date")
+def set_reply_date(reference: Reference, page: CurrentPage, form: Form) -> Response:
+    """Set or change the date by which the Protecteur du citoyen expects the body's reply (issue
+    11: "the reply date can be set or changed later (an event each time)")."""
+    _case_for(page, reference, "case.fire.escalate")
+    values = {"reply-reply_due_on": form.get("reply_due_on", "")}
+    retry = {"open_form": "reply", "values": values}
+    read, typed_errors = typed.iso_dates(
+        form, {"reply_due_on": "reply-reply_due_on"}, page.language
+    )
+    if typed_errors:
+        return case_page(page, reference, errors=typed_errors, status_code=422, **retry)
+    try:
+        data = ReplyDateIn(
+            version=form.get("version", ""), reply_due_on=read.get("reply_due_on", "")
+        )
+    except ValidationError as exc:
+        return _invalid_form(page, reference, exc, **retry)
+    try:
+        service.set_reply_date(
+            page.ctx,
+            actor=page.actor,
+            reference=reference,
+            version=data.version,
+            reply_due_on=data.reply_due_on,
+        )
+    except VersionConflict:
+        return case_page(page, reference, alert=_conflict(page), status_code=409, **retry)
+    except InvalidInput as exc:
+        return case_page(
+            page,
+            reference,
+            errors={f"reply-{exc.field or 'form'}": exc.message(page.language)},
+            status_code=422,
+            **retry,
+        )
+    return page.redirect(f"/cases/{reference}", done="reply_date")
 
 
 @router.post("/cases/{reference}/edit")

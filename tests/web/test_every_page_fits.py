@@ -39,6 +39,7 @@ def _pages(ctx) -> list[tuple[str | None, str, str]]:
     """Return (who signs in, address, name) for every page, on a case that has a requester."""
     views, _ = case_service.search(ctx, filters=CaseFilters(status=("acknowledged",)), limit=50)
     case = next(v.case for v in views if v.requester is not None and v.case.assignee_id)
+    escalated, _ = case_service.search(ctx, filters=CaseFilters(status=("escalated",)), limit=1)
     officer = Actor("test", role="officer")
     first = letters.for_case(ctx, actor=officer, interface="web", reference=case.reference)
     return [
@@ -46,6 +47,7 @@ def _pages(ctx) -> list[tuple[str | None, str, str]]:
         ("responsable", "/queue", "queue"),
         ("responsable", "/cases/new", "new-case"),
         ("responsable", f"/cases/{case.reference}", "case"),
+        ("responsable", f"/cases/{escalated[0].case.reference}", "case-escalated"),
         ("responsable", f"/cases/{case.reference}/letters/{first.letters[0].id}", "letter"),
         ("responsable", "/letters/to-mail", "letters-to-mail"),
         ("agent", "/mine", "mine"),
