@@ -86,7 +86,14 @@ class DocumentStore:
     def keep(self, received: Received) -> bool:
         """Give a received file its name; return True when these bytes were not stored yet."""
         final = self.path(received.sha256)
-        if final.exists():
+        try:
+            # Bytes already stored: refresh their age, so that the orphan sweep (which removes
+            # only files unnamed for an hour) cannot take them before this command's row names
+            # them.
+            os.utime(final)
+        except FileNotFoundError:
+            pass
+        else:
             received.temporary.unlink(missing_ok=True)
             return False
         if not final.parent.is_dir():  # a look costs less than a mkdir refused
@@ -113,7 +120,9 @@ class DocumentStore:
             item.temporary.unlink(missing_ok=True)
 
     def forget(self, sha256s: Iterable[str]) -> None:
-        """Remove files stored for a command that did not commit (no row names them)."""
+        """Remove files whose rows a committed command has just removed (the final action of
+        retention). A command that fails leaves the files it stored to the orphan sweep instead:
+        a concurrent command may have found the same bytes stored and be about to name them."""
         for sha256 in sha256s:
             self.path(sha256).unlink(missing_ok=True)
 

@@ -9,8 +9,10 @@ officers, the assignee and administrators (and supervisors, casework.security.po
 viewed them is logged, here, for every interface.
 
 An attachment is all or nothing: every file is received, checked and named on disk before the
-rows are written in one unit of work; a refused file or a failure removes what this command
-stored, so nothing half-written stays.
+rows are written in one unit of work; a refused file is removed before anything is named, and a
+failure after the files were named leaves them to the orphan sweep (casework.services.retention),
+which removes files no row names once they are an hour old: a concurrent command may have found
+the same bytes stored and be naming them. Nothing half-written stays.
 """
 
 from collections.abc import Sequence
@@ -131,8 +133,8 @@ def record(
     stored: int | None = None,
 ) -> tuple[list[dict], list[str]]:
     """Name checked files on disk and write their rows in the caller's unit of work; return the
-    rows' values (with their ids) and the hashes stored for the first time (to remove if the unit
-    of work fails). The new names are made durable here, unless the caller does it for a batch
+    rows' values (with their ids) and the hashes stored for the first time (their names are flushed
+    before the commit). The new names are made durable here, unless the caller does it for a batch
     (`sync=False`) before its commit. `stored`: the bytes the case's documents take already, when
     the caller knows them (none for a case registered in this unit of work)."""
     limit = ctx.settings.documents.max_case_bytes
@@ -207,7 +209,6 @@ def attach(
     if not policy.can(actor, "document.attach", case):
         raise Forbidden()
     checked: list[Checked] = []
-    new: list[str] = []
     try:
         for upload in uploads:
             item = check(ctx, filename=upload.filename, stream=upload.stream)
@@ -217,7 +218,7 @@ def attach(
         now = ctx.now()
         with unit_of_work(ctx.engine) as session:
             case = _case_or_404(session, reference, for_update=True)
-            rows, new = record(ctx, session, case=case, files=checked, actor=actor, now=now)
+            rows, _ = record(ctx, session, case=case, files=checked, actor=actor, now=now)
             cases_repo.add_event(
                 session,
                 CaseEvent(
@@ -230,7 +231,6 @@ def attach(
             )
     except BaseException:
         store(ctx).discard(item.received for item in checked)
-        store(ctx).forget(new)
         raise
     return [Document(**row) for row in rows]
 

@@ -143,7 +143,6 @@ def receive_batch(ctx: AppContext, *, messages: Sequence[Incoming]) -> list[Rece
             store.sync_names(named)
     except BaseException:
         store.discard(file for read in batch for file in read.files())
-        store.forget(named)
         raise
     # The files of messages processed before (by another process meanwhile) were not named.
     store.discard(file for read in batch for file in read.files())
@@ -221,7 +220,6 @@ def _take(
         # A message read but refused as a case (a receipt outside the calendar's years, a
         # subject of control characters): nothing of it was written; keep it for an officer.
         savepoint.rollback()
-        store.forget(new_files)
         log.warning("message %s kept in quarantine: %s", read.key, refusal)
         return _quarantine(ctx, session, read, claimed, named)
     named.extend(new_files)

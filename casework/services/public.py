@@ -291,7 +291,6 @@ def submit(
         by_mail=person.preferred_channel == PreferredChannel.MAIL,
     )
     checked: list[documents.Checked] = []
-    new: list[str] = []
     actor = Actor(label="public:" + ("form" if from_page else "api"))
     try:
         for upload in uploads:
@@ -327,7 +326,7 @@ def submit(
                     )
                 )
             if checked:
-                rows, new = documents.record(
+                rows, _ = documents.record(
                     ctx, session, case=case, files=checked, actor=actor, now=now, source=PORTAL
                 )
                 cases_repo.add_event(
@@ -363,7 +362,6 @@ def submit(
             )
     except BaseException:
         documents.store(ctx).discard(item.received for item in checked)
-        documents.store(ctx).forget(new)
         raise
     return submitted
 
@@ -514,7 +512,6 @@ def add_information(
     with read_session(ctx.engine) as session:
         find_link(ctx, session, token=token, purpose=TokenPurpose.STATUS, address=address)
     checked: list[documents.Checked] = []
-    new: list[str] = []
     try:
         for upload in uploads:
             item = documents.check(ctx, filename=upload.filename, stream=upload.stream)
@@ -533,7 +530,7 @@ def add_information(
             actor = _reader(case)
             rows = []
             if checked:
-                rows, new = documents.record(
+                rows, _ = documents.record(
                     ctx, session, case=case, files=checked, actor=actor, now=now, source=PORTAL
                 )
             resumed = case.status == CaseState.AWAITING_REQUESTER
@@ -585,6 +582,5 @@ def add_information(
             )
     except BaseException:
         documents.store(ctx).discard(item.received for item in checked)
-        documents.store(ctx).forget(new)
         raise
     return resumed
