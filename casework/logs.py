@@ -26,6 +26,9 @@ def configure_logging(level: str) -> None:
                 "alembic": {"level": "WARNING"},
                 "transitions": {"level": "WARNING"},
                 "apscheduler": {"level": "WARNING"},
+                # The PDF engine reports each font it loads and each style it ignores.
+                "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"},
             },
         }
     )

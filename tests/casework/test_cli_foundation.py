@@ -238,3 +238,18 @@ def test_an_agent_on_the_command_line_keeps_the_agents_rights(tmp_path):
     seen = casework("case", "show", reference, "--json", env=officer, cwd=tmp_path)
     assert json.loads(seen.stdout)["requester"]["name"] == "Marie Tremblay"
     assert json.loads(seen.stdout)["status"] == "received"
+
+
+def test_the_demo_loads_quietly_on_a_new_database(tmp_path):
+    # What `make run` does on a fresh clone: migrate, then load the demo cases and accounts.
+    env = {
+        "CASEWORK_DATABASE__URL": f"sqlite:///{tmp_path}/casework.db",
+        "CASEWORK_DATA_DIR": str(tmp_path),
+    }
+    assert casework("db", "upgrade", env=env).returncode == 0
+    loaded = casework("demo", "load", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "demo cases loaded" in loaded.stdout
+    assert "superviseure" in loaded.stdout
+    # The letters' PDF engine does not report each step of its work on the operator's terminal.
+    assert " INFO " not in loaded.stderr, loaded.stderr
