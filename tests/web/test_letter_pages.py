@@ -27,7 +27,7 @@ def test_the_letters_to_mail_a_letter_and_the_case_letters_fit_and_read_well(
     if language == "en":
         page.get_by_role("link", name="English").click()
     words = {
-        "fr": ("Lettres à poster", "Lettres au demandeur", "Imprimer la lettre"),
+        "fr": ("Lettres à poster", "Lettres à la personne requérante", "Imprimer la lettre"),
         "en": ("Letters to mail", "Letters to the requester", "Print the letter"),
     }[language]
 

@@ -82,7 +82,7 @@ def test_an_officer_registers_a_letter_acknowledges_answers_prints_mails_and_clo
 
     # The person wrote by mail: the officer writes the answer, in paragraphs, on the case page.
     page.locator("summary", has_text="Consigner la réponse").click()
-    page.get_by_label("La réponse au demandeur").fill(
+    page.get_by_label("La réponse à la personne requérante").fill(
         "Nous avons vérifié l’attente au comptoir du 18 novembre.\n\n"
         "Un deuxième guichet ouvrira le lundi; nous vous prions d’excuser ce délai."
     )
