@@ -198,24 +198,30 @@ def _log_digest(report: reminders.DigestReport) -> reminders.DigestReport:
 
 def run_forever(ctx: AppContext, *, worker: str) -> None:
     """Catch up at start (calendar, sweep, a digest not yet sent today), then run the jobs until
-    SIGTERM or Ctrl+C; a job in progress finishes first."""
+    SIGTERM or Ctrl+C; a job in progress finishes first, the catch-up included."""
     scheduler = build(ctx, worker=worker)
+    stopping = False
+
+    def stop(signum, _frame) -> None:
+        nonlocal stopping
+        log.info("signal %s: stopping once the running jobs finish", signum)
+        stopping = True
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+
+    # Before the catch-up, so that a stop asked meanwhile waits for it instead of killing it.
+    signal.signal(signal.SIGTERM, stop)
+    log.info("scheduler %s started (time zone %s)", worker, ctx.tz.key)
     _logged(ctx, "calendar", lambda: reminders.apply_calendar_change(ctx, worker=worker))()
     _logged(ctx, "sweep", lambda: _log_sweep(reminders.sweep(ctx, worker=worker)))()
     # Started after 08:30 and before the end of the office day: today's digest, if not sent yet.
     local = ctx.now().astimezone(ctx.tz).time()
     closing = max((period.end for period in ctx.settings.calendar.office_hours), default=time.max)
-    if DIGEST_AT <= local < closing:
+    if not stopping and DIGEST_AT <= local < closing:
         _logged(ctx, "digest", lambda: _log_digest(reminders.send_digest(ctx, worker=worker)))()
-
-    def stop(signum, _frame) -> None:
-        log.info("signal %s: stopping once the running jobs finish", signum)
-        scheduler.shutdown(wait=True)
-
-    signal.signal(signal.SIGTERM, stop)
-    log.info("scheduler %s started (time zone %s)", worker, ctx.tz.key)
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        scheduler.shutdown(wait=True)
+    if not stopping:
+        try:
+            scheduler.start()
+        except (KeyboardInterrupt, SystemExit):
+            scheduler.shutdown(wait=True)
     log.info("scheduler %s stopped", worker)

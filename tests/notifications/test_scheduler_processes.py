@@ -6,9 +6,11 @@ scheduler processes run or one crashes halfway." The processes get the test's da
 server through the environment and a frozen time through `--now`.
 """
 
+import os
 import signal
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 
 from casework.db import read_session
@@ -167,3 +169,42 @@ def test_scheduler_refuses_now_without_once(ctx, smtp, tmp_path):
     _, err = process.communicate(timeout=60)
     assert process.returncode == 2
     assert "--now and --digest go with --once" in err
+
+
+def test_a_stop_asked_during_the_start_up_catch_up_lets_it_finish_then_stops(ctx, monkeypatch):
+    # SIGTERM arrives while the start-up sweep runs (at any hour of the day): the sweep ends, its
+    # claim is written, no digest is started and the scheduler does not go on to run its jobs.
+    from casework import scheduler
+    from casework.services import reminders
+
+    sweep = reminders.sweep
+
+    def sweep_then_stop(ctx, *, worker):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return sweep(ctx, worker=worker)
+
+    monkeypatch.setattr(reminders, "sweep", sweep_then_stop)
+    monkeypatch.setattr(
+        reminders, "send_digest", lambda *a, **k: pytest.fail("digest started after the stop")
+    )
+
+    def too_early(signum, frame):
+        raise AssertionError("SIGTERM came before the scheduler listened for it")
+
+    def never_stopped(signum, frame):
+        raise AssertionError("the scheduler went on running after SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, too_early)
+    previous_alarm = signal.signal(signal.SIGALRM, never_stopped)
+    signal.alarm(60)
+    try:
+        scheduler.run_forever(ctx, worker="arret-demande")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGALRM, previous_alarm)
+    with read_session(ctx.engine) as session:
+        from casework.models import SchedulerClaim
+
+        claims = session.execute(select(SchedulerClaim.job)).scalars().all()
+    assert "sweep" in claims
