@@ -9,12 +9,35 @@ import json
 import typer
 
 from casework.cli.common import context, fail, operator, settings
-from casework.i18n import gettext
-from casework.models import MessageStatus
+from casework.i18n import N_, colon, format_moment, gettext, ngettext
+from casework.models import MessageChannel, MessageStatus
 from casework.services import outbox as service
 from casework.services.errors import ServiceError
 
+# A message's status and channel in words.
+STATUS_LABELS = {
+    MessageStatus.PENDING: N_("pending"),
+    MessageStatus.SENDING: N_("sending"),
+    MessageStatus.SENT: N_("sent"),
+    MessageStatus.FAILED: N_("failed"),
+}
+CHANNEL_LABELS = {
+    MessageChannel.EMAIL: N_("email"),
+    MessageChannel.INAPP: N_("in-app"),
+}
+
 app = typer.Typer(help="The outbox of emails and in-app notifications.", no_args_is_help=True)
+
+
+def _count(status: MessageStatus, n: int, language: str) -> str:
+    """Say how many messages have a status (`3 sent`, `3 envoyés`)."""
+    if status is MessageStatus.PENDING:
+        return ngettext("%(n)s pending", "%(n)s pending", n, language)
+    if status is MessageStatus.SENDING:
+        return ngettext("%(n)s being sent", "%(n)s being sent", n, language)
+    if status is MessageStatus.SENT:
+        return ngettext("%(n)s sent", "%(n)s sent", n, language)
+    return ngettext("%(n)s failed", "%(n)s failed", n, language)
 
 
 @app.command("list")
@@ -42,21 +65,36 @@ def list_(
         ]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    tz = ctx.tz
-    hidden = gettext("(the requester: hidden)", ctx.settings.i18n.default_language)
+    language = ctx.settings.i18n.default_language
+    hidden = gettext("(the requester: hidden)", language)
     for v in views:
         m = v.message
-        to = hidden if v.recipient_hidden else m.recipient or f"user {m.user_id}"
-        when = (m.sent_at or m.next_attempt_at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        line = (
-            f"{m.id}\t{m.status}\t{m.attempts} attempt(s)\t{m.channel}\t{to}\t{m.kind}\t"
-            f"{when}\t{m.subject or '(written when it is sent)'}"
+        to = (
+            hidden
+            if v.recipient_hidden
+            else m.recipient or gettext("account #%(id)s", language, id=m.user_id)
         )
-        typer.echo(line)
+        when = format_moment(m.sent_at or m.next_attempt_at, ctx.tz, language)
+        subject = m.subject or gettext("(written when it is sent)", language)
+        typer.echo(
+            "\t".join(
+                [
+                    str(m.id),
+                    gettext(STATUS_LABELS[m.status], language),
+                    ngettext("%(n)s attempt", "%(n)s attempts", m.attempts, language),
+                    gettext(CHANNEL_LABELS[m.channel], language),
+                    to,
+                    m.kind,
+                    when,
+                    subject,
+                ]
+            )
+        )
         if m.last_error and m.status != MessageStatus.SENT:
-            typer.echo(f"\terror: {m.last_error}")
+            typer.echo(f"\t{gettext('Error', language)}{colon(language)} {m.last_error}")
     counts = service.counts(ctx)
-    typer.echo("(" + ", ".join(f"{counts[s.value]} {s.value}" for s in MessageStatus) + " in all)")
+    total = ", ".join(_count(s, counts[s.value], language) for s in MessageStatus)
+    typer.echo(gettext("(%(counts)s in all)", language, counts=total))
 
 
 @app.command("retry")
@@ -71,8 +109,15 @@ def retry(ids: list[int] = typer.Argument(..., help="The ids of the messages to 
             ).message
         except ServiceError as exc:
             fail(exc.message(settings().i18n.default_language))
+        language = settings().i18n.default_language
         if message.status == MessageStatus.SENT:
-            typer.echo(f"{message.id}\talready sent: nothing to retry")
+            said = gettext("already sent: nothing to retry", language)
+        elif message.recipient:
+            said = gettext(
+                "pending: it goes out at the next delivery pass to %(recipient)s",
+                language,
+                recipient=message.recipient,
+            )
         else:
-            to = f" to {message.recipient}" if message.recipient else ""
-            typer.echo(f"{message.id}\tpending: it goes out at the next delivery pass{to}")
+            said = gettext("pending: it goes out at the next delivery pass", language)
+        typer.echo(f"{message.id}\t{said}")
