@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from casework.config import ConfigError, Settings, load_settings
 from casework.context import Actor, AppContext
 from casework.db import check_database, make_engine
+from casework.i18n import gettext
 from casework.logs import configure_logging
 
 
@@ -81,3 +82,9 @@ def operator(ctx: AppContext) -> Actor:
 def is_tty() -> bool:
     """Tell whether standard output is a terminal."""
     return sys.stdout.isatty()
+
+
+def say(message: str, **params: object) -> str:
+    """Translate a message into the language the command line speaks (the configured default
+    language)."""
+    return gettext(message, settings().i18n.default_language, **params)

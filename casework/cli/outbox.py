@@ -9,7 +9,7 @@ import json
 import typer
 
 from casework.cli.common import context, fail, operator, settings
-from casework.i18n import N_, colon, format_moment, gettext, ngettext
+from casework.i18n import N_, format_moment, gettext, ngettext
 from casework.models import MessageChannel, MessageStatus
 from casework.services import outbox as service
 from casework.services.errors import ServiceError
@@ -91,7 +91,8 @@ def list_(
             )
         )
         if m.last_error and m.status != MessageStatus.SENT:
-            typer.echo(f"\t{gettext('Error', language)}{colon(language)} {m.last_error}")
+            error = gettext("Error: %(error)s", language, error=m.last_error)
+            typer.echo(f"\t{error}")
     counts = service.counts(ctx)
     total = ", ".join(_count(s, counts[s.value], language) for s in MessageStatus)
     typer.echo(gettext("(%(counts)s in all)", language, counts=total))
