@@ -60,7 +60,7 @@ def test_two_scheduler_processes_started_together_send_each_reminder_once(
     outputs = [finish(p) for p in processes]
 
     # One process took the sweep's slot, the other found it taken.
-    assert sum("already done by another run" in out for out in outputs) == 1
+    assert sum("déjà fait par une autre exécution" in out for out in outputs) == 1
     rows = email_rows(ctx)
     # 12 cases: 4 overdue (Jean or Lucie, and Sophie), 8 due in 3 days (Jean or Lucie).
     assert len(rows) == 4 * 2 + 8
