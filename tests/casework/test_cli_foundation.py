@@ -152,7 +152,7 @@ def test_db_backup_copies_the_sqlite_database_and_never_overwrites(tmp_path):
     result = casework("db", "backup", str(backup), env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     restored = {"CASEWORK_DATABASE__URL": f"sqlite:///{backup}"}
-    assert "up to date" in casework("db", "current", env=restored, cwd=tmp_path).stdout
+    assert "(à jour)" in casework("db", "current", env=restored, cwd=tmp_path).stdout
     again = casework("db", "backup", str(backup), env=env, cwd=tmp_path)
     assert again.returncode == 2
     assert "exists already" in again.stderr

@@ -101,7 +101,7 @@ def test_scheduler_killed_while_delivering_leaves_nothing_lost_and_nothing_twice
             "scheduler", "--once", "--now", "2026-12-21T09:20:00-05:00", env=env, cwd=tmp_path
         )
     )
-    assert "sweep" in out
+    assert "passage de " in out
     rows = email_rows(ctx)
     assert {row.status for row in rows} == {"sent"}
     assert Counter(mail.outbox_id for mail in mailbox.received) == Counter({r.id: 1 for r in rows})
@@ -118,7 +118,8 @@ def test_scheduler_process_killed_after_enqueueing_is_caught_up_by_the_next_run(
             "scheduler", "--once", "--now", "2026-12-21T07:00:00-05:00", env=env, cwd=tmp_path
         )
     )
-    assert "outside office hours; messages wait until 2026-12-21 08:30" in out
+    waits = "hors des heures de bureau; les messages attendent jusqu’au 21 décembre 2026 à 8 h 30"
+    assert waits in out
     assert {row.status for row in email_rows(ctx)} == {"pending"}
     finish(
         casework_process(
