@@ -8,8 +8,8 @@ import json
 
 import typer
 
-from casework.cli.common import context, fail, operator, settings
-from casework.i18n import N_, format_moment, gettext, ngettext
+from casework.cli.common import context, fail, language, operator, say, say_count, settings
+from casework.i18n import N_, format_moment
 from casework.models import MessageChannel, MessageStatus
 from casework.services import outbox as service
 from casework.services.errors import ServiceError
@@ -29,15 +29,15 @@ CHANNEL_LABELS = {
 app = typer.Typer(help="The outbox of emails and in-app notifications.", no_args_is_help=True)
 
 
-def _count(status: MessageStatus, n: int, language: str) -> str:
+def _count(status: MessageStatus, n: int) -> str:
     """Say how many messages have a status (`3 sent`, `3 envoyés`)."""
     if status is MessageStatus.PENDING:
-        return ngettext("%(n)s pending", "%(n)s pending", n, language)
+        return say_count("%(n)s pending", "%(n)s pending", n)
     if status is MessageStatus.SENDING:
-        return ngettext("%(n)s being sent", "%(n)s being sent", n, language)
+        return say_count("%(n)s being sent", "%(n)s being sent", n)
     if status is MessageStatus.SENT:
-        return ngettext("%(n)s sent", "%(n)s sent", n, language)
-    return ngettext("%(n)s failed", "%(n)s failed", n, language)
+        return say_count("%(n)s sent", "%(n)s sent", n)
+    return say_count("%(n)s failed", "%(n)s failed", n)
 
 
 @app.command("list")
@@ -65,24 +65,19 @@ def list_(
         ]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    language = ctx.settings.i18n.default_language
-    hidden = gettext("(the requester: hidden)", language)
+    hidden = say("(the requester: hidden)")
     for v in views:
         m = v.message
-        to = (
-            hidden
-            if v.recipient_hidden
-            else m.recipient or gettext("account #%(id)s", language, id=m.user_id)
-        )
-        when = format_moment(m.sent_at or m.next_attempt_at, ctx.tz, language)
-        subject = m.subject or gettext("(written when it is sent)", language)
+        to = hidden if v.recipient_hidden else m.recipient or say("account #%(id)s", id=m.user_id)
+        when = format_moment(m.sent_at or m.next_attempt_at, ctx.tz, language())
+        subject = m.subject or say("(written when it is sent)")
         typer.echo(
             "\t".join(
                 [
                     str(m.id),
-                    gettext(STATUS_LABELS[m.status], language),
-                    ngettext("%(n)s attempt", "%(n)s attempts", m.attempts, language),
-                    gettext(CHANNEL_LABELS[m.channel], language),
+                    say(STATUS_LABELS[m.status]),
+                    say_count("%(n)s attempt", "%(n)s attempts", m.attempts),
+                    say(CHANNEL_LABELS[m.channel]),
                     to,
                     m.kind,
                     when,
@@ -91,11 +86,10 @@ def list_(
             )
         )
         if m.last_error and m.status != MessageStatus.SENT:
-            error = gettext("Error: %(error)s", language, error=m.last_error)
-            typer.echo(f"\t{error}")
+            typer.echo("\t" + say("Error: %(error)s", error=m.last_error))
     counts = service.counts(ctx)
-    total = ", ".join(_count(s, counts[s.value], language) for s in MessageStatus)
-    typer.echo(gettext("(%(counts)s in all)", language, counts=total))
+    total = ", ".join(_count(s, counts[s.value]) for s in MessageStatus)
+    typer.echo(say("(%(counts)s in all)", counts=total))
 
 
 @app.command("retry")
@@ -110,15 +104,13 @@ def retry(ids: list[int] = typer.Argument(..., help="The ids of the messages to 
             ).message
         except ServiceError as exc:
             fail(exc.message(settings().i18n.default_language))
-        language = settings().i18n.default_language
         if message.status == MessageStatus.SENT:
-            said = gettext("already sent: nothing to retry", language)
+            said = say("already sent: nothing to retry")
         elif message.recipient:
-            said = gettext(
+            said = say(
                 "pending: it goes out at the next delivery pass to %(recipient)s",
-                language,
                 recipient=message.recipient,
             )
         else:
-            said = gettext("pending: it goes out at the next delivery pass", language)
+            said = say("pending: it goes out at the next delivery pass")
         typer.echo(f"{message.id}\t{said}")
