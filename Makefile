@@ -65,7 +65,7 @@ bench: $(VENV)/.installed-bench
 
 # Extract the translatable messages and merge them into the French and English catalogs.
 messages: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 -k _ --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 -k _ -k say -k say_count:1,2 --no-location \
 		--sort-output --project casework -o casework/locales/messages.pot .
 	$(BIN)/pybabel update -i casework/locales/messages.pot -d casework/locales -D messages \
 		--no-fuzzy-matching --ignore-obsolete

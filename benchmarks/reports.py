@@ -31,6 +31,7 @@ from casework.db import make_engine
 from casework.models import Case, CaseClassification, CaseEvent, SurveyAnswer
 from casework.services import accountability_report as service
 from casework.services.calendar import refresh
+from workflows.events import EventKind
 
 SUPERVISOR = Actor(label="bench", role="supervisor")
 FIRST = date(2026, 4, 1)
@@ -96,7 +97,7 @@ def fill(engine, count: int) -> None:
                         "case_id": next_id,
                         "at": received + timedelta(days=3 + n % 20),
                         "actor": "bench",
-                        "kind": "transition",
+                        "kind": EventKind.TRANSITION,
                         "trigger": "acknowledge",
                         "from_state": "received",
                         "to_state": "acknowledged",
@@ -109,7 +110,7 @@ def fill(engine, count: int) -> None:
                             "case_id": next_id,
                             "at": received + timedelta(days=1),
                             "actor": "bench",
-                            "kind": "assignment",
+                            "kind": EventKind.ASSIGNMENT,
                             "trigger": None,
                             "from_state": None,
                             "to_state": None,

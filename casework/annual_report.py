@@ -13,9 +13,9 @@ from io import BytesIO
 
 from casework.config import Settings
 from casework.i18n import format_day, gettext
+from casework.labels import CHANNEL_LABELS, KIND_LABELS
 from casework.services.accountability_report import UNCLASSIFIED, Period
 from casework.templating import STATIC, templates
-from casework.web.labels import CHANNEL_LABELS, KIND_LABELS
 from workflows.accountability import (
     PROTECTEUR_CONCLUSION_LABELS,
     RATING_LABELS,

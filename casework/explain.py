@@ -180,3 +180,45 @@ def clock_sentence(item: DeadlineClock, language: str = "fr") -> str:
     if not extra:
         return text
     return text[:-1] + "; " + "; ".join(extra) + "."
+
+
+def running_words(state: str, business_days: int, language: str = "fr") -> str:
+    """Say where a deadline whose clock runs stands today, in words (never colour alone):
+    overdue by n business days, due today, due soon with n left, or on track with n left."""
+    n = business_days
+    if state == ClockState.OVERDUE:
+        return ngettext(
+            "Overdue by %(n)s business day", "Overdue by %(n)s business days", n, language
+        )
+    if state == ClockState.DUE_TODAY:
+        return gettext("Due today", language)
+    if state == ClockState.DUE_SOON:
+        return ngettext(
+            "Due soon: %(n)s business day left", "Due soon: %(n)s business days left", n, language
+        )
+    return ngettext(
+        "On track: %(n)s business day left", "On track: %(n)s business days left", n, language
+    )
+
+
+def state_words(item: DeadlineClock, language: str = "fr") -> str | None:
+    """Say where one deadline of the case clock stands: running (as `running_words`), met, met
+    late, paused awaiting the requester, or not applicable; None when it has no due date."""
+    if item.due_on is None:
+        return None
+    if item.running:
+        return running_words(item.state, item.business_days or 0, language)
+    met_on = format_day(item.met_on, language) if item.met_on else "—"
+    if item.state is ClockState.MET:
+        return gettext("Met on %(day)s", language, day=met_on)
+    if item.state is ClockState.MET_LATE:
+        return ngettext(
+            "Met late on %(day)s (%(n)s business day late)",
+            "Met late on %(day)s (%(n)s business days late)",
+            item.late_by or 1,
+            language,
+            day=met_on,
+        )
+    if item.state is ClockState.PAUSED:
+        return gettext("Paused: awaiting the requester", language)
+    return gettext("Not applicable", language)

@@ -7,6 +7,7 @@ from casework.i18n import gettext
 from casework.models import CaseEvent
 from casework.schemas import CasePublic, DeadlineState, EventPublic, RequesterPublic
 from casework.services.cases import CaseView
+from casework.timeline import label_of
 from workflows import case_flow
 from workflows.deadlines import deadline_status
 
@@ -95,6 +96,8 @@ def case_public(
     )
 
 
-def event_public(event: CaseEvent) -> EventPublic:
-    """Present one line of the audit trail."""
-    return EventPublic.model_validate(event, from_attributes=True)
+def event_public(event: CaseEvent, *, language: str) -> EventPublic:
+    """Present one line of the audit trail, with what it records in words (`label`)."""
+    shown = EventPublic.model_validate(event, from_attributes=True)
+    shown.label = label_of(event, language)
+    return shown

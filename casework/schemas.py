@@ -322,6 +322,8 @@ class EventPublic(BaseModel):
     to_state: str | None
     reason: str | None
     data: dict[str, Any]
+    # What the line records, in the client's language (the timeline of the case page).
+    label: str = ""
 
 
 class LetterPublic(BaseModel):

@@ -291,9 +291,12 @@ def set_reply_date(
     responses=responses(404, 422),
     summary="Add a note to the case's trail",
 )
-def add_note(reference: Reference, data: NoteIn, ctx: Context, actor: CurrentActor) -> EventPublic:
+def add_note(
+    reference: Reference, data: NoteIn, ctx: Context, actor: CurrentActor, language: Language
+) -> EventPublic:
     _authorize(ctx, actor, reference, "case.note")
-    return event_public(service.add_note(ctx, actor=actor, reference=reference, text=data.text))
+    note = service.add_note(ctx, actor=actor, reference=reference, text=data.text)
+    return event_public(note, language=language)
 
 
 @router.get(
@@ -303,10 +306,13 @@ def add_note(reference: Reference, data: NoteIn, ctx: Context, actor: CurrentAct
     summary="Read the audit trail of a case",
 )
 def list_events(
-    reference: Reference, ctx: Context, actor: Annotated[Actor, Depends(require("case.history"))]
+    reference: Reference,
+    ctx: Context,
+    actor: Annotated[Actor, Depends(require("case.history"))],
+    language: Language,
 ) -> list[EventPublic]:
     view = service.get(ctx, reference=reference)
-    events = [event_public(e) for e in service.events(ctx, reference=reference)]
+    events = [event_public(e, language=language) for e in service.events(ctx, reference=reference)]
     # Events written before letters had their own table kept the acknowledgment letter itself,
     # with the requester's name and address: shown and logged under the requester's rule.
     # The documents and the emails of the requester fall under the requester's rule (issue 14).

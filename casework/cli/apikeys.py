@@ -8,6 +8,7 @@ import json
 
 import typer
 
+from casework.cli.common import say
 from casework.cli.users import actor, context, run
 from casework.security.policy import INTEGRATION, KEY_ROLES
 from casework.services import apikeys as service
@@ -24,7 +25,11 @@ def create(
     key, secret = run(lambda: service.create(context(), actor=actor(), name=name, role=role))
     typer.echo(secret)
     typer.echo(
-        f"clé {key.name} ({key.role}) créée : copiez-la maintenant, elle ne sera plus affichée.",
+        say(
+            "key %(name)s (%(role)s) created: copy it now, it will not be shown again.",
+            name=key.name,
+            role=key.role,
+        ),
         err=True,
     )
 
@@ -49,8 +54,10 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON objects
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        state = f"révoquée {row['revoked_at']}" if row["revoked_at"] else "active"
-        used = row["last_used_at"] or "jamais utilisée"
+        state = (
+            say("revoked %(at)s", at=row["revoked_at"]) if row["revoked_at"] else say("in service")
+        )
+        used = row["last_used_at"] or say("never used")
         typer.echo(f"{row['name']}\t{row['role']}\t{row['prefix']}…\t{state}\t{used}")
 
 
@@ -58,4 +65,4 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON objects
 def revoke(name: str) -> None:
     """Revoke a key for good (its history stays)."""
     key = run(lambda: service.revoke(context(), actor=actor(), name=name))
-    typer.echo(f"clé {key.name} révoquée")
+    typer.echo(say("key %(name)s revoked", name=key.name))

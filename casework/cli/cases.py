@@ -8,7 +8,8 @@ import typer
 from casework.cli import documents as documents_cli
 from casework.cli.common import context, fail, operator, settings
 from casework.context import Actor, AppContext
-from casework.i18n import colon, format_day, gettext
+from casework.explain import running_words
+from casework.i18n import colon, format_day, format_moment, gettext
 from casework.presenters import case_public
 from casework.repositories.cases import CaseFilters, shown_total
 from casework.schemas import CaseCreate, TransitionIn
@@ -121,6 +122,19 @@ def new(
     )
 
 
+def _next_deadline(item) -> str:
+    """Say the next deadline of a listed case as the queue page does: its name, its date and
+    where it stands today, in words."""
+    if item.deadline is None:
+        return _("No deadline running")
+    language = _language()
+    return (
+        f"{_(DEADLINE_LABELS[item.deadline.name])}{colon(language)} "
+        f"{format_day(item.deadline.due_on, language)} — "
+        f"{running_words(item.deadline.state, item.deadline.business_days, language)}"
+    )
+
+
 @app.command("list")
 def list_(
     status: list[str] = typer.Option(None, help="Status (repeatable)."),
@@ -155,10 +169,10 @@ def list_(
         )
         return
     for item in items:
-        due = format_day(item.next_due_on, _language()) if item.next_due_on else "—"
-        late = f" {_('OVERDUE')}" if item.overdue else ""
-        label = _(STATE_LABELS[item.status])
-        typer.echo(f"{item.reference}\t{label}\t{due}{late}\t{item.subject}")
+        typer.echo(
+            f"{item.reference}\t{_(STATE_LABELS[item.status])}\t{_next_deadline(item)}\t"
+            f"{item.subject}"
+        )
     if capped:
         typer.echo(_("(%(shown)s of more than %(total)s)", shown=len(items), total=total))
     else:
@@ -185,31 +199,49 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
         ]
         typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
         return
-    from casework.explain import clock_sentence
+    from casework.explain import clock_sentence, state_words
+    from casework.services import documents as documents_service
+    from casework.services import users
+    from casework.timeline import timeline
 
+    language = _language()
     typer.echo(f"{public.reference} — {public.subject}")
     typer.echo(
         _("Status: %(status)s", status=_(STATE_LABELS[public.status])) + f" (v{public.version})"
     )
     for deadline in deadlines:
-        label = _(DEADLINE_LABELS[deadline.name]) + colon(_language())
-        typer.echo(f"- {label} {clock_sentence(deadline, _language())}")
+        label = _(DEADLINE_LABELS[deadline.name]) + colon(language)
+        day = (
+            format_day(deadline.due_on, language, weekday=True)
+            if deadline.due_on
+            else _("not applicable")
+        )
+        stands = state_words(deadline, language)
+        typer.echo(f"- {label} {day}" + (f" — {stands}" if stands else ""))
+        typer.echo(f"  {clock_sentence(deadline, language)}")
     if not policy.can(actor, "case.history", view.case):
         return
-    for event in service.events(ctx, reference=reference):
-        moment = event.at.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
-        move = f"{event.from_state or ''}→{event.to_state}" if event.to_state else ""
-        typer.echo(
-            f"  {moment}  {event.actor}  {event.kind} {event.trigger or ''} {move} "
-            f"{event.reason or ''}".rstrip()
-        )
+    # The documents and emails of the trail are named only to whom may read them (as on the
+    # case page, the service decides and logs the look).
+    documents = documents_service.for_case(ctx, actor=actor, interface="cli", reference=reference)
+    typer.echo("")
+    typer.echo(_("Timeline"))
+    for entry in timeline(
+        service.events(ctx, reference=reference),
+        language=language,
+        people=users.list_users(ctx),
+        show_documents=documents.shown,
+    ):
+        typer.echo(f"- {format_moment(entry.at, ctx.tz, language)} — {entry.actor}")
+        typer.echo(f"  {entry.label}")
+        for line in entry.lines:
+            typer.echo(f"    {line}")
 
 
 @app.command("access-log")
 def access_log(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show who saw the personal information of a case, oldest first (complaints officers and
     administrators)."""
-    from casework.i18n import format_moment
     from casework.models.access import AccessLogPublic
     from casework.services import access_log as log
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from casework.config import ConfigError, Settings, load_settings
 from casework.context import Actor, AppContext
 from casework.db import check_database, make_engine
+from casework.i18n import gettext, ngettext
 from casework.logs import configure_logging
 
 
@@ -81,3 +82,18 @@ def operator(ctx: AppContext) -> Actor:
 def is_tty() -> bool:
     """Tell whether standard output is a terminal."""
     return sys.stdout.isatty()
+
+
+def language() -> str:
+    """Return the language the command line speaks: the configured default language."""
+    return settings().i18n.default_language
+
+
+def say(message: str, **params: object) -> str:
+    """Translate a message into the language the command line speaks."""
+    return gettext(message, language(), **params)
+
+
+def say_count(singular: str, plural: str, n: int, **params: object) -> str:
+    """Translate a message that depends on a count into the language the command line speaks."""
+    return ngettext(singular, plural, n, language(), **params)

@@ -5,7 +5,7 @@ import json
 
 import typer
 
-from casework.cli.common import context, engine, fail, settings
+from casework.cli.common import context, engine, fail, say, say_count, settings
 from casework.config import masked
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -23,9 +23,17 @@ def db_upgrade(revision: str = typer.Argument("heads", help="Target revision."))
     migrate.upgrade(engine(), revision)
     after = migrate.current(engine())
     if before == after:
-        typer.echo(f"database already at {after}")
+        typer.echo(say("database already at revision %(revision)s", revision=after))
+    elif before is None:
+        typer.echo(say("database created at revision %(revision)s", revision=after))
     else:
-        typer.echo(f"database upgraded from {before or 'empty'} to {after}")
+        typer.echo(
+            say(
+                "database upgraded from revision %(before)s to %(after)s",
+                before=before,
+                after=after,
+            )
+        )
 
 
 @db_app.command("current")
@@ -35,8 +43,9 @@ def db_current() -> None:
 
     current = migrate.current(engine())
     head = migrate.head()
-    state = "up to date" if current == head else f"behind (newest is {head})"
-    typer.echo(f"{current or 'empty'} ({state})")
+    state = say("up to date") if current == head else say("behind (newest is %(head)s)", head=head)
+    revision = current or say("empty database")
+    typer.echo(f"{revision} ({state})")
 
 
 @db_app.command("backup")
@@ -59,7 +68,14 @@ def db_backup(
     destination = Path(target)
     if documents_only:
         copied = _copy_documents(destination)
-        typer.echo(f"{copied} document file(s) copied to {destination}")
+        typer.echo(
+            say_count(
+                "%(n)s document file copied to %(folder)s",
+                "%(n)s document files copied to %(folder)s",
+                copied,
+                folder=destination,
+            )
+        )
         return
     if url.get_backend_name() != "sqlite":
         fail(
@@ -78,7 +94,15 @@ def db_backup(
         source.close()
     # After the database: every document its copy names was stored before its row committed.
     copied = _copy_documents(files)
-    typer.echo(f"database copied to {destination}, {copied} document file(s) to {files}")
+    typer.echo(
+        say_count(
+            "database copied to %(file)s, %(n)s document file to %(folder)s",
+            "database copied to %(file)s, %(n)s document files to %(folder)s",
+            copied,
+            file=destination,
+            folder=files,
+        )
+    )
 
 
 def _copy_documents(destination) -> int:
@@ -113,9 +137,14 @@ def demo_load() -> None:
     from casework import demo
 
     made, users = demo.load(context())
-    typer.echo(f"{made} demo cases loaded" if made else "demo data already loaded")
+    typer.echo(
+        say_count("%(n)s demo case loaded", "%(n)s demo cases loaded", made)
+        if made
+        else say("demo data already loaded")
+    )
+    password = say("password:")
     for user in users or demo.DEMO_USERS:
-        typer.echo(f"  {user.role.value:<11} {user.username:<13} password: {user.password}")
+        typer.echo(f"  {user.role.value:<11} {user.username:<13} {password} {user.password}")
 
 
 @serve_app.command("serve")
@@ -135,8 +164,10 @@ def serve(
         fail(reason, code=1)
     host = host or current.server.host
     port = port or current.server.port
-    typer.echo(f"casework is running at http://{host}:{port}/ (Ctrl+C to stop)")
-    typer.echo("  open it in a browser and sign in (`casework demo load` lists the demo logins)")
+    typer.echo(say("casework is running at %(url)s (Ctrl+C to stop)", url=f"http://{host}:{port}/"))
+    typer.echo(
+        "  " + say("open it in a browser and sign in (`casework demo load` lists the demo logins)")
+    )
     uvicorn.run(
         "casework.app:app_from_environment",
         factory=True,

@@ -8,13 +8,36 @@ import json
 
 import typer
 
-from casework.cli.common import context, fail, operator, settings
-from casework.i18n import gettext
-from casework.models import MessageStatus
+from casework.cli.common import context, fail, language, operator, say, say_count, settings
+from casework.i18n import N_, format_moment
+from casework.models import MessageChannel, MessageStatus
 from casework.services import outbox as service
 from casework.services.errors import ServiceError
 
+# A message's status and channel in words.
+STATUS_LABELS = {
+    MessageStatus.PENDING: N_("pending"),
+    MessageStatus.SENDING: N_("sending"),
+    MessageStatus.SENT: N_("sent"),
+    MessageStatus.FAILED: N_("failed"),
+}
+CHANNEL_LABELS = {
+    MessageChannel.EMAIL: N_("email"),
+    MessageChannel.INAPP: N_("in-app"),
+}
+
 app = typer.Typer(help="The outbox of emails and in-app notifications.", no_args_is_help=True)
+
+
+def _count(status: MessageStatus, n: int) -> str:
+    """Say how many messages have a status (`3 sent`, `3 envoyés`)."""
+    if status is MessageStatus.PENDING:
+        return say_count("%(n)s pending", "%(n)s pending", n)
+    if status is MessageStatus.SENDING:
+        return say_count("%(n)s being sent", "%(n)s being sent", n)
+    if status is MessageStatus.SENT:
+        return say_count("%(n)s sent", "%(n)s sent", n)
+    return say_count("%(n)s failed", "%(n)s failed", n)
 
 
 @app.command("list")
@@ -42,21 +65,31 @@ def list_(
         ]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    tz = ctx.tz
-    hidden = gettext("(the requester: hidden)", ctx.settings.i18n.default_language)
+    hidden = say("(the requester: hidden)")
     for v in views:
         m = v.message
-        to = hidden if v.recipient_hidden else m.recipient or f"user {m.user_id}"
-        when = (m.sent_at or m.next_attempt_at).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        line = (
-            f"{m.id}\t{m.status}\t{m.attempts} attempt(s)\t{m.channel}\t{to}\t{m.kind}\t"
-            f"{when}\t{m.subject or '(written when it is sent)'}"
+        to = hidden if v.recipient_hidden else m.recipient or say("account #%(id)s", id=m.user_id)
+        when = format_moment(m.sent_at or m.next_attempt_at, ctx.tz, language())
+        subject = m.subject or say("(written when it is sent)")
+        typer.echo(
+            "\t".join(
+                [
+                    str(m.id),
+                    say(STATUS_LABELS[m.status]),
+                    say_count("%(n)s attempt", "%(n)s attempts", m.attempts),
+                    say(CHANNEL_LABELS[m.channel]),
+                    to,
+                    m.kind,
+                    when,
+                    subject,
+                ]
+            )
         )
-        typer.echo(line)
         if m.last_error and m.status != MessageStatus.SENT:
-            typer.echo(f"\terror: {m.last_error}")
+            typer.echo("\t" + say("Error: %(error)s", error=m.last_error))
     counts = service.counts(ctx)
-    typer.echo("(" + ", ".join(f"{counts[s.value]} {s.value}" for s in MessageStatus) + " in all)")
+    total = ", ".join(_count(s, counts[s.value]) for s in MessageStatus)
+    typer.echo(say("(%(counts)s in all)", counts=total))
 
 
 @app.command("retry")
@@ -72,7 +105,12 @@ def retry(ids: list[int] = typer.Argument(..., help="The ids of the messages to 
         except ServiceError as exc:
             fail(exc.message(settings().i18n.default_language))
         if message.status == MessageStatus.SENT:
-            typer.echo(f"{message.id}\talready sent: nothing to retry")
+            said = say("already sent: nothing to retry")
+        elif message.recipient:
+            said = say(
+                "pending: it goes out at the next delivery pass to %(recipient)s",
+                recipient=message.recipient,
+            )
         else:
-            to = f" to {message.recipient}" if message.recipient else ""
-            typer.echo(f"{message.id}\tpending: it goes out at the next delivery pass{to}")
+            said = say("pending: it goes out at the next delivery pass")
+        typer.echo(f"{message.id}\t{said}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from casework.cli.common import context, fail, operator, settings
+from casework.cli.common import context, fail, operator, say_count, settings
 from casework.services.errors import ServiceError
 
 app = typer.Typer(help="The declaration's results and the annual management report.")
@@ -127,7 +127,9 @@ def annual(
     else:
         content = annual_report.pdf(ctx.settings, data, language=language)
     output.write_bytes(content)
-    typer.echo(f"{output}: {len(content)} bytes")
+    typer.echo(
+        say_count("%(file)s: %(n)s byte", "%(file)s: %(n)s bytes", len(content), file=output)
+    )
 
 
 @survey_app.command("import")
@@ -146,4 +148,11 @@ def import_survey(
     ctx = context()
     actor = operator(ctx)
     batch, count = _run(lambda: survey.import_csv(ctx, actor=actor, content=file.read_bytes()))
-    typer.echo(f"{count} answers imported (batch {batch})")
+    typer.echo(
+        say_count(
+            "%(n)s answer imported (batch %(batch)s)",
+            "%(n)s answers imported (batch %(batch)s)",
+            count,
+            batch=batch,
+        )
+    )

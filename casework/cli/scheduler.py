@@ -5,8 +5,9 @@ from datetime import datetime
 
 import typer
 
-from casework.cli.common import context, fail, settings
+from casework.cli.common import context, fail, language, say, say_count, settings
 from casework.context import AppContext, FixedClock
+from casework.i18n import format_moment
 
 
 def _parse_now(value: str) -> datetime:
@@ -64,34 +65,62 @@ def _print_once(ctx: AppContext, report) -> None:
     calendar = report.calendar
     if calendar.applied:
         typer.echo(
-            f"calendar {calendar.version}: applied, {calendar.moved} of {calendar.cases} "
-            "open case(s) had a deadline moved"
+            say_count(
+                "calendar %(version)s: applied, %(moved)s of %(n)s open case had a deadline moved",
+                "calendar %(version)s: applied, %(moved)s of %(n)s open cases had a deadline moved",
+                calendar.cases,
+                version=calendar.version,
+                moved=calendar.moved,
+            )
         )
     sweep = report.sweep
     if sweep.claimed:
         typer.echo(
-            f"sweep {sweep.slot}: {sweep.cases} case(s) examined, {sweep.reminders} reminder(s) "
-            f"due, {sweep.enqueued} message(s) enqueued"
+            say(
+                "sweep %(slot)s: %(cases)s, %(reminders)s, %(enqueued)s",
+                slot=sweep.slot,
+                cases=say_count("%(n)s case examined", "%(n)s cases examined", sweep.cases),
+                reminders=say_count("%(n)s reminder due", "%(n)s reminders due", sweep.reminders),
+                enqueued=_enqueued(sweep.enqueued),
+            )
         )
     else:
-        typer.echo(f"sweep {sweep.slot}: already done by another run")
+        typer.echo(say("sweep %(slot)s: already done by another run", slot=sweep.slot))
     if report.digest is not None:
         digest = report.digest
         if digest.skipped:
-            typer.echo(f"digest {digest.day}: skipped ({digest.skipped})")
+            typer.echo(say("digest %(day)s: skipped (%(why)s)", day=digest.day, why=digest.skipped))
         elif not digest.claimed:
-            typer.echo(f"digest {digest.day}: already sent")
+            typer.echo(say("digest %(day)s: already sent", day=digest.day))
         else:
             typer.echo(
-                f"digest {digest.day}: {digest.overdue} overdue, {digest.at_risk} at risk, "
-                f"{digest.enqueued} message(s) enqueued"
+                say(
+                    "digest %(day)s: %(overdue)s overdue, %(at_risk)s at risk, %(enqueued)s",
+                    day=digest.day,
+                    overdue=digest.overdue,
+                    at_risk=digest.at_risk,
+                    enqueued=_enqueued(digest.enqueued),
+                )
             )
     delivery = report.delivery
     if delivery.outside_office_hours:
-        opening = next_opening(ctx, ctx.now()).astimezone(ctx.tz)
-        typer.echo(f"delivery: outside office hours; messages wait until {opening:%Y-%m-%d %H:%M}")
+        opening = next_opening(ctx, ctx.now())
+        typer.echo(
+            say(
+                "delivery: outside office hours; messages wait until %(moment)s",
+                moment=format_moment(opening, ctx.tz, language()),
+            )
+        )
     else:
         typer.echo(
-            f"delivery: {delivery.sent} sent, {delivery.retrying} to retry, "
-            f"{delivery.failed} failed"
+            say(
+                "delivery: %(sent)s sent, %(retrying)s to retry, %(failed)s failed",
+                sent=delivery.sent,
+                retrying=delivery.retrying,
+                failed=delivery.failed,
+            )
         )
+
+
+def _enqueued(n: int) -> str:
+    return say_count("%(n)s message enqueued", "%(n)s messages enqueued", n)

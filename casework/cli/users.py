@@ -11,8 +11,9 @@ import sys
 
 import typer
 
-from casework.cli.common import context, fail
+from casework.cli.common import context, fail, say, settings
 from casework.context import Actor
+from casework.i18n import ngettext
 from casework.models.users import Role
 from casework.services import users as service
 from casework.services.errors import ServiceError
@@ -30,11 +31,12 @@ def actor() -> Actor:
 
 
 def run(command):
-    """Run a service command; stop with its message (in French) when it is refused."""
+    """Run a service command; stop with its message (in the configured language) when it is
+    refused."""
     try:
         return command()
     except ServiceError as exc:
-        fail(exc.message("fr"))
+        fail(exc.message(settings().i18n.default_language))
 
 
 def read_password(from_stdin: bool) -> str:
@@ -43,7 +45,7 @@ def read_password(from_stdin: bool) -> str:
         line = sys.stdin.readline()
         password = line.rstrip("\r\n")
         if not password:
-            fail("no password on standard input")
+            fail(say("No password on standard input."))
         return password
     return typer.prompt(
         "Mot de passe / Password",
@@ -77,7 +79,9 @@ def add(
             password=password,
         )
     )
-    typer.echo(f"compte {user.username} créé ({user.role})")
+    typer.echo(
+        say("account %(username)s created (%(role)s)", username=user.username, role=user.role)
+    )
 
 
 @app.command("list")
@@ -101,10 +105,14 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON objects
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        state = "actif" if row["active"] else "désactivé"
+        state = say("active") if row["active"] else say("disabled")
         if row["failed_logins"]:
-            failures = row["failed_logins"]
-            state += f", {failures} échec{'s' if failures > 1 else ''} de connexion"
+            state += ", " + ngettext(
+                "%(n)s failed login",
+                "%(n)s failed logins",
+                row["failed_logins"],
+                settings().i18n.default_language,
+            )
         typer.echo(f"{row['username']}\t{row['role']}\t{state}\t{row['full_name']}")
 
 
@@ -112,14 +120,14 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON objects
 def disable(username: str) -> None:
     """Disable an account: it can no longer sign in, its sessions end, its history stays."""
     user = run(lambda: service.disable(context(), actor=actor(), username=username))
-    typer.echo(f"compte {user.username} désactivé")
+    typer.echo(say("account %(username)s disabled", username=user.username))
 
 
 @app.command("enable")
 def enable(username: str) -> None:
     """Enable a disabled account again (and clear its count of failed logins)."""
     user = run(lambda: service.enable(context(), actor=actor(), username=username))
-    typer.echo(f"compte {user.username} réactivé")
+    typer.echo(say("account %(username)s enabled again", username=user.username))
 
 
 @app.command("set-password")
@@ -134,14 +142,16 @@ def set_password(
     user = run(
         lambda: service.set_password(context(), actor=actor(), username=username, password=password)
     )
-    typer.echo(f"mot de passe de {user.username} changé")
+    typer.echo(say("password of %(username)s changed", username=user.username))
 
 
 @app.command("set-role")
 def set_role(username: str, role: str = typer.Argument(..., help=ROLES_HELP)) -> None:
     """Change the role of an account."""
     user = run(lambda: service.set_role(context(), actor=actor(), username=username, role=role))
-    typer.echo(f"{user.username} a maintenant le rôle {user.role}")
+    typer.echo(
+        say("%(username)s now has the role %(role)s", username=user.username, role=user.role)
+    )
 
 
 @app.command("set-email")
@@ -151,4 +161,10 @@ def set_email(
 ) -> None:
     """Change the email address that reminders and alerts go to."""
     user = run(lambda: service.set_email(context(), actor=actor(), username=username, email=email))
-    typer.echo(f"adresse de {user.username} : {user.email or 'aucune'}")
+    typer.echo(
+        say(
+            "address of %(username)s: %(email)s",
+            username=user.username,
+            email=user.email or say("none"),
+        )
+    )

@@ -16,6 +16,7 @@ from casework.models import (
     SurveyAnswer,
 )
 from casework.repositories import reports as reports_repo
+from workflows.events import EventKind
 
 
 def classification(session: Session, case_id: int) -> CaseClassification | None:
@@ -123,7 +124,11 @@ def assignees(session: Session, *, start: datetime, end: datetime) -> dict[int, 
     query = (
         select(CaseEvent.case_id, CaseEvent.data)
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.kind == "assignment", Case.received_at >= start, Case.received_at < end)
+        .where(
+            CaseEvent.kind == EventKind.ASSIGNMENT,
+            Case.received_at >= start,
+            Case.received_at < end,
+        )
     )
     people: dict[int, set[int]] = {}
     for case_id, data in session.execute(query):

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from casework.models import Case, CaseEvent
 from workflows.case_flow import OPEN_STATES, CaseState
+from workflows.events import EventKind
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def _leaves_received():
     request withdrawn before its acknowledgment owed none): the day the acknowledgment clock
     stopped, met."""
     return (
-        CaseEvent.kind == "transition",
+        CaseEvent.kind == EventKind.TRANSITION,
         CaseEvent.from_state == "received",
         CaseEvent.trigger != "close",
     )
@@ -184,7 +185,7 @@ def deadlines_due_since(session: Session, start: date) -> list[DeadlineRow]:
         select(func.min(CaseEvent.at))
         .where(
             CaseEvent.case_id == Case.id,
-            CaseEvent.kind == "transition",
+            CaseEvent.kind == EventKind.TRANSITION,
             CaseEvent.from_state == "received",
             CaseEvent.trigger != "close",
         )

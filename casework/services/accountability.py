@@ -32,6 +32,7 @@ from casework.security import policy
 from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowed
 from workflows import accountability as rules
 from workflows import case_flow
+from workflows.events import EventKind
 
 LISTS = {
     "service": "services",
@@ -57,7 +58,7 @@ def _case(session: Session, reference: str, *, for_update: bool = False) -> Case
     return case
 
 
-def _event(case: Case, actor: Actor, now: datetime, kind: str, data: dict) -> CaseEvent:
+def _event(case: Case, actor: Actor, now: datetime, kind: EventKind, data: dict) -> CaseEvent:
     return CaseEvent(case_id=case.id, at=now, actor=actor.label, kind=kind, data=data)
 
 
@@ -98,7 +99,7 @@ def record_classification(
     row.updated_by, row.updated_at = actor.label, now
     changes = {f: {"from": before[f], "to": v} for f, v in given.items() if before[f] != v}
     if changes:
-        cases_repo.add_event(session, _event(case, actor, now, "classification", changes))
+        cases_repo.add_event(session, _event(case, actor, now, EventKind.CLASSIFICATION, changes))
     session.flush()
     return row
 
@@ -192,7 +193,7 @@ def add_measure(
                 case,
                 actor,
                 now,
-                "measure",
+                EventKind.MEASURE,
                 {
                     "measure_id": measure.id,
                     "description": measure.description,
@@ -230,7 +231,7 @@ def complete_measure(
                 case,
                 actor,
                 now,
-                "measure_done",
+                EventKind.MEASURE_DONE,
                 {"measure_id": measure.id, "done_on": data.done_on.isoformat()},
             ),
         )

@@ -24,6 +24,7 @@ from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowe
 from workflows import case_flow
 from workflows.case_clock import UNANSWERED_STATES, CaseClock, DeadlineClock, Step
 from workflows.deadlines import receipt_date
+from workflows.events import EventKind
 
 
 @dataclass
@@ -47,7 +48,7 @@ def _check_assignee(session: Session, assignee_id: int | None) -> None:
         )
 
 
-def _event(case: Case, *, actor: Actor, at: datetime, kind: str, **fields) -> CaseEvent:
+def _event(case: Case, *, actor: Actor, at: datetime, kind: EventKind, **fields) -> CaseEvent:
     return CaseEvent(case_id=case.id, at=at, actor=actor.label, kind=kind, **fields)
 
 
@@ -109,7 +110,7 @@ def register(
             case,
             actor=actor,
             at=now,
-            kind="created",
+            kind=EventKind.CREATED,
             to_state=case.status,
             data={
                 "ack_due_on": case.ack_due_on.isoformat() if case.ack_due_on else None,
@@ -229,7 +230,7 @@ def fire_on(
             case,
             actor=actor,
             at=now,
-            kind="transition",
+            kind=EventKind.TRANSITION,
             trigger=result.trigger.value,
             from_state=source,
             to_state=case.status,
@@ -370,7 +371,7 @@ def update(ctx: AppContext, *, actor: Actor, reference: str, changes: CaseUpdate
                     case,
                     actor=actor,
                     at=now,
-                    kind="assignment",
+                    kind=EventKind.ASSIGNMENT,
                     data={"from": case.assignee_id, "to": new_assignee},
                 ),
             )
@@ -383,7 +384,9 @@ def update(ctx: AppContext, *, actor: Actor, reference: str, changes: CaseUpdate
                 edits[field] = {"from": getattr(case, field), "to": str(value)}
                 setattr(case, field, str(value))
         if edits:
-            repo.add_event(session, _event(case, actor=actor, at=now, kind="edit", data=edits))
+            repo.add_event(
+                session, _event(case, actor=actor, at=now, kind=EventKind.EDIT, data=edits)
+            )
             changed = True
         if changed:
             _touch(case, now)
@@ -396,7 +399,9 @@ def add_note(ctx: AppContext, *, actor: Actor, reference: str, text: str) -> Cas
     now = ctx.now()
     with unit_of_work(ctx.engine) as session:
         case = _locked(session, reference)
-        event = repo.add_event(session, _event(case, actor=actor, at=now, kind="note", reason=text))
+        event = repo.add_event(
+            session, _event(case, actor=actor, at=now, kind=EventKind.NOTE, reason=text)
+        )
         session.flush()
     return event
 
@@ -432,7 +437,7 @@ def extend(
                 case,
                 actor=actor,
                 at=now,
-                kind=clock.EXTENSION_EVENT,
+                kind=EventKind.DEADLINE_CHANGED,
                 reason=reason,
                 data={
                     "on": today.isoformat(),
@@ -497,7 +502,7 @@ def set_reply_date(
                 case,
                 actor=actor,
                 at=now,
-                kind=clock.REPLY_DATE_EVENT,
+                kind=EventKind.REPLY_DATE_SET,
                 data={
                     "on": today.isoformat(),
                     "deadline": "protecteur_reply",

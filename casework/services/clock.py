@@ -18,6 +18,7 @@ from casework.schemas import WRITTEN_CHANNELS
 from workflows.calendar import BusinessCalendar
 from workflows.case_clock import CaseClock, Step, derive
 from workflows.deadlines import DayUnit
+from workflows.events import EventKind
 
 # The stored columns the clock writes, by deadline (what a recomputation compares and records).
 _COLUMNS = (
@@ -26,9 +27,8 @@ _COLUMNS = (
     ("protecteur_reply", "protecteur_reply_due_on"),
 )
 
-# Audit-trail kinds that are part of the clock's history.
-EXTENSION_EVENT = "deadline_changed"
-REPLY_DATE_EVENT = "reply_date_set"
+# The kinds of trail line that are part of the clock's history.
+CLOCK_EVENTS = (EventKind.TRANSITION, EventKind.DEADLINE_CHANGED, EventKind.REPLY_DATE_SET)
 # The reason of the events a calendar change records.
 CALENDAR_CHANGED = "calendar changed"
 
@@ -46,7 +46,7 @@ def step_of(ctx: AppContext, event: CaseEvent) -> Step | None:
     """Return the clock's view of one line of the trail, or None when it does not count."""
     data = event.data or {}
     on = _day(data.get("on"), event.at.astimezone(ctx.tz).date())
-    if event.kind == "transition" and event.trigger:
+    if event.kind == EventKind.TRANSITION and event.trigger:
         reply = data.get("protecteur_reply_due_on")
         judged = data.get("judged_due_on") or {}
         return Step(
@@ -57,7 +57,7 @@ def step_of(ctx: AppContext, event: CaseEvent) -> Step | None:
             ack_due_on=_day(judged.get("acknowledgment"), None),
             answer_due_on=_day(judged.get("answer"), None),
         )
-    if event.kind == EXTENSION_EVENT and "extension_days" in data:
+    if event.kind == EventKind.DEADLINE_CHANGED and "extension_days" in data:
         return Step(
             kind="extend",
             on=on,
@@ -65,7 +65,7 @@ def step_of(ctx: AppContext, event: CaseEvent) -> Step | None:
             unit=DayUnit(data.get("unit") or "business"),
             reason=event.reason or "",
         )
-    if event.kind == REPLY_DATE_EVENT and data.get("reply_due_on"):
+    if event.kind == EventKind.REPLY_DATE_SET and data.get("reply_due_on"):
         return Step(
             kind="set_reply_date", on=on, reply_due_on=date.fromisoformat(data["reply_due_on"])
         )
@@ -80,7 +80,7 @@ def steps(ctx: AppContext, session: Session, case: Case) -> list[Step]:
         select(CaseEvent)
         .where(
             CaseEvent.case_id == case.id,
-            CaseEvent.kind.in_(("transition", EXTENSION_EVENT, REPLY_DATE_EVENT)),
+            CaseEvent.kind.in_(CLOCK_EVENTS),
         )
         .order_by(CaseEvent.id)
     )
@@ -198,7 +198,7 @@ def recompute(
                     case_id=case.id,
                     at=now,
                     actor=actor.label,
-                    kind="deadline_changed",
+                    kind=EventKind.DEADLINE_CHANGED,
                     reason=reason,
                     data=dict(change),
                 )

@@ -34,6 +34,7 @@ from casework.security import policy
 from casework.services import access_log
 from casework.services.errors import Forbidden, InvalidInput, NotFound, TooLarge
 from casework.storage import DocumentStore, OverLimit, Received
+from workflows.events import EventKind
 
 MAX_DESCRIPTION = 500
 MAX_FILENAME = 255
@@ -225,7 +226,7 @@ def attach(
                     case_id=case.id,
                     at=now,
                     actor=actor.label,
-                    kind="documents",
+                    kind=EventKind.DOCUMENTS,
                     data={"documents": document_facts(rows), "interface": interface},
                 ),
             )

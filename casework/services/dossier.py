@@ -37,6 +37,7 @@ from casework.services import reports as clock_figures
 from casework.services.errors import InvalidInput, NotFound
 from workflows import service_standards as standards
 from workflows.case_flow import OUTCOME_LABELS, STATE_LABELS, TRIGGER_LABELS
+from workflows.events import EventKind
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def _gather(ctx: AppContext, session: Session, case: Case) -> Contents:
         case=case,
         letters=[a for a in attachments if a.kind == "letter"],
         documents=[a for a in attachments if a.kind == "document"],
-        notes=[e for e in cases_repo.events(session, case.id) if e.kind == "note"],
+        notes=[e for e in cases_repo.events(session, case.id) if e.kind == EventKind.NOTE],
     )
 
 
@@ -271,9 +272,9 @@ def _chronology(
 
     lines = []
     for event in events:
-        if event.kind == "created":
+        if event.kind == EventKind.CREATED:
             lines.append(Line(case.received_at, _("Case received."), (event.id, 0)))
-        elif event.kind == "transition":
+        elif event.kind == EventKind.TRANSITION:
             text = _(
                 "%(action)s: %(from)s → %(to)s.",
                 action=_(TRIGGER_LABELS.get(event.trigger, event.trigger or "")),
@@ -292,7 +293,7 @@ def _chronology(
             if event.reason:
                 text += " " + _("Reason: %(reason)s", reason=event.reason)
             lines.append(Line(event.at, text, (event.id, 0)))
-        elif event.kind == "deadline_changed":
+        elif event.kind == EventKind.DEADLINE_CHANGED:
             data = event.data or {}
             lines.append(
                 Line(
@@ -308,7 +309,7 @@ def _chronology(
                     (event.id, 0),
                 )
             )
-        elif event.kind == "note" and event.id in notes:
+        elif event.kind == EventKind.NOTE and event.id in notes:
             text = _("Internal note: %(text)s", text=event.reason or "")
             lines.append(Line(event.at, text, (event.id, 0)))
     for letter in letters:
@@ -423,7 +424,7 @@ def export(
                 case_id=case.id,
                 at=now,
                 actor=actor.label,
-                kind="dossier_exported",
+                kind=EventKind.DOSSIER_EXPORTED,
                 data={
                     "files": files,
                     "notes": sorted(chosen_notes),

@@ -52,6 +52,7 @@ from casework.services.errors import Forbidden, NotFound, ServiceError
 from casework.storage import Received as StoredFile
 from workflows.case_flow import CaseState, Trigger
 from workflows.deadlines import receipt_date
+from workflows.events import EventKind
 
 log = logging.getLogger("casework.mail")
 SYSTEM = Actor(label="system:email")
@@ -415,7 +416,7 @@ def _process(
                 case_id=case.id,
                 at=now,
                 actor=SYSTEM.label,
-                kind="correspondence",
+                kind=EventKind.CORRESPONDENCE,
                 reason=message.text[:MAX_TEXT] or None,
                 data=facts,
             ),
@@ -444,7 +445,7 @@ def _process(
                     "case_id": case.id,
                     "at": now,
                     "actor": SYSTEM.label,
-                    "kind": "documents",
+                    "kind": EventKind.DOCUMENTS,
                     "trigger": None,
                     "from_state": None,
                     "to_state": None,

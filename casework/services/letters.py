@@ -36,6 +36,7 @@ from notifications import outbox
 from notifications.letters import Addressee, document, render_letter
 from notifications.outbox import NewMessage
 from workflows.deadlines import receipt_date
+from workflows.events import EventKind
 
 REQUEST_NOUNS = {
     "complaint": N_("your complaint"),
@@ -243,7 +244,7 @@ def mark_mailed(
                     case_id=case.id,
                     at=now,
                     actor=actor.label,
-                    kind="letter_mailed",
+                    kind=EventKind.LETTER_MAILED,
                     data={"letter_id": letter.id, "mailed_on": on.isoformat()},
                 ),
             )
@@ -306,7 +307,7 @@ def add_postal_address(
                 case_id=case.id,
                 at=now,
                 actor=actor.label,
-                kind="address_added",
+                kind=EventKind.ADDRESS_ADDED,
                 data={"letter_id": letter.id},
             ),
         )

@@ -38,15 +38,18 @@ from casework.repositories import cases as cases_repo
 from casework.security import policy
 from casework.services import documents
 from casework.services.errors import InvalidInput, NotFound
+from workflows.events import EventKind
 
 # More candidates than this for one criterion says the criterion is too vague to be one person.
 MAX_CANDIDATES = 500
 # The trail as the person may see it: what happened to their case and what they were told, not
 # the staff's notes, assignments, holds or internal analysis.
-PERSON_VISIBLE_EVENTS = frozenset({"created", "transition", "deadline_changed", "letter_mailed"})
+PERSON_VISIBLE_EVENTS = frozenset(
+    {EventKind.CREATED, EventKind.TRANSITION, EventKind.DEADLINE_CHANGED, EventKind.LETTER_MAILED}
+)
 # Of those, the events whose reason was written to the person (an extension's reason, a closing
 # or reopening reason).
-TOLD_REASONS = frozenset({"transition", "deadline_changed"})
+TOLD_REASONS = frozenset({EventKind.TRANSITION, EventKind.DEADLINE_CHANGED})
 # The same forms as the API's schema (casework/api/retention.py) says, in plain characters.
 EMAIL_PATTERN = r"^[^@ ]+@[^@ ]+\.[^@ ]+$"
 PHONE_PATTERN = r"^[^0-9]*([0-9][^0-9]*){7,}$"

@@ -67,6 +67,7 @@ from notifications import outbox
 from notifications.outbox import NewMessage
 from workflows.case_clock import DeadlineName, running_deadlines
 from workflows.case_flow import CaseState, Trigger
+from workflows.events import EventKind
 
 PORTAL = "portal"
 TOKEN_BYTES = 32  # 256 bits
@@ -335,7 +336,7 @@ def submit(
                         case_id=case.id,
                         at=now,
                         actor=actor.label,
-                        kind="documents",
+                        kind=EventKind.DOCUMENTS,
                         data={"documents": documents.document_facts(rows), "interface": PORTAL},
                     ),
                 )
@@ -454,7 +455,7 @@ def status(ctx: AppContext, *, token: str, address: str) -> StatusView:
         additions = [
             (event.at, event.reason or "", bool((event.data or {}).get("resumed")))
             for event in cases_repo.events(session, case.id)
-            if event.kind == "portal_addition"
+            if event.kind == EventKind.PORTAL_ADDITION
         ]
         view = StatusView(
             reference=case.reference,
@@ -540,7 +541,7 @@ def add_information(
                     case_id=case.id,
                     at=now,
                     actor=actor.label,
-                    kind="portal_addition",
+                    kind=EventKind.PORTAL_ADDITION,
                     reason=text or None,
                     data={
                         "documents": documents.document_facts(rows),

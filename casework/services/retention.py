@@ -54,6 +54,7 @@ from casework.services import documents
 from casework.services.errors import InvalidInput, NotFound
 from workflows import retention as rules
 from workflows.deadlines import CaseKind
+from workflows.events import EventKind
 
 REMOVED = "[Retiré selon le calendrier de conservation, règle %(rule)s]"
 # Values of an event's data that say nothing about the person: kept by anonymization.
@@ -252,7 +253,7 @@ def _what_is_removed(session: Session, case: Case, action: rules.FinalAction) ->
         ),
     ]
     if action is rules.FinalAction.DESTROY:
-        notes = events.where(CaseEvent.kind == "note")
+        notes = events.where(CaseEvent.kind == EventKind.NOTE)
         items.append(PreviewItem(N_("Notes of the audit trail, deleted"), count(notes)))
     return [item for item in items if item.count]
 
@@ -309,7 +310,7 @@ def _dispose(
         session.execute(delete(Requester).where(Requester.id == requester_id))
     if state.action is rules.FinalAction.DESTROY:
         session.execute(
-            delete(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind == "note")
+            delete(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind == EventKind.NOTE)
         )
         session.execute(delete(Notification).where(Notification.case_id == case.id))
         session.execute(delete(OutboxMessage).where(OutboxMessage.case_id == case.id))
@@ -360,7 +361,7 @@ def _dispose(
             case_id=case.id,
             at=now,
             actor=actor.label,
-            kind=f"retention_{state.action.value}",
+            kind=EventKind.of_final_action(state.action),
             reason=None,
             data={"rule": state.rule, "planned_on": state.planned_on.isoformat()},
         )
@@ -558,7 +559,7 @@ def place_hold(
                 case_id=case.id,
                 at=now,
                 actor=actor.label,
-                kind="hold_placed",
+                kind=EventKind.HOLD_PLACED,
                 reason=reason,
                 data={"hold": hold_kind.value},
             )
@@ -583,7 +584,7 @@ def lift_hold(ctx: AppContext, *, actor: Actor, reference: str, hold_id: int) ->
                 case_id=case.id,
                 at=now,
                 actor=actor.label,
-                kind="hold_lifted",
+                kind=EventKind.HOLD_LIFTED,
                 data={"hold": hold.reason_kind},
             )
         )
@@ -655,9 +656,9 @@ def certificate_pdf(
 ) -> bytes:
     """Write the destruction certificate of a period as a PDF for the records officer to sign:
     the body, the period, the legal basis, each case with its rule and dates."""
+    from casework.labels import KIND_LABELS
     from casework.pdf import render_pdf
     from casework.templating import STATIC, templates
-    from casework.web.labels import KIND_LABELS
 
     rows = certificate_rows(ctx, actor=actor, start=start, end=end)
     organization = ctx.settings.organization

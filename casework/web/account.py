@@ -19,13 +19,13 @@ from icalendar import Calendar, Event
 from starlette.responses import Response
 
 from casework.i18n import N_, gettext
+from casework.labels import KIND_LABELS
 from casework.security import sessions
 from casework.services import feeds
 from casework.services import users as user_service
 from casework.services.errors import InvalidInput
 from casework.web.common import LANGUAGE_COOKIE, CurrentPage, Form, Page, page_router
 from casework.web.home import ONE_YEAR
-from casework.web.labels import KIND_LABELS
 from workflows.case_clock import DEADLINE_LABELS
 from workflows.case_flow import STATE_LABELS
 

@@ -13,7 +13,6 @@ shows the page again with the reason next to the field and what was typed kept.
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from typing import Any
 
@@ -21,9 +20,8 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from casework.api.cases import Reference
-from casework.explain import clock_sentence
-from casework.i18n import N_, colon, ngettext
-from casework.models import CaseEvent
+from casework.explain import clock_sentence, state_words
+from casework.i18n import N_, colon
 from casework.schemas import (
     CaseCreate,
     CaseUpdate,
@@ -50,6 +48,7 @@ from casework.services.errors import (
     TransitionNotAllowed,
     VersionConflict,
 )
+from casework.timeline import actor_name, timeline
 from casework.web import typed
 from casework.web.common import (
     CurrentPage,
@@ -64,8 +63,9 @@ from casework.web.letters import copy_label
 from notifications.delivery import in_office_hours
 from workflows import case_flow
 from workflows.accountability import PROTECTEUR_CONCLUSION_LABELS, ProtecteurConclusion
-from workflows.case_clock import UNANSWERED_STATES, ClockState
+from workflows.case_clock import UNANSWERED_STATES
 from workflows.deadlines import CaseKind
+from workflows.events import EventKind
 
 router = page_router()
 
@@ -114,8 +114,6 @@ OTHER_FORM_LABELS = {
     "edit-subject": N_("Subject"),
     "edit-priority": N_("Priority"),
 }
-# The reason casework.services.cases.recompute_deadlines gives its events.
-CALENDAR_CHANGED = "calendar changed"
 NOTICES = {
     "created": N_("The case is registered."),
     "note": N_("The note is added."),
@@ -239,182 +237,10 @@ def _deadlines(page: Page, case) -> list[dict[str, Any]]:
                 "badge": page.fmt.badge(deadline.due_on, page.ctx.today())
                 if deadline.running
                 else None,
-                "status": _clock_status(page, deadline),
+                "status": state_words(deadline, page.language),
             }
         )
     return items
-
-
-def _clock_status(page: Page, deadline) -> str | None:
-    """Say where a deadline whose clock does not run stands: met, met late, paused, n/a."""
-    state = deadline.state
-    if state is ClockState.MET:
-        return page._("Met on %(day)s", day=page.fmt.day(deadline.met_on))
-    if state is ClockState.MET_LATE:
-        return ngettext(
-            "Met late on %(day)s (%(n)s business day late)",
-            "Met late on %(day)s (%(n)s business days late)",
-            deadline.late_by or 1,
-            page.language,
-            day=page.fmt.day(deadline.met_on),
-        )
-    if state is ClockState.PAUSED:
-        return page._("Paused: awaiting the requester")
-    if state is ClockState.NOT_APPLICABLE:
-        return page._("Not applicable")
-    return None
-
-
-def _documents_lines(page: Page, data: dict, show_documents: bool) -> list[str]:
-    """Name the documents an event added and those refused (only to whom may see them)."""
-    added, refused = data.get("documents") or [], data.get("refused") or []
-    if not show_documents:
-        count = len(added)
-        if not count:
-            return []
-        return [
-            ngettext(
-                "%(n)s document (confidential)",
-                "%(n)s documents (confidential)",
-                count,
-                page.language,
-            )
-        ]
-    lines = [
-        page._(
-            "Document: %(name)s (%(size)s)",
-            name=d.get("filename"),
-            size=page.fmt.size(d.get("size")),
-        )
-        for d in added
-    ]
-    lines += [page._("Not kept: %(name)s", name=r.get("filename")) for r in refused]
-    return lines
-
-
-def describe_event(page: Page, event: CaseEvent, *, show_documents: bool = True) -> dict[str, Any]:
-    """Say what one line of the audit trail records, in the page's language (the documents and
-    the emails of the requester only to whom may see them)."""
-    fmt, data = page.fmt, event.data or {}
-    lines: list[str] = []
-    title = fmt.event(event.kind)
-    if event.kind == "documents":
-        lines.extend(_documents_lines(page, data, show_documents))
-    elif event.kind == "correspondence":
-        if show_documents:
-            lines.append(page._("Subject: %(subject)s", subject=data.get("subject") or "—"))
-            if data.get("from_requester"):
-                lines.append(page._("From the requester."))
-            lines.append(event.reason or "")
-        lines.extend(_documents_lines(page, data, show_documents))
-    elif event.kind == "portal_addition":
-        if show_documents:
-            lines.append(event.reason or "")
-        if data.get("resumed"):
-            lines.append(page._("The case resumed: the requester gave the information awaited."))
-        lines.extend(_documents_lines(page, data, show_documents))
-    elif event.kind == "created":
-        lines.append(page._("Received by: %(channel)s", channel=fmt.channel(data.get("channel"))))
-    elif event.kind == "transition":
-        title = fmt.trigger(event.trigger)
-        lines.append(
-            page._(
-                "From “%(before)s” to “%(after)s”.",
-                before=fmt.state(event.from_state),
-                after=fmt.state(event.to_state),
-            )
-        )
-        if data.get("answer_summary"):
-            lines.append(data["answer_summary"])
-        if data.get("outcome"):
-            lines.append(page._("Outcome: %(outcome)s", outcome=fmt.outcome(data["outcome"])))
-        if data.get("protecteur_file_number"):
-            lines.append(
-                page._(
-                    "Protecteur du citoyen file %(number)s.",
-                    number=data["protecteur_file_number"],
-                )
-            )
-        if event.reason and event.reason != data.get("answer_summary"):
-            lines.append(event.reason)
-        lines.extend(data.get("warnings") or ())
-    elif event.kind == "assignment":
-        target = data.get("to")
-        lines.append(
-            page._("Assigned to %(name)s.", name=fmt.user(target))
-            if target
-            else page._("Nobody is assigned now.")
-        )
-    elif event.kind == "note":
-        lines.append(event.reason or "")
-    elif event.kind in ("deadline_changed", "reply_date_set"):
-        try:
-            before = fmt.day(date.fromisoformat(data["from"]))
-            after = fmt.day(date.fromisoformat(data["to"]))
-        except (KeyError, TypeError, ValueError):
-            before = after = "—"
-        lines.append(
-            page._(
-                "%(deadline)s: from %(before)s to %(after)s.",
-                deadline=fmt.deadline(data.get("deadline")),
-                before=before,
-                after=after,
-            )
-        )
-        closure = data.get("closure")
-        if isinstance(closure, dict):
-            name = closure.get("name_fr" if page.language == "fr" else "name_en") or ""
-            try:
-                day = fmt.day(date.fromisoformat(closure.get("date") or ""))
-            except (TypeError, ValueError):
-                day = "—"
-            lines.append(
-                page._("Closure day added: %(day)s %(name)s", day=day, name=name)
-                if closure.get("action") == "add"
-                else page._("Closure day removed: %(day)s", day=day)
-            )
-        if event.reason == CALENDAR_CHANGED:
-            lines.append(page._("The calendar of closure days changed."))
-        elif event.reason:
-            lines.append(event.reason)
-    elif event.kind == "edit":
-        subject, priority = data.get("subject"), data.get("priority")
-        if isinstance(subject, dict):
-            lines.append(
-                page._(
-                    "Subject: from “%(before)s” to “%(after)s”.",
-                    before=subject.get("from"),
-                    after=subject.get("to"),
-                )
-            )
-        if isinstance(priority, dict):
-            lines.append(
-                page._(
-                    "Priority: from “%(before)s” to “%(after)s”.",
-                    before=fmt.priority(priority.get("from")),
-                    after=fmt.priority(priority.get("to")),
-                )
-            )
-    return {
-        "id": event.id,
-        "kind": event.kind,
-        "title": title,
-        "at": event.at,
-        "actor": _actor_name(page, event.actor),
-        "lines": [line for line in lines if line],
-    }
-
-
-def _actor_name(page: Page, label: str) -> str:
-    if label.startswith("user:"):
-        username = label.removeprefix("user:")
-        for user in page.users:
-            if user.username == username:
-                return user.full_name
-        return username
-    if label == "system" or label.startswith("system:"):
-        return "casework"
-    return label
 
 
 def case_page(
@@ -441,10 +267,12 @@ def case_page(
         page.ctx, actor=page.actor, interface="web", reference=reference
     )
     events = (
-        [
-            describe_event(page, e, show_documents=documents.shown)
-            for e in service.events(page.ctx, reference=reference)
-        ]
+        timeline(
+            service.events(page.ctx, reference=reference),
+            language=page.language,
+            people=page.users,
+            show_documents=documents.shown,
+        )
         if page.can("case.history")
         else []
     )
@@ -452,7 +280,7 @@ def case_page(
         [
             {
                 "at": entry.at,
-                "actor": _actor_name(page, entry.actor),
+                "actor": actor_name(entry.actor, page.users),
                 "interface": page.fmt.interface(entry.interface),
                 "what": page.fmt.access(entry.what),
             }
@@ -500,7 +328,7 @@ def case_page(
             else [],
             "deadlines": _deadlines(page, case),
             "events": events,
-            "notes": [e for e in events if e["kind"] == "note"],
+            "notes": [e for e in events if e.kind == EventKind.NOTE],
             "accesses": accesses,
             "actions": actions,
             "about": about,

@@ -21,19 +21,20 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
+from casework import labels
 from casework.api import errors
 from casework.api.errors import validation_problem
 from casework.context import Actor, AppContext
+from casework.explain import running_words
 from casework.exports import csv_chunks
 from casework.i18n import N_, colon, format_day, format_moment, format_size, gettext, ngettext
 from casework.security import policy
 from casework.services import users as user_service
 from casework.services.errors import Forbidden, InvalidInput, ServiceError
 from casework.templating import page_language, render
-from casework.web import labels
 from workflows.case_clock import DEADLINE_LABELS
 from workflows.case_flow import OUTCOME_LABELS, STATE_LABELS, TRIGGER_LABELS
-from workflows.deadlines import DeadlineState, deadline_status
+from workflows.deadlines import deadline_status
 
 HOME_BY_ROLE = {
     "officer": "/queue",
@@ -136,9 +137,6 @@ class Fmt:
     def role(self, code: str) -> str:
         return self._(labels.ROLE_LABELS.get(code, code))
 
-    def event(self, code: str) -> str:
-        return self._(labels.EVENT_LABELS.get(code, code))
-
     def access(self, code: str) -> str:
         return self._(labels.ACCESS_LABELS.get(code, code))
 
@@ -172,27 +170,7 @@ class Fmt:
             today=today,
             soon_within=self.ctx.settings.deadlines.at_risk_within,
         )
-        n = status.business_days
-        if status.state is DeadlineState.OVERDUE:
-            text = ngettext(
-                "Overdue by %(n)s business day", "Overdue by %(n)s business days", n, self.language
-            )
-        elif status.state is DeadlineState.DUE_TODAY:
-            text = self._("Due today")
-        elif status.state is DeadlineState.DUE_SOON:
-            text = ngettext(
-                "Due soon: %(n)s business day left",
-                "Due soon: %(n)s business days left",
-                n,
-                self.language,
-            )
-        else:
-            text = ngettext(
-                "On track: %(n)s business day left",
-                "On track: %(n)s business days left",
-                n,
-                self.language,
-            )
+        text = running_words(status.state, status.business_days, self.language)
         return "badge badge-" + status.state.value.replace("_", "-"), text
 
 

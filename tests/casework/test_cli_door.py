@@ -77,7 +77,7 @@ def test_an_officer_sees_the_address_and_each_listing_is_one_access_log_row(ctx,
     listed = run("outbox", "list", account="olivier.officier")
     assert listed.exit_code == 0, listed.output
     (line,) = [line for line in listed.output.splitlines() if "\tletter\t" in line]
-    assert f"\temail\t{ADDRESS}\t" in line
+    assert f"\tcourriel\t{ADDRESS}\t" in line
     assert _log(ctx, acknowledged.reference) == [("user:olivier.officier", "cli", "outbox")]
 
 

@@ -137,12 +137,12 @@ def test_db_upgrade_twice_then_current_is_up_to_date(tmp_path):
     env = {"CASEWORK_DATABASE__URL": f"sqlite:///{tmp_path}/cw.db"}
     first = casework("db", "upgrade", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "upgraded from empty" in first.stdout
+    assert "base de données créée à la révision" in first.stdout
     second = casework("db", "upgrade", env=env, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
-    assert "already at" in second.stdout
+    assert "base de données déjà à la révision" in second.stdout
     current = casework("db", "current", env=env, cwd=tmp_path)
-    assert "up to date" in current.stdout
+    assert "(à jour)" in current.stdout
 
 
 def test_db_backup_copies_the_sqlite_database_and_never_overwrites(tmp_path):
@@ -152,7 +152,7 @@ def test_db_backup_copies_the_sqlite_database_and_never_overwrites(tmp_path):
     result = casework("db", "backup", str(backup), env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     restored = {"CASEWORK_DATABASE__URL": f"sqlite:///{backup}"}
-    assert "up to date" in casework("db", "current", env=restored, cwd=tmp_path).stdout
+    assert "(à jour)" in casework("db", "current", env=restored, cwd=tmp_path).stdout
     again = casework("db", "backup", str(backup), env=env, cwd=tmp_path)
     assert again.returncode == 2
     assert "exists already" in again.stderr
@@ -190,7 +190,7 @@ def test_db_backup_copies_the_documents_files_beside_the_database(tmp_path):
         "db", "backup", "--documents-only", str(tmp_path / "docs"), env=env, cwd=tmp_path
     )
     assert only.returncode == 0, only.stderr
-    assert "1 document file(s)" in only.stdout
+    assert "1 fichier de document copié dans" in only.stdout
 
 
 def test_a_command_that_shows_cases_runs_only_as_an_active_account(tmp_path):

@@ -45,15 +45,18 @@ def test_failed_message_is_listed_with_its_error_and_retried_by_id(
     listed = casework("outbox", "list", "--failed", env=env, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
-    assert lines[0].startswith(f"{failed.id}\tfailed\t1 attempt(s)\temail\tpaul.cote@@organisme")
+    # In the configured language (French by default).
+    assert lines[0].startswith(
+        f"{failed.id}\ten échec\t1 tentative\tcourriel\tpaul.cote@@organisme"
+    )
     assert lines[1] == (
-        "\terror: invalid recipient address 'paul.cote@@organisme': "
+        "\tErreur\u00a0: invalid recipient address 'paul.cote@@organisme': "
         "The part after the @-sign contains invalid characters: '@'."
     )
-    assert lines[-1] == "(0 pending, 0 sending, 3 sent, 1 failed in all)"
+    assert lines[-1] == "(0 en attente, 0 en cours d’envoi, 3 envoyés, 1 en échec en tout)"
 
     everything = casework("outbox", "list", env=env, cwd=tmp_path)
-    assert len([line for line in everything.stdout.splitlines() if "\tsent\t" in line]) == 3
+    assert len([line for line in everything.stdout.splitlines() if "\tenvoyé\t" in line]) == 3
 
     # The address is corrected (a wrong one is refused), then the message retried goes to it.
     refused = casework("users", "set-email", "paul.cote", "paul.cote@", env=env, cwd=tmp_path)
@@ -68,12 +71,12 @@ def test_failed_message_is_listed_with_its_error_and_retried_by_id(
         cwd=tmp_path,
     )
     assert fixed.returncode == 0, fixed.stderr
-    assert fixed.stdout == "adresse de paul.cote : Paul.Cote@organisme.example.qc.ca\n"
+    assert fixed.stdout == "adresse de paul.cote\u00a0: Paul.Cote@organisme.example.qc.ca\n"
     retried = casework("outbox", "retry", str(failed.id), env=env, cwd=tmp_path)
     assert retried.returncode == 0, retried.stderr
     assert retried.stdout == (
-        f"{failed.id}\tpending: it goes out at the next delivery pass "
-        "to Paul.Cote@organisme.example.qc.ca\n"
+        f"{failed.id}\ten attente\u00a0: il partira au prochain envoi, "
+        "à Paul.Cote@organisme.example.qc.ca\n"
     )
     (row,) = [r for r in outbox_rows(ctx) if r.id == failed.id]
     assert (row.status, row.attempts) == ("pending", 0)

@@ -62,7 +62,7 @@ def test_two_scheduler_processes_started_together_send_each_reminder_once(
     outputs = [finish(p) for p in processes]
 
     # One process took the sweep's slot, the other found it taken.
-    assert sum("already done by another run" in out for out in outputs) == 1
+    assert sum("déjà fait par une autre exécution" in out for out in outputs) == 1
     rows = email_rows(ctx)
     # 12 cases: 4 overdue (Jean or Lucie, and Sophie), 8 due in 3 days (Jean or Lucie).
     assert len(rows) == 4 * 2 + 8
@@ -103,7 +103,7 @@ def test_scheduler_killed_while_delivering_leaves_nothing_lost_and_nothing_twice
             "scheduler", "--once", "--now", "2026-12-21T09:20:00-05:00", env=env, cwd=tmp_path
         )
     )
-    assert "sweep" in out
+    assert "passage de " in out
     rows = email_rows(ctx)
     assert {row.status for row in rows} == {"sent"}
     assert Counter(mail.outbox_id for mail in mailbox.received) == Counter({r.id: 1 for r in rows})
@@ -120,7 +120,8 @@ def test_scheduler_process_killed_after_enqueueing_is_caught_up_by_the_next_run(
             "scheduler", "--once", "--now", "2026-12-21T07:00:00-05:00", env=env, cwd=tmp_path
         )
     )
-    assert "outside office hours; messages wait until 2026-12-21 08:30" in out
+    waits = "hors des heures de bureau; les messages attendent jusqu’au 21 décembre 2026 à 8 h 30"
+    assert waits in out
     assert {row.status for row in email_rows(ctx)} == {"pending"}
     finish(
         casework_process(
