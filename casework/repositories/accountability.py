@@ -18,6 +18,7 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    text,
     type_coerce,
     union,
 )
@@ -91,12 +92,38 @@ def _received(start: datetime, end: datetime) -> list:
 
 @dataclass(frozen=True)
 class VolumeRow:
-    """Cases received in one fiscal quarter, of one kind, channel and classification, closed
-    with one outcome (None: not closed)."""
+    """Cases received of one kind and channel, about one service, closed with one outcome
+    (None: not closed)."""
 
-    quarter: str
     kind: str
     channel: str
+    service: str | None
+    closed_outcome: str | None
+    count: int
+    reference: str | None
+
+
+def _closed_outcome():
+    return case((Case.status == "closed", Case.outcome), else_=null())
+
+
+_CLASSIFICATION = [(CaseClassification, CaseClassification.case_id == Case.id)]
+
+
+def volumes(session: Session, *, start: datetime, end: datetime, trace: bool) -> list[VolumeRow]:
+    """Count the cases received from `start` to `end` by kind, channel, service and closing
+    outcome."""
+    columns = [Case.kind, Case.channel, CaseClassification.service, _closed_outcome()]
+    query = _counted(columns, _received(start, end), trace=trace, joins=_CLASSIFICATION)
+    return [VolumeRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """Complaints received in one fiscal quarter, about one service, commitment and root
+    cause, closed with one outcome (None: not closed)."""
+
+    quarter: str
     service: str | None
     commitment: str | None
     root_cause: str | None
@@ -105,16 +132,17 @@ class VolumeRow:
     reference: str | None
 
 
-def volumes(
+def trends(
     session: Session,
     *,
     start: datetime,
     end: datetime,
+    kinds: list[str],
     quarters: list[tuple[str, datetime]],
     trace: bool,
-) -> list[VolumeRow]:
-    """Count the cases received from `start` to `end` by fiscal quarter (named by `quarters`,
-    each with the instant it starts), kind, channel, what they are about and closing outcome."""
+) -> list[TrendRow]:
+    """Count the cases of `kinds` received from `start` to `end` by fiscal quarter (named by
+    `quarters`, each with the instant it starts), what they are about and closing outcome."""
     quarter = (
         case(
             *(
@@ -126,19 +154,16 @@ def volumes(
         if len(quarters) > 1
         else literal(quarters[0][0])
     )
-    closed_outcome = case((Case.status == "closed", Case.outcome), else_=null())
     columns = [
         quarter,
-        Case.kind,
-        Case.channel,
         CaseClassification.service,
         CaseClassification.commitment,
         CaseClassification.root_cause,
-        closed_outcome,
+        _closed_outcome(),
     ]
-    joins = [(CaseClassification, CaseClassification.case_id == Case.id)]
-    query = _counted(columns, _received(start, end), trace=trace, joins=joins)
-    return [VolumeRow(*row) for row in session.execute(query)]
+    where = [*_received(start, end), Case.kind.in_(kinds)]
+    query = _counted(columns, where, trace=trace, joins=_CLASSIFICATION)
+    return [TrendRow(*row) for row in session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -167,17 +192,34 @@ def acknowledgments(
     a settled one without it, the local day the case first left `received` otherwise than
     closed)."""
     dialect = session.get_bind().dialect.name
-    settled = and_(Case.ack_met_on.is_(None), Case.ack_outcome.in_(("on_time", "late")))
-    left_on = local_day(reports_repo.left_received_at(Case.id), zone, dialect, start, until)
-    met_on = case((settled, left_on), else_=Case.ack_met_on)
-    columns = [
-        local_day(Case.received_at, zone, dialect, start, until),
-        Case.ack_due_on,
-        Case.ack_outcome,
-        type_coerce(met_on, Date()),
+    received_on = local_day(Case.received_at, zone, dialect, start, until)
+    columns = [received_on, Case.ack_due_on, Case.ack_outcome, Case.ack_met_on]
+    rows = [
+        AcknowledgmentRow(*row)
+        for row in session.execute(_counted(columns, _received(start, end), trace=trace))
     ]
-    query = _counted(columns, _received(start, end), trace=trace)
-    return [AcknowledgmentRow(*row) for row in session.execute(query)]
+    if not any(r.met_on is None and r.outcome in SETTLED for r in rows):
+        return rows
+    # Settled without the day it was met (written before the clock stored it): the day the
+    # case first left `received`, looked up for those cases only.
+    without_day = and_(Case.ack_met_on.is_(None), Case.ack_outcome.in_(SETTLED))
+    left_on = local_day(reports_repo.left_received_at(Case.id), zone, dialect, start, until)
+    columns = [received_on, Case.ack_due_on, Case.ack_outcome, left_on]
+    query = _counted(columns, [*_received(start, end), without_day], trace=trace)
+    found = [AcknowledgmentRow(*row) for row in session.execute(query)]
+    rows = [r for r in rows if not (r.met_on is None and r.outcome in SETTLED)] + found
+    if trace:  # back in receipt order
+        order = {reference: n for n, reference in enumerate(_references(session, start, end))}
+        rows.sort(key=lambda r: order[r.reference])
+    return rows
+
+
+SETTLED = ("on_time", "late")
+
+
+def _references(session: Session, start: datetime, end: datetime) -> list[str]:
+    query = select(Case.reference).where(*_received(start, end))
+    return list(session.execute(query.order_by(Case.received_at, Case.id)).scalars())
 
 
 @dataclass(frozen=True)
@@ -219,7 +261,7 @@ def answers(
 
 @dataclass(frozen=True)
 class PeopleRow:
-    """Answered cases handled by one number of distinct people."""
+    """Answered cases with assignments in their trail handled by one number of people."""
 
     people: int
     count: int
@@ -227,23 +269,23 @@ class PeopleRow:
 
 
 def people(session: Session, *, start: datetime, end: datetime, trace: bool) -> list[PeopleRow]:
-    """Count the cases received from `start` to `end` and answered by the number of distinct
-    people ever assigned to them: the assignees and transfers of their trail, and the current
-    assignee. A case without an assignment in its trail has at most its current assignee."""
-    answered = [*_received(start, end), Case.answered_at.is_not(None)]
-    assigned = (
-        select(CaseEvent.case_id)
+    """Count the cases received from `start` to `end`, answered, and with assignments in their
+    trail, by the number of distinct people ever assigned to them: the assignees and transfers
+    of their trail and the current assignee. (Any other case has at most its current
+    assignee.)"""
+    assignments = (
+        select(CaseEvent.case_id, CaseEvent.data, Case.assignee_id)
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.kind == "assignment", *answered)
+        .where(CaseEvent.kind == "assignment", *_received(start, end))
+        .where(Case.answered_at.is_not(None))
+        .cte("assignments")
     )
     persons = union(
         *(
-            select(CaseEvent.case_id, cast(CaseEvent.data[key].as_string(), Integer))
-            .join(Case, Case.id == CaseEvent.case_id)
-            .where(CaseEvent.kind == "assignment", *answered)
+            select(assignments.c.case_id, cast(assignments.c.data[key].as_string(), Integer))
             for key in ("from", "to")
         ),
-        select(Case.id, Case.assignee_id).where(Case.id.in_(assigned)),
+        select(assignments.c.case_id, assignments.c.assignee_id),
     ).subquery()
     case_id, person = persons.c
     handled = (
@@ -252,11 +294,20 @@ def people(session: Session, *, start: datetime, end: datetime, trace: bool) -> 
         .group_by(case_id)
         .subquery()
     )
-    alone = case((Case.assignee_id.is_(None), 0), else_=1)
-    columns = [func.coalesce(handled.c.people, alone)]
-    joins = [(handled, handled.c.case_id == Case.id)]
-    query = _counted(columns, answered, trace=trace, joins=joins)
+    if trace:
+        query = select(handled.c.people, literal(1), Case.reference).join(
+            Case, Case.id == handled.c.case_id
+        )
+    else:
+        query = select(handled.c.people, func.count(), null()).group_by(handled.c.people)
     return [PeopleRow(*row) for row in session.execute(query)]
+
+
+def without_jit(session: Session) -> None:
+    """Turn PostgreSQL's compilation of queries off for the rest of the transaction: the report's
+    grouped counts are estimated costly enough to compile, which takes longer than they run."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
 
 
 def local_day(column, zone: ZoneInfo, dialect: str, start: datetime, until: datetime):

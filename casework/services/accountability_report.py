@@ -185,29 +185,53 @@ class _Delays:
         )
 
 
-def _count_volumes(rows: list[repo.VolumeRow], tally: Tally) -> int:
-    """Tally volumes, what complaints are about and their outcomes by quarter; return the number
-    of cases received."""
+def _count_volumes(volumes: list[repo.VolumeRow], trends: list[repo.TrendRow], tally: Tally):
+    """Tally volumes, and what complaints are about and their outcomes by quarter; return the
+    number of cases received."""
     received = 0
-    for row in rows:
-        ref, n, quarter = row.reference, row.count, row.quarter
+    for row in volumes:
+        ref, n = row.reference, row.count
         received += n
         tally.add("volumes.received", ref, n)
         tally.add(f"volumes.by_kind.{row.kind}", ref, n)
         tally.add(f"volumes.by_channel.{row.channel}", ref, n)
         tally.add(f"volumes.by_service.{row.service or UNCLASSIFIED}", ref, n)
         tally.add(f"volumes.by_outcome.{row.closed_outcome or OPEN}", ref, n)
-        if row.kind in rules.CLASSIFIED_KINDS:
-            tally.add(f"trends.{quarter}.complaints", ref, n)
-            tally.add(f"trends.{quarter}.by_service.{row.service or UNCLASSIFIED}", ref, n)
-            tally.add(f"trends.{quarter}.by_commitment.{row.commitment or UNCLASSIFIED}", ref, n)
-            if row.root_cause:
-                tally.add(f"trends.{quarter}.by_root_cause.{row.root_cause}", ref, n)
-            if row.closed_outcome in rules.MERITS_OUTCOMES:
-                tally.add(f"trends.{quarter}.closed_on_merits", ref, n)
-                if row.closed_outcome in rules.FOUNDED_OUTCOMES:
-                    tally.add(f"trends.{quarter}.founded", ref, n)
+    for row in trends:
+        ref, n, prefix = row.reference, row.count, f"trends.{row.quarter}"
+        tally.add(f"{prefix}.complaints", ref, n)
+        tally.add(f"{prefix}.by_service.{row.service or UNCLASSIFIED}", ref, n)
+        tally.add(f"{prefix}.by_commitment.{row.commitment or UNCLASSIFIED}", ref, n)
+        if row.root_cause:
+            tally.add(f"{prefix}.by_root_cause.{row.root_cause}", ref, n)
+        if row.closed_outcome in rules.MERITS_OUTCOMES:
+            tally.add(f"{prefix}.closed_on_merits", ref, n)
+            if row.closed_outcome in rules.FOUNDED_OUTCOMES:
+                tally.add(f"{prefix}.founded", ref, n)
     return received
+
+
+def _count_people(
+    tally: Tally, answered: list[str | None], answered_count: int, people: list[repo.PeopleRow]
+) -> None:
+    """Tally the answered cases, and those handled by the fewest people: the cases with
+    assignments in their trail by their number of people, the others by their assignee alone."""
+    handled: Counter[int] = Counter()
+    crowded = set()
+    for p in people:
+        handled[p.people] += p.count
+        if not rules.few_enough(p.people):
+            crowded.add(p.reference)
+    handled[1] += answered_count - sum(handled.values())  # at most their current assignee
+    figures = rules.fewest_people_counted(handled)
+    if not tally.trace:
+        tally.add("fewest_people.answered", None, figures.cases)
+        tally.add("fewest_people.at_most_two", None, figures.at_most_two)
+        return
+    for reference in answered:
+        tally.add("fewest_people.answered", reference)
+        if reference not in crowded:
+            tally.add("fewest_people.at_most_two", reference)
 
 
 def _quarter_starts(ctx: AppContext, first: date, last: date) -> list[tuple[str, datetime]]:
@@ -305,7 +329,10 @@ def gather(ctx: AppContext, *, first: date, last: date, trace: bool = False) -> 
     quarters = _quarter_starts(ctx, first, last)
     span = {"start": start, "end": end, "trace": trace}
     with read_session(ctx.engine) as session:
-        volumes = repo.volumes(session, quarters=quarters, **span)
+        repo.without_jit(session)
+        volumes = repo.volumes(session, **span)
+        kinds = sorted(rules.CLASSIFIED_KINDS)
+        trends = repo.trends(session, kinds=kinds, quarters=quarters, **span)
         acknowledgments = repo.acknowledgments(session, until=until, zone=ctx.tz, **span)
         answers = repo.answers(session, until=until, zone=ctx.tz, **span)
         people = repo.people(session, **span)
@@ -313,7 +340,7 @@ def gather(ctx: AppContext, *, first: date, last: date, trace: bool = False) -> 
         measures = repo.measures_until(session, end=end)
         counts = repo.survey_counts(session, first=first, last=last)
     tally = Tally(trace=trace)
-    received = _count_volumes(volumes, tally)
+    received = _count_volumes(volumes, trends, tally)
     ack = _Delays(ctx, tally, "delays.acknowledgment", today)
     for a in acknowledgments:
         item = clock_figures.acknowledgment_commitment(
@@ -321,17 +348,17 @@ def gather(ctx: AppContext, *, first: date, last: date, trace: bool = False) -> 
         )
         ack.add(a.received_on, item, a.reference, a.count)
     answer = _Delays(ctx, tally, "delays.answer", today)
+    answered: list[str | None] = []
+    answered_count = 0
     for a in answers:
         item = clock_figures.answer_commitment(
             due_on=a.due_on, counted_on=a.counted_on, outcome=a.outcome, answered_on=a.answered_on
         )
         answer.add(a.received_on, item, a.reference, a.count)
-    handled: Counter[int] = Counter()
-    for p in people:
-        handled[p.people] += p.count
-        tally.add("fewest_people.answered", p.reference, p.count)
-        if rules.few_enough(p.people):
-            tally.add("fewest_people.at_most_two", p.reference, p.count)
+        if a.answered_on is not None:
+            answered_count += a.count
+            answered.append(a.reference)
+    _count_people(tally, answered, answered_count, people)
     for e in escalations:
         tally.add("escalations.total", e.reference)
         tally.add(f"escalations.by_conclusion.{e.conclusion or PENDING}", e.reference)
@@ -349,7 +376,9 @@ def gather(ctx: AppContext, *, first: date, last: date, trace: bool = False) -> 
         aspects=aspects,
         acknowledgment=acknowledgment,
         answer=answer.figures(),
-        fewest_people=rules.fewest_people_counted(handled),
+        fewest_people=rules.FewestPeople(
+            cases=tally["fewest_people.answered"], at_most_two=tally["fewest_people.at_most_two"]
+        ),
         quarters=[quarter for quarter, _ in quarters],
     )
 
