@@ -303,11 +303,13 @@ def people(session: Session, *, start: datetime, end: datetime, trace: bool) -> 
     return [PeopleRow(*row) for row in session.execute(query)]
 
 
-def without_jit(session: Session) -> None:
-    """Turn PostgreSQL's compilation of queries off for the rest of the transaction: the report's
-    grouped counts are estimated costly enough to compile, which takes longer than they run."""
+def for_counting(session: Session) -> None:
+    """Prepare PostgreSQL for the report's grouped counts, for the rest of the transaction: they
+    sort and hash a year of cases (memory enough to do it without temporary files), and are
+    estimated costly enough to be compiled first, which takes longer than they run (no JIT)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '32MB'"))
 
 
 def local_day(column, zone: ZoneInfo, dialect: str, start: datetime, until: datetime):

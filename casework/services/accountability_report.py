@@ -329,7 +329,7 @@ def gather(ctx: AppContext, *, first: date, last: date, trace: bool = False) -> 
     quarters = _quarter_starts(ctx, first, last)
     span = {"start": start, "end": end, "trace": trace}
     with read_session(ctx.engine) as session:
-        repo.without_jit(session)
+        repo.for_counting(session)
         volumes = repo.volumes(session, **span)
         kinds = sorted(rules.CLASSIFIED_KINDS)
         trends = repo.trends(session, kinds=kinds, quarters=quarters, **span)
