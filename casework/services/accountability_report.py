@@ -110,7 +110,7 @@ class Period:
     last: date
     today: date
     minimum_answers: int
-    received: int
+    received: int | None  # None: only the declaration's results were counted
     tally: Tally
     commitments: list[CommitmentResult]
     aspects: list[AspectAnswers]
@@ -319,8 +319,12 @@ def _acknowledgment_commitment(ctx: AppContext, figures: DelayFigures) -> Commit
     )
 
 
-def gather(ctx: AppContext, *, first: date, last: date, trace: bool = False) -> Period:
-    """Compute every figure of the period from `first` to `last` (Montreal days, inclusive)."""
+def gather(
+    ctx: AppContext, *, first: date, last: date, trace: bool = False, whole: bool = True
+) -> Period:
+    """Compute every figure of the period from `first` to `last` (Montreal days, inclusive);
+    without `whole`, only the declaration's results (no volumes, trends, escalations or
+    measures: `received` is then None)."""
     check_period(first, last)
     today = ctx.today()
     start, end = period_bounds(ctx, first, last)
@@ -330,17 +334,18 @@ def gather(ctx: AppContext, *, first: date, last: date, trace: bool = False) -> 
     span = {"start": start, "end": end, "trace": trace}
     with read_session(ctx.engine) as session:
         repo.for_counting(session)
-        volumes = repo.volumes(session, **span)
-        kinds = sorted(rules.CLASSIFIED_KINDS)
-        trends = repo.trends(session, kinds=kinds, quarters=quarters, **span)
+        if whole:
+            volumes = repo.volumes(session, **span)
+            kinds = sorted(rules.CLASSIFIED_KINDS)
+            trends = repo.trends(session, kinds=kinds, quarters=quarters, **span)
+            escalations = repo.escalated_between(session, first=first, last=last)
+            measures = repo.measures_until(session, end=end)
         acknowledgments = repo.acknowledgments(session, until=until, zone=ctx.tz, **span)
         answers = repo.answers(session, until=until, zone=ctx.tz, **span)
         people = repo.people(session, **span)
-        escalations = repo.escalated_between(session, first=first, last=last)
-        measures = repo.measures_until(session, end=end)
         counts = repo.survey_counts(session, first=first, last=last)
     tally = Tally(trace=trace)
-    received = _count_volumes(volumes, trends, tally)
+    received = _count_volumes(volumes, trends, tally) if whole else None
     ack = _Delays(ctx, tally, "delays.acknowledgment", today)
     for a in acknowledgments:
         item = clock_figures.acknowledgment_commitment(
@@ -359,10 +364,11 @@ def gather(ctx: AppContext, *, first: date, last: date, trace: bool = False) -> 
             answered_count += a.count
             answered.append(a.reference)
     _count_people(tally, answered, answered_count, people)
-    for e in escalations:
-        tally.add("escalations.total", e.reference)
-        tally.add(f"escalations.by_conclusion.{e.conclusion or PENDING}", e.reference)
-    _count_measures(ctx, measures, tally, first, last, today)
+    if whole:
+        for e in escalations:
+            tally.add("escalations.total", e.reference)
+            tally.add(f"escalations.by_conclusion.{e.conclusion or PENDING}", e.reference)
+        _count_measures(ctx, measures, tally, first, last, today)
     acknowledgment = ack.figures()
     commitments, aspects = _survey(ctx, counts)
     return Period(
@@ -386,9 +392,10 @@ def gather(ctx: AppContext, *, first: date, last: date, trace: bool = False) -> 
 def declaration(
     ctx: AppContext, *, actor: Actor, first: date, last: date, trace: bool = False
 ) -> Period:
-    """Return the declaration's results over a period."""
+    """Return the declaration's results over a period (with `trace`, every figure of the period
+    and the cases behind each)."""
     policy.check(actor, "reports.read")
-    return gather(ctx, first=first, last=last, trace=trace)
+    return gather(ctx, first=first, last=last, trace=trace, whole=trace)
 
 
 def annual(ctx: AppContext, *, actor: Actor, fiscal_year: int, trace: bool = False) -> Period:
