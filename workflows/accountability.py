@@ -20,7 +20,6 @@ complaint is about, and the people who handled a case.
 Pure: no I/O, no clock.
 """
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -41,12 +40,10 @@ __all__ = [
     "SurveySource",
     "commitment_status",
     "few_enough",
-    "fewest_people",
     "fewest_people_counted",
     "fiscal_quarter",
     "fiscal_year_bounds",
     "fiscal_year_of",
-    "median",
     "median_counted",
     "missing_classification",
     "satisfaction",
@@ -160,11 +157,6 @@ class FewestPeople:
         return None if self.cases == 0 else 100.0 * self.at_most_two / self.cases
 
 
-def fewest_people(people_per_case: Iterable[int]) -> FewestPeople:
-    """Count the cases handled by at most two distinct people."""
-    return fewest_people_counted(Counter(people_per_case))
-
-
 def fewest_people_counted(cases_by_people: Mapping[int, int]) -> FewestPeople:
     """Count the cases handled by at most two distinct people, from how many cases each number
     of people handled."""
@@ -177,11 +169,6 @@ def fewest_people_counted(cases_by_people: Mapping[int, int]) -> FewestPeople:
 def few_enough(people: int) -> bool:
     """Whether a case handled by this many distinct people counts as handled by the fewest."""
     return people <= 2
-
-
-def median(values: Iterable[int]) -> float | None:
-    """Return the median of the values, None when there are none."""
-    return median_counted(Counter(values))
 
 
 def median_counted(counts: Mapping[int, int]) -> float | None:
