@@ -14,8 +14,10 @@ management report.
   the period and answered, the number of distinct people assigned to each over its life, and the
   share handled by at most two.
 
-Every figure counts cases, and each count can list the references behind it (`trace`), so that
-the workbook's trace sheet and the pages' links show exactly which cases make a figure. Nothing
+Every figure counts cases, grouped in SQL (casework.repositories.accountability: a few columns at
+a time, never a year of cases read one by one), and each count can list the references behind it
+(`trace`: the same queries, a row per case), so that the workbook's trace sheet and the pages'
+links show exactly which cases make a figure. Nothing
 here reads a requester. Periods are local days in Montreal: a case received on 31 March at 23:30
 belongs to the fiscal year that ends that day.
 """
