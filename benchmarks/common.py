@@ -76,16 +76,23 @@ def empty_postgresql_database(admin_url: str) -> Iterator[str]:
 
 @contextlib.contextmanager
 def postgresql_database(
-    admin_url: str, cases: int, *, today: date, keep: bool = False
+    admin_url: str,
+    cases: int,
+    *,
+    today: date,
+    keep: bool = False,
+    name: str = "casework_bench",
+    fill: Callable[..., None] | None = None,
 ) -> Iterator[str]:
-    """Create a PostgreSQL database loaded with `cases` cases for the run, and drop it after;
-    with `keep`, reuse (and keep) the one of the same scale, schema and day."""
+    """Create a PostgreSQL database loaded with `cases` cases for the run (by `fill`, by default
+    `loaded`), and drop it after; with `keep`, reuse (and keep) the one of the same name, scale,
+    schema and day."""
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     if keep:
         key = schema_key().replace("-", "_")
-        name = f"casework_bench_{cases}_{key}_{today:%Y%m%d}"
+        name = f"{name}_{cases}_{key}_{today:%Y%m%d}"
     else:
-        name = f"casework_bench_{cases}_{uuid.uuid4().hex[:6]}"
+        name = f"{name}_{cases}_{uuid.uuid4().hex[:6]}"
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
         exists = connection.execute(
@@ -97,7 +104,7 @@ def postgresql_database(
         if exists:
             print(f"  reusing the database {name}", flush=True)
         else:
-            loaded(url, cases, today=today)
+            (fill or loaded)(url, cases, today=today)
         yield url
     except BaseException:
         keep = False  # a half-loaded database is never reused
@@ -128,18 +135,26 @@ def loaded(url: str, cases: int, *, today: date) -> None:
 
 
 @contextlib.contextmanager
-def sqlite_database(cases: int, *, today: date, scratch: bool = False) -> Iterator[str]:
-    """Return a loaded SQLite file of this scale, reused when it exists for today's schema (a
-    scratch copy of it, removed after, for a benchmark that writes)."""
+def sqlite_database(
+    cases: int,
+    *,
+    today: date,
+    scratch: bool = False,
+    name: str = "cases",
+    fill: Callable[..., None] | None = None,
+) -> Iterator[str]:
+    """Return a SQLite file loaded with `cases` cases (by `fill`, by default `loaded`), reused
+    when it exists for the same name, scale, schema and day (a scratch copy of it, removed
+    after, for a benchmark that writes)."""
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    path = BENCH_DIR / f"cases-{cases}-{schema_key()}-{today.isoformat()}.db"
+    path = BENCH_DIR / f"{name}-{cases}-{schema_key()}-{today.isoformat()}.db"
     url = f"sqlite:///{path}"
     if not path.exists():
         partial = path.with_suffix(".loading")
-        for stale in BENCH_DIR.glob(f"cases-{cases}-*"):
+        for stale in BENCH_DIR.glob(f"{name}-{cases}-*"):
             stale.unlink()
         partial_url = f"sqlite:///{partial}"
-        loaded(partial_url, cases, today=today)
+        (fill or loaded)(partial_url, cases, today=today)
         for suffix in ("-wal", "-shm"):
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
         partial.rename(path)

@@ -458,6 +458,8 @@ class Loader:
                 at = max(at, when or at + timedelta(hours=rnd.randrange(20, 200)))
                 at = min(at, self.moment(self.today))
                 data: dict = {}
+                if kind_ == "assignment":
+                    data = {"from": None, "to": assignee}
                 if trigger is not None:
                     on = at.astimezone(self.tz).date()
                     data["on"] = on.isoformat()
@@ -520,10 +522,14 @@ class Loader:
             "case_pauses": pauses,
         }
 
-    def receipt_days(self, count: int) -> list[date]:
-        """Spread `count` receipts evenly over the five years ending today, oldest first."""
-        first = self.today - timedelta(days=365 * YEARS)
-        span = (self.today - first).days + 1
+    def receipt_days(
+        self, count: int, *, first: date | None = None, last: date | None = None
+    ) -> list[date]:
+        """Spread `count` receipts evenly from `first` to `last` (by default the five years
+        ending today), oldest first."""
+        last = last or self.today
+        first = first or self.today - timedelta(days=365 * YEARS)
+        span = (last - first).days + 1
         return [first + timedelta(days=n * span // count) for n in range(count)]
 
 
@@ -595,8 +601,17 @@ def _postgres(value):
     return json.dumps(value) if isinstance(value, dict) else value
 
 
-def load(engine: Engine, settings: Settings, *, cases: int, today: date, seed: int = 2026) -> Plan:
-    """Fill the database with `cases` cases ending `today`; refuse one that holds cases."""
+def load(
+    engine: Engine,
+    settings: Settings,
+    *,
+    cases: int,
+    today: date,
+    seed: int = 2026,
+    received: tuple[date, date] | None = None,
+) -> Plan:
+    """Fill the database with `cases` cases ending `today` (received from the first to the last
+    day of `received` when given); refuse one that holds cases."""
     with engine.connect() as connection:
         if connection.execute(select(func.count()).select_from(Case)).scalar_one():
             raise SystemExit("the database already holds cases: load into an empty one")
@@ -608,7 +623,8 @@ def load(engine: Engine, settings: Settings, *, cases: int, today: date, seed: i
     staff = _staff_rows(now, first_user)
     assignable = [row["id"] for row in staff if row["role"] in ("agent", "officer")]
     ids = {"case": 1, "requester": first_requester}
-    days = loader.receipt_days(cases)
+    first, last = received or (None, None)
+    days = loader.receipt_days(cases, first=first, last=last)
     tables = {
         "requesters": Requester.__table__,
         "cases": Case.__table__,

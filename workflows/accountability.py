@@ -24,7 +24,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from statistics import median as _median
 
 from workflows.case_flow import Message, Outcome
 from workflows.i18n_markers import N_
@@ -40,11 +39,12 @@ __all__ = [
     "Status",
     "SurveySource",
     "commitment_status",
-    "fewest_people",
+    "few_enough",
+    "fewest_people_counted",
     "fiscal_quarter",
     "fiscal_year_bounds",
     "fiscal_year_of",
-    "median",
+    "median_counted",
     "missing_classification",
     "satisfaction",
 ]
@@ -157,19 +157,35 @@ class FewestPeople:
         return None if self.cases == 0 else 100.0 * self.at_most_two / self.cases
 
 
-def fewest_people(people_per_case: Iterable[int]) -> FewestPeople:
-    """Count the cases handled by at most two distinct people."""
-    cases = at_most_two = 0
-    for people in people_per_case:
-        cases += 1
-        at_most_two += people <= 2
-    return FewestPeople(cases=cases, at_most_two=at_most_two)
+def fewest_people_counted(cases_by_people: Mapping[int, int]) -> FewestPeople:
+    """Count the cases handled by at most two distinct people, from how many cases each number
+    of people handled."""
+    return FewestPeople(
+        cases=sum(cases_by_people.values()),
+        at_most_two=sum(n for people, n in cases_by_people.items() if few_enough(people)),
+    )
 
 
-def median(values: Iterable[int]) -> float | None:
-    """Return the median of the values, None when there are none."""
-    values = list(values)
-    return None if not values else float(_median(values))
+def few_enough(people: int) -> bool:
+    """Whether a case handled by this many distinct people counts as handled by the fewest."""
+    return people <= 2
+
+
+def median_counted(counts: Mapping[int, int]) -> float | None:
+    """Return the median of values given with how many times each occurs (the middle one, or
+    the mean of the two middle ones), None when there are none."""
+    total = sum(counts.values())
+    if total == 0:
+        return None
+    middle = []
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(middle) < 2 and seen > ((total - 1) // 2, total // 2)[len(middle)]:
+            middle.append(value)
+        if len(middle) == 2:
+            break
+    return (middle[0] + middle[1]) / 2
 
 
 MERITS_OUTCOMES = frozenset({Outcome.FOUNDED, Outcome.PARTLY_FOUNDED, Outcome.UNFOUNDED})

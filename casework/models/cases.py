@@ -95,7 +95,7 @@ class Case(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=24)
 
     protecteur_file_number: str | None = Field(default=None, max_length=64)
-    escalated_on: date | None = None
+    escalated_on: date | None = Field(default=None, index=True)
     protecteur_reply_due_on: date | None = None
 
     version: int = 1
@@ -139,6 +139,8 @@ class CaseEvent(SQLModel, table=True):
     """One line of the append-only audit trail."""
 
     __tablename__ = "case_events"
+    # The annual report reads the assignments of a year's cases (the fewest people) from it.
+    __table_args__ = (Index("ix_case_events_kind_case_id", "kind", "case_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(

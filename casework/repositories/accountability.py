@@ -2,9 +2,26 @@
 findings and the survey's answers (the only place that builds them)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    text,
+    type_coerce,
+    union,
+)
 from sqlmodel import Session
 
 from casework.models import (
@@ -49,94 +66,297 @@ def measure(session: Session, *, case_id: int, measure_id: int) -> CorrectiveMea
     return session.execute(query).scalar_one_or_none()
 
 
-@dataclass(frozen=True)
-class ReportRow:
-    """What the reports read of one case (never its requester)."""
+# The report's queries count in SQL: each groups the cases received in the period by what one
+# family of figures reads (a handful of columns) and returns (values..., count, reference): with
+# `trace`, one row per case in receipt order with its reference, else one row per group.
 
-    id: int
-    reference: str
+
+def _counted(columns: list, where: list, *, trace: bool, joins=()) -> Select:
+    """Return the query of `columns` over the cases matching `where`, grouped and counted (or,
+    with `trace`, one row per case with count 1 and its reference, in receipt order)."""
+    if trace:
+        query = select(*columns, literal(1), Case.reference)
+    else:
+        query = select(*columns, func.count(), null())
+    query = query.select_from(Case)
+    for table, on in joins:
+        query = query.outerjoin(table, on)
+    query = query.where(*where)
+    if trace:
+        return query.order_by(Case.received_at, Case.id)
+    return query.group_by(*columns)
+
+
+def _received(start: datetime, end: datetime) -> list:
+    return [Case.received_at >= start, Case.received_at < end]
+
+
+@dataclass(frozen=True)
+class VolumeRow:
+    """Cases received of one kind and channel, about one service, closed with one outcome
+    (None: not closed)."""
+
     kind: str
     channel: str
-    status: str
-    outcome: str | None
-    received_at: datetime
-    ack_due_on: date | None
-    answer_due_on: date
-    answered_at: datetime | None
-    closed_at: datetime | None
-    left_received_at: datetime | None
-    escalated_on: date | None
-    ack_met_on: date | None
-    ack_outcome: str | None
-    answer_outcome: str | None
-    answer_counted_on: date | None
-    assignee_id: int | None
+    service: str | None
+    closed_outcome: str | None
+    count: int
+    reference: str | None
+
+
+def _closed_outcome():
+    return case((Case.status == "closed", Case.outcome), else_=null())
+
+
+_CLASSIFICATION = [(CaseClassification, CaseClassification.case_id == Case.id)]
+
+
+def volumes(session: Session, *, start: datetime, end: datetime, trace: bool) -> list[VolumeRow]:
+    """Count the cases received from `start` to `end` by kind, channel, service and closing
+    outcome."""
+    columns = [Case.kind, Case.channel, CaseClassification.service, _closed_outcome()]
+    query = _counted(columns, _received(start, end), trace=trace, joins=_CLASSIFICATION)
+    return [VolumeRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """Complaints received in one fiscal quarter, about one service, commitment and root
+    cause, closed with one outcome (None: not closed)."""
+
+    quarter: str
     service: str | None
     commitment: str | None
     root_cause: str | None
-    remedy: str | None
+    closed_outcome: str | None
+    count: int
+    reference: str | None
 
 
-def received_between(session: Session, *, start: datetime, end: datetime) -> list[ReportRow]:
-    """Return the cases received from `start` (inclusive) to `end` (exclusive), in receipt
-    order, with what they are about."""
-    query = (
-        select(
-            Case.id,
-            Case.reference,
-            Case.kind,
-            Case.channel,
-            Case.status,
-            Case.outcome,
-            Case.received_at,
-            Case.ack_due_on,
-            Case.answer_due_on,
-            Case.answered_at,
-            Case.closed_at,
-            reports_repo.left_received_at(Case.id),
-            Case.escalated_on,
-            Case.ack_met_on,
-            Case.ack_outcome,
-            Case.answer_outcome,
-            Case.answer_counted_on,
-            Case.assignee_id,
-            CaseClassification.service,
-            CaseClassification.commitment,
-            CaseClassification.root_cause,
-            CaseClassification.remedy,
+def trends(
+    session: Session,
+    *,
+    start: datetime,
+    end: datetime,
+    kinds: list[str],
+    quarters: list[tuple[str, datetime]],
+    trace: bool,
+) -> list[TrendRow]:
+    """Count the cases of `kinds` received from `start` to `end` by fiscal quarter (named by
+    `quarters`, each with the instant it starts), what they are about and closing outcome."""
+    quarter = (
+        case(
+            *(
+                (Case.received_at < begins, literal(name))
+                for (name, _), (_, begins) in pairwise(quarters)
+            ),
+            else_=literal(quarters[-1][0]),
         )
-        .outerjoin(CaseClassification, CaseClassification.case_id == Case.id)
-        .where(Case.received_at >= start, Case.received_at < end)
-        .order_by(Case.received_at, Case.id)
+        if len(quarters) > 1
+        else literal(quarters[0][0])
     )
-    # A year of cases is read in one pass: Core rows, without the ORM's per-row bookkeeping.
-    rows = []
-    for row in session.connection().execute(query):
-        values = list(row)
-        values[11] = reports_repo.aware(values[11])
-        rows.append(ReportRow(*values))
+    columns = [
+        quarter,
+        CaseClassification.service,
+        CaseClassification.commitment,
+        CaseClassification.root_cause,
+        _closed_outcome(),
+    ]
+    where = [*_received(start, end), Case.kind.in_(kinds)]
+    query = _counted(columns, where, trace=trace, joins=_CLASSIFICATION)
+    return [TrendRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class AcknowledgmentRow:
+    """Cases received on one local day whose acknowledgment the case clock judged alike."""
+
+    received_on: date
+    due_on: date | None
+    outcome: str | None
+    met_on: date | None  # the day it was met, or the case first left `received` (local)
+    count: int
+    reference: str | None
+
+
+def acknowledgments(
+    session: Session,
+    *,
+    start: datetime,
+    end: datetime,
+    until: datetime,
+    zone: ZoneInfo,
+    trace: bool,
+) -> list[AcknowledgmentRow]:
+    """Count the cases received from `start` to `end` by day of receipt and what the case clock
+    says of their acknowledgment: due date, outcome and the day it was met (`ack_met_on`, or for
+    a settled one without it, the local day the case first left `received` otherwise than
+    closed)."""
+    dialect = session.get_bind().dialect.name
+    received_on = local_day(Case.received_at, zone, dialect, start, until)
+    columns = [received_on, Case.ack_due_on, Case.ack_outcome, Case.ack_met_on]
+    rows = [
+        AcknowledgmentRow(*row)
+        for row in session.execute(_counted(columns, _received(start, end), trace=trace))
+    ]
+    if not any(r.met_on is None and r.outcome in SETTLED for r in rows):
+        return rows
+    # Settled without the day it was met (written before the clock stored it): the day the
+    # case first left `received`, looked up for those cases only.
+    without_day = and_(Case.ack_met_on.is_(None), Case.ack_outcome.in_(SETTLED))
+    left_on = local_day(reports_repo.left_received_at(Case.id), zone, dialect, start, until)
+    columns = [received_on, Case.ack_due_on, Case.ack_outcome, left_on]
+    query = _counted(columns, [*_received(start, end), without_day], trace=trace)
+    found = [AcknowledgmentRow(*row) for row in session.execute(query)]
+    rows = [r for r in rows if not (r.met_on is None and r.outcome in SETTLED)] + found
+    if trace:  # back in receipt order
+        order = {reference: n for n, reference in enumerate(_references(session, start, end))}
+        rows.sort(key=lambda r: order[r.reference])
     return rows
 
 
-def assignees(session: Session, *, start: datetime, end: datetime) -> dict[int, set[int]]:
-    """Return, for the cases received from `start` to `end`, every user ever assigned to them
-    (the assignments and transfers of their trail)."""
-    query = (
-        select(CaseEvent.case_id, CaseEvent.data)
+SETTLED = ("on_time", "late")
+
+
+def _references(session: Session, start: datetime, end: datetime) -> list[str]:
+    query = select(Case.reference).where(*_received(start, end))
+    return list(session.execute(query.order_by(Case.received_at, Case.id)).scalars())
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """Cases received on one local day whose first answer the case clock judged alike."""
+
+    received_on: date
+    due_on: date
+    counted_on: date | None
+    outcome: str | None
+    answered_on: date | None
+    count: int
+    reference: str | None
+
+
+def answers(
+    session: Session,
+    *,
+    start: datetime,
+    end: datetime,
+    until: datetime,
+    zone: ZoneInfo,
+    trace: bool,
+) -> list[AnswerRow]:
+    """Count the cases received from `start` to `end` by day of receipt and what the case clock
+    says of their first answer: due date, date it is judged against, outcome and local day of
+    the answer."""
+    dialect = session.get_bind().dialect.name
+    columns = [
+        local_day(Case.received_at, zone, dialect, start, until),
+        Case.answer_due_on,
+        Case.answer_counted_on,
+        Case.answer_outcome,
+        local_day(Case.answered_at, zone, dialect, start, until),
+    ]
+    query = _counted(columns, _received(start, end), trace=trace)
+    return [AnswerRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class PeopleRow:
+    """Answered cases with assignments in their trail handled by one number of people."""
+
+    people: int
+    count: int
+    reference: str | None
+
+
+def people(session: Session, *, start: datetime, end: datetime, trace: bool) -> list[PeopleRow]:
+    """Count the cases received from `start` to `end`, answered, and with assignments in their
+    trail, by the number of distinct people ever assigned to them: the assignees and transfers
+    of their trail and the current assignee. (Any other case has at most its current
+    assignee.)"""
+    assignments = (
+        select(CaseEvent.case_id, CaseEvent.data, Case.assignee_id)
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(
-            CaseEvent.kind == EventKind.ASSIGNMENT,
-            Case.received_at >= start,
-            Case.received_at < end,
-        )
+        .where(CaseEvent.kind == EventKind.ASSIGNMENT, *_received(start, end))
+        .where(Case.answered_at.is_not(None))
+        .cte("assignments")
     )
-    people: dict[int, set[int]] = {}
-    for case_id, data in session.execute(query):
-        found = people.setdefault(case_id, set())
-        for key in ("from", "to"):
-            if data.get(key) is not None:
-                found.add(int(data[key]))
-    return people
+    persons = union(
+        *(
+            select(assignments.c.case_id, cast(assignments.c.data[key].as_string(), Integer))
+            for key in ("from", "to")
+        ),
+        select(assignments.c.case_id, assignments.c.assignee_id),
+    ).subquery()
+    case_id, person = persons.c
+    handled = (
+        select(case_id.label("case_id"), func.count().label("people"))
+        .where(person.is_not(None))
+        .group_by(case_id)
+        .subquery()
+    )
+    if trace:
+        query = select(handled.c.people, literal(1), Case.reference).join(
+            Case, Case.id == handled.c.case_id
+        )
+    else:
+        query = select(handled.c.people, func.count(), null()).group_by(handled.c.people)
+    return [PeopleRow(*row) for row in session.execute(query)]
+
+
+def for_counting(session: Session) -> None:
+    """Prepare PostgreSQL for the report's grouped counts, for the rest of the transaction: they
+    sort and hash a year of cases (memory enough to do it without temporary files), and are
+    estimated costly enough to be compiled first, which takes longer than they run (no JIT)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '32MB'"))
+
+
+def local_day(column, zone: ZoneInfo, dialect: str, start: datetime, until: datetime):
+    """Return a SQL expression of the local day in `zone` of an instant `column` falling from
+    `start` to `until`: PostgreSQL converts it; SQLite, which knows no zones, shifts the UTC
+    text by the zone's offset in force at that instant (known to Python)."""
+    if dialect == "postgresql":
+        return cast(func.timezone(zone.key, column), Date)
+    *changes, (_, last) = offsets(zone, start, until)
+    shift = (
+        case(
+            *((column < ends, literal(f"{seconds:+d} seconds")) for ends, seconds in changes),
+            else_=literal(f"{last:+d} seconds"),
+        )
+        if changes
+        else literal(f"{last:+d} seconds")
+    )
+    return type_coerce(func.date(column, shift), Date())
+
+
+def offsets(zone: ZoneInfo, start: datetime, until: datetime) -> list[tuple[datetime, int]]:
+    """Return the UTC offsets of `zone` in force from `start` to `until`, in seconds, each with
+    the instant it ends (the last one with `until`): found a day at a time, then to the hour and
+    the minute."""
+
+    def offset(moment: datetime) -> int:
+        return int(moment.astimezone(zone).utcoffset().total_seconds())
+
+    found = []
+    moment = start.astimezone(UTC).replace(second=0, microsecond=0)
+    current = offset(moment)
+    while moment < until:
+        step = timedelta(days=1)
+        while offset(moment + step) == current:
+            moment += step
+            if moment >= until:
+                found.append((until, current))
+                return found
+        for finer in (timedelta(hours=1), timedelta(minutes=1)):
+            while offset(moment + finer) == current:
+                moment += finer
+        moment += timedelta(minutes=1)
+        found.append((moment, current))
+        current = offset(moment)
+    found.append((until, current))
+    return found
 
 
 @dataclass(frozen=True)

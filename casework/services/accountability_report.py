@@ -14,8 +14,10 @@ management report.
   the period and answered, the number of distinct people assigned to each over its life, and the
   share handled by at most two.
 
-Every figure counts cases, and each count can list the references behind it (`trace`), so that
-the workbook's trace sheet and the pages' links show exactly which cases make a figure. Nothing
+Every figure counts cases, grouped in SQL (casework.repositories.accountability: a few columns at
+a time, never a year of cases read one by one), and each count can list the references behind it
+(`trace`: the same queries, a row per case), so that the workbook's trace sheet and the pages'
+links show exactly which cases make a figure. Nothing
 here reads a requester. Periods are local days in Montreal: a case received on 31 March at 23:30
 belongs to the fiscal year that ends that day.
 """
@@ -28,7 +30,6 @@ from casework.context import Actor, AppContext
 from casework.db import read_session
 from casework.i18n import N_, format_day
 from casework.repositories import accountability as repo
-from casework.repositories.reports import DeadlineRow
 from casework.schemas import Channel
 from casework.security import policy
 from casework.services import reports as clock_figures
@@ -52,8 +53,9 @@ class Tally:
         self.counts: Counter[str] = Counter()
         self.references: dict[str, list[str]] = defaultdict(list)
 
-    def add(self, key: str, reference: str) -> None:
-        self.counts[key] += 1
+    def add(self, key: str, reference: str | None, count: int = 1) -> None:
+        """Count `count` cases for a figure (when tracing, one: the case `reference`)."""
+        self.counts[key] += count
         if self.trace:
             self.references[key].append(reference)
 
@@ -110,7 +112,7 @@ class Period:
     last: date
     today: date
     minimum_answers: int
-    received: int
+    received: int | None  # None: only the declaration's results were counted
     tally: Tally
     commitments: list[CommitmentResult]
     aspects: list[AspectAnswers]
@@ -158,65 +160,92 @@ def _clock_state(commitment: standards.Commitment, today: date) -> str | None:
     return None
 
 
-def _delay(tally: Tally, prefix: str, days: list[int]) -> DelayFigures:
-    return DelayFigures(
-        on_time=tally[f"{prefix}.on_time"],
-        met_late=tally[f"{prefix}.met_late"],
-        open_late=tally[f"{prefix}.open_late"],
-        median_business_days=rules.median(days),
-    )
+class _Delays:
+    """The on-time figures of one deadline, and the business days from receipt (day 0) to the
+    day each was met, by how many cases took each."""
 
+    def __init__(self, ctx: AppContext, tally: Tally, prefix: str, today: date) -> None:
+        self.calendar, self.tally, self.prefix, self.today = ctx.calendar, tally, prefix, today
+        self.days: Counter[int] = Counter()
 
-def _count_cases(ctx: AppContext, rows: list[repo.ReportRow], tally: Tally, today: date):
-    """Tally volumes, classification, outcomes, quarters and the clock's figures of the cases."""
-    ack_days: list[int] = []
-    answer_days: list[int] = []
-    calendar = ctx.calendar
-    tz = ctx.tz
-    for row in rows:
-        ref = row.reference
-        received_on = row.received_at.astimezone(tz).date()
-        quarter = rules.fiscal_quarter(received_on)
-        tally.add("volumes.received", ref)
-        tally.add(f"volumes.by_kind.{row.kind}", ref)
-        tally.add(f"volumes.by_channel.{row.channel}", ref)
-        tally.add(f"volumes.by_service.{row.service or UNCLASSIFIED}", ref)
-        outcome = row.outcome if row.status == "closed" and row.outcome else OPEN
-        tally.add(f"volumes.by_outcome.{outcome}", ref)
-        if row.kind in rules.CLASSIFIED_KINDS:
-            tally.add(f"trends.{quarter}.complaints", ref)
-            tally.add(f"trends.{quarter}.by_service.{row.service or UNCLASSIFIED}", ref)
-            tally.add(f"trends.{quarter}.by_commitment.{row.commitment or UNCLASSIFIED}", ref)
-            if row.root_cause:
-                tally.add(f"trends.{quarter}.by_root_cause.{row.root_cause}", ref)
-            if row.outcome in rules.MERITS_OUTCOMES and row.status == "closed":
-                tally.add(f"trends.{quarter}.closed_on_merits", ref)
-                if row.outcome in rules.FOUNDED_OUTCOMES:
-                    tally.add(f"trends.{quarter}.founded", ref)
-        deadline = DeadlineRow(
-            status=row.status,
-            ack_due_on=row.ack_due_on,
-            answer_due_on=row.answer_due_on,
-            answered_at=row.answered_at,
-            closed_at=row.closed_at,
-            left_received_at=row.left_received_at,
-            ack_met_on=row.ack_met_on,
-            ack_outcome=row.ack_outcome,
-            answer_outcome=row.answer_outcome,
-            answer_counted_on=row.answer_counted_on,
+    def add(self, received_on: date, item, reference: str | None, count: int) -> None:
+        if item is None:
+            return
+        state = _clock_state(item, self.today)
+        if state is not None:
+            self.tally.add(f"{self.prefix}.{state}", reference, count)
+        if item.met_on is not None:
+            self.days[self.calendar.business_days_between(received_on, item.met_on)] += count
+
+    def figures(self) -> DelayFigures:
+        tally, prefix = self.tally, self.prefix
+        return DelayFigures(
+            on_time=tally[f"{prefix}.on_time"],
+            met_late=tally[f"{prefix}.met_late"],
+            open_late=tally[f"{prefix}.open_late"],
+            median_business_days=rules.median_counted(self.days),
         )
-        acknowledgments, answers = clock_figures.commitments(ctx, [deadline])
-        for prefix, items, days in (
-            ("delays.acknowledgment", acknowledgments, ack_days),
-            ("delays.answer", answers, answer_days),
-        ):
-            for item in items:
-                state = _clock_state(item, today)
-                if state is not None:
-                    tally.add(f"{prefix}.{state}", ref)
-                if item.met_on is not None:
-                    days.append(calendar.business_days_between(received_on, item.met_on))
-    return ack_days, answer_days
+
+
+def _count_volumes(volumes: list[repo.VolumeRow], trends: list[repo.TrendRow], tally: Tally):
+    """Tally volumes, and what complaints are about and their outcomes by quarter; return the
+    number of cases received."""
+    received = 0
+    for row in volumes:
+        ref, n = row.reference, row.count
+        received += n
+        tally.add("volumes.received", ref, n)
+        tally.add(f"volumes.by_kind.{row.kind}", ref, n)
+        tally.add(f"volumes.by_channel.{row.channel}", ref, n)
+        tally.add(f"volumes.by_service.{row.service or UNCLASSIFIED}", ref, n)
+        tally.add(f"volumes.by_outcome.{row.closed_outcome or OPEN}", ref, n)
+    for row in trends:
+        ref, n, prefix = row.reference, row.count, f"trends.{row.quarter}"
+        tally.add(f"{prefix}.complaints", ref, n)
+        tally.add(f"{prefix}.by_service.{row.service or UNCLASSIFIED}", ref, n)
+        tally.add(f"{prefix}.by_commitment.{row.commitment or UNCLASSIFIED}", ref, n)
+        if row.root_cause:
+            tally.add(f"{prefix}.by_root_cause.{row.root_cause}", ref, n)
+        if row.closed_outcome in rules.MERITS_OUTCOMES:
+            tally.add(f"{prefix}.closed_on_merits", ref, n)
+            if row.closed_outcome in rules.FOUNDED_OUTCOMES:
+                tally.add(f"{prefix}.founded", ref, n)
+    return received
+
+
+def _count_people(
+    tally: Tally, answered: list[str | None], answered_count: int, people: list[repo.PeopleRow]
+) -> None:
+    """Tally the answered cases, and those handled by the fewest people: the cases with
+    assignments in their trail by their number of people, the others by their assignee alone."""
+    handled: Counter[int] = Counter()
+    crowded = set()
+    for p in people:
+        handled[p.people] += p.count
+        if not rules.few_enough(p.people):
+            crowded.add(p.reference)
+    handled[1] += answered_count - sum(handled.values())  # at most their current assignee
+    figures = rules.fewest_people_counted(handled)
+    if not tally.trace:
+        tally.add("fewest_people.answered", None, figures.cases)
+        tally.add("fewest_people.at_most_two", None, figures.at_most_two)
+        return
+    for reference in answered:
+        tally.add("fewest_people.answered", reference)
+        if reference not in crowded:
+            tally.add("fewest_people.at_most_two", reference)
+
+
+def _quarter_starts(ctx: AppContext, first: date, last: date) -> list[tuple[str, datetime]]:
+    """Return the fiscal quarters of the period, each with the instant it starts in it."""
+    starts: list[tuple[str, datetime]] = []
+    day = first
+    while day <= last:
+        quarter = rules.fiscal_quarter(day)
+        if not starts or starts[-1][0] != quarter:
+            starts.append((quarter, period_bounds(ctx, day, day)[0]))
+        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return starts
 
 
 def _count_measures(ctx: AppContext, measures, tally: Tally, first: date, last: date, today):
@@ -292,64 +321,83 @@ def _acknowledgment_commitment(ctx: AppContext, figures: DelayFigures) -> Commit
     )
 
 
-def gather(ctx: AppContext, *, first: date, last: date, trace: bool = False) -> Period:
-    """Compute every figure of the period from `first` to `last` (Montreal days, inclusive)."""
+def gather(
+    ctx: AppContext, *, first: date, last: date, trace: bool = False, whole: bool = True
+) -> Period:
+    """Compute every figure of the period from `first` to `last` (Montreal days, inclusive);
+    without `whole`, only the declaration's results (no volumes, trends, escalations or
+    measures: `received` is then None)."""
     check_period(first, last)
     today = ctx.today()
     start, end = period_bounds(ctx, first, last)
+    # Every instant a case of the period was answered or left `received` comes before now.
+    until = max(end, ctx.now()) + timedelta(days=1)
+    quarters = _quarter_starts(ctx, first, last)
+    span = {"start": start, "end": end, "trace": trace}
     with read_session(ctx.engine) as session:
-        rows = repo.received_between(session, start=start, end=end)
-        people = repo.assignees(session, start=start, end=end)
-        escalations = repo.escalated_between(session, first=first, last=last)
-        measures = repo.measures_until(session, end=end)
+        repo.for_counting(session)
+        if whole:
+            volumes = repo.volumes(session, **span)
+            kinds = sorted(rules.CLASSIFIED_KINDS)
+            trends = repo.trends(session, kinds=kinds, quarters=quarters, **span)
+            escalations = repo.escalated_between(session, first=first, last=last)
+            measures = repo.measures_until(session, end=end)
+        acknowledgments = repo.acknowledgments(session, until=until, zone=ctx.tz, **span)
+        answers = repo.answers(session, until=until, zone=ctx.tz, **span)
+        people = repo.people(session, **span)
         counts = repo.survey_counts(session, first=first, last=last)
     tally = Tally(trace=trace)
-    ack_days, answer_days = _count_cases(ctx, rows, tally, today)
-    handled = []
-    for row in rows:
-        if row.answered_at is None:
-            continue
-        names = people.get(row.id, set()) | ({row.assignee_id} if row.assignee_id else set())
-        handled.append(len(names))
-        tally.add("fewest_people.answered", row.reference)
-        if len(names) <= 2:
-            tally.add("fewest_people.at_most_two", row.reference)
-    for e in escalations:
-        tally.add("escalations.total", e.reference)
-        tally.add(f"escalations.by_conclusion.{e.conclusion or PENDING}", e.reference)
-    _count_measures(ctx, measures, tally, first, last, today)
-    acknowledgment = _delay(tally, "delays.acknowledgment", ack_days)
-    answer = _delay(tally, "delays.answer", answer_days)
+    received = _count_volumes(volumes, trends, tally) if whole else None
+    ack = _Delays(ctx, tally, "delays.acknowledgment", today)
+    for a in acknowledgments:
+        item = clock_figures.acknowledgment_commitment(
+            due_on=a.due_on, outcome=a.outcome, met_on=a.met_on
+        )
+        ack.add(a.received_on, item, a.reference, a.count)
+    answer = _Delays(ctx, tally, "delays.answer", today)
+    answered: list[str | None] = []
+    answered_count = 0
+    for a in answers:
+        item = clock_figures.answer_commitment(
+            due_on=a.due_on, counted_on=a.counted_on, outcome=a.outcome, answered_on=a.answered_on
+        )
+        answer.add(a.received_on, item, a.reference, a.count)
+        if a.answered_on is not None:
+            answered_count += a.count
+            answered.append(a.reference)
+    _count_people(tally, answered, answered_count, people)
+    if whole:
+        for e in escalations:
+            tally.add("escalations.total", e.reference)
+            tally.add(f"escalations.by_conclusion.{e.conclusion or PENDING}", e.reference)
+        _count_measures(ctx, measures, tally, first, last, today)
+    acknowledgment = ack.figures()
     commitments, aspects = _survey(ctx, counts)
-    quarters = []
-    day = first
-    while day <= last:
-        quarter = rules.fiscal_quarter(day)
-        if quarter not in quarters:
-            quarters.append(quarter)
-        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
     return Period(
         first=first,
         last=last,
         today=today,
         minimum_answers=ctx.settings.accountability.minimum_answers,
-        received=len(rows),
+        received=received,
         tally=tally,
         commitments=[_acknowledgment_commitment(ctx, acknowledgment), *commitments],
         aspects=aspects,
         acknowledgment=acknowledgment,
-        answer=answer,
-        fewest_people=rules.fewest_people(handled),
-        quarters=quarters,
+        answer=answer.figures(),
+        fewest_people=rules.FewestPeople(
+            cases=tally["fewest_people.answered"], at_most_two=tally["fewest_people.at_most_two"]
+        ),
+        quarters=[quarter for quarter, _ in quarters],
     )
 
 
 def declaration(
     ctx: AppContext, *, actor: Actor, first: date, last: date, trace: bool = False
 ) -> Period:
-    """Return the declaration's results over a period."""
+    """Return the declaration's results over a period (with `trace`, every figure of the period
+    and the cases behind each)."""
     policy.check(actor, "reports.read")
-    return gather(ctx, first=first, last=last, trace=trace)
+    return gather(ctx, first=first, last=last, trace=trace, whole=trace)
 
 
 def annual(ctx: AppContext, *, actor: Actor, fiscal_year: int, trace: bool = False) -> Period:

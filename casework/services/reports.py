@@ -96,13 +96,42 @@ def commitments(
     applicable (left out) or still owed; the dates only place them (and feed the medians)."""
     acknowledgments, answers = [], []
     for row in rows:
-        if row.ack_due_on is not None and row.ack_outcome != Outcome.NOT_APPLICABLE:
-            met_on = row.ack_met_on or _local(row.left_received_at, ctx)
-            acknowledgments.append(_judged(row.ack_due_on, row.ack_outcome, met_on))
-        if row.answer_outcome != Outcome.NOT_APPLICABLE:
-            due_on = row.answer_counted_on or row.answer_due_on
-            answers.append(_judged(due_on, row.answer_outcome, _local(row.answered_at, ctx)))
+        ack = acknowledgment_commitment(
+            due_on=row.ack_due_on,
+            outcome=row.ack_outcome,
+            met_on=row.ack_met_on or _local(row.left_received_at, ctx),
+        )
+        if ack is not None:
+            acknowledgments.append(ack)
+        answer = answer_commitment(
+            due_on=row.answer_due_on,
+            counted_on=row.answer_counted_on,
+            outcome=row.answer_outcome,
+            answered_on=_local(row.answered_at, ctx),
+        )
+        if answer is not None:
+            answers.append(answer)
     return acknowledgments, answers
+
+
+def acknowledgment_commitment(
+    *, due_on: date | None, outcome: str | None, met_on: date | None
+) -> Commitment | None:
+    """Return the acknowledgment a rate counts, None when none is owed: `met_on` is the day it
+    was met (or the case first left `received` otherwise than closed)."""
+    if due_on is None or outcome == Outcome.NOT_APPLICABLE:
+        return None
+    return _judged(due_on, outcome, met_on)
+
+
+def answer_commitment(
+    *, due_on: date, counted_on: date | None, outcome: str | None, answered_on: date | None
+) -> Commitment | None:
+    """Return the first answer a rate counts, judged against `counted_on` (the date missed
+    after a late extension) when there is one; None when no answer is owed."""
+    if outcome == Outcome.NOT_APPLICABLE:
+        return None
+    return _judged(counted_on or due_on, outcome, answered_on)
 
 
 def _judged(due_on: date, outcome: str | None, met_on: date | None) -> Commitment:
