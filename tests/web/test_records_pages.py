@@ -39,7 +39,9 @@ def test_the_records_officer_previews_and_anonymizes_a_case_at_the_end_of_its_re
         reference = first.inner_text()
         first.click()
         expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
-        expect(page.get_by_text("Identité et coordonnées de la personne requérante")).to_be_visible()
+        expect(
+            page.get_by_text("Identité et coordonnées de la personne requérante")
+        ).to_be_visible()
         look(page, "records-preview-fr-1366")
         _fits_a_phone(page)
         screenshot(page, "records-preview-fr-390")
