@@ -1,7 +1,10 @@
 """Time the pages and API calls people wait on, over real HTTP, from 100,000 to 1,000,000 cases.
 
-Run: .venv/bin/python -m benchmarks.pages   [--cases 100000 --cases 1000000] [--runs 7]
-     (SQLite always; PostgreSQL too when CASEWORK_TEST_DATABASE_URL names a server)
+Run: .venv/bin/python -m benchmarks.pages   [--cases 100000 --cases 1000000] [--runs 7] [--keep]
+     (SQLite, and PostgreSQL too when CASEWORK_TEST_DATABASE_URL names a server; --sqlite-only or
+     --postgresql-only for one of them; --keep keeps the loaded PostgreSQL databases for the next
+     run, as the SQLite files under var/bench/ always are, migrated to the newest revision when
+     they are reused)
 
 Each database is filled by benchmarks.data (five years of cases ending today), then served by
 uvicorn with one worker on a free port; each request is timed over HTTP with keep-alive, the
@@ -39,7 +42,7 @@ from benchmarks.common import (
 from casework.config import DatabaseSettings, SecuritySettings, Settings
 from casework.context import Actor, AppContext
 from casework.models import Case
-from casework.services import apikeys, users
+from casework.services import apikeys, calendar, users
 from workflows.deadlines import MONTREAL
 
 PASSWORD = "mot-de-passe-de-mesure"
@@ -73,6 +76,7 @@ def prepare(url: str) -> tuple[dict[str, str], str, str]:
         database=DatabaseSettings(url=url), security=SecuritySettings(secret_key=SECRET)
     )
     ctx = AppContext(settings=settings)
+    calendar.refresh(ctx)
     known = {user.username for user in users.list_users(ctx)}
     for username, role in ACCOUNTS.items():
         if username in known:
@@ -235,16 +239,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, action="append", help="scales (repeat)")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--sqlite-only", action="store_true")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--sqlite-only", action="store_true")
+    only.add_argument("--postgresql-only", action="store_true")
     parser.add_argument(
-        "--keep", action="store_true", help="keep the PostgreSQL databases for the next run"
+        "--keep",
+        action="store_true",
+        help="keep the loaded PostgreSQL databases and reuse them in the next runs (the SQLite "
+        "files under var/bench/ are always kept)",
     )
     args = parser.parse_args(argv)
     scales = sorted(args.cases or [100_000, 1_000_000])
     today = datetime.now(MONTREAL).date()
     results: dict[tuple[str, int], dict[str, float]] = {}
     memory: dict[str, float] = {}
-    for cases in scales:
+    for cases in [] if args.postgresql_only else scales:
         print(f"\nSQLite, {cases:,} cases", flush=True)
         with sqlite_database(cases, today=today) as url:
             results[("SQLite", cases)], memory[f"SQLite {_scale(cases)}"], _ = measure(
