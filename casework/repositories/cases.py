@@ -280,9 +280,18 @@ def search(
     elif by_due or filters.overdue_on is not None or filters.due_before is not None:
         query = query.order_by(Case.next_due_on.asc().nulls_last(), Case.id)
     else:
-        query = query.order_by(Case.received_at.desc(), Case.id.desc())
+        query = query.order_by(*_NEWEST_FIRST)
     items = list(session.execute(query.limit(limit).offset(offset)).scalars()) if total else []
     return items, total
+
+
+_NEWEST_FIRST = (Case.received_at.desc(), Case.id.desc())
+
+
+def walked_query(filters: CaseFilters, *, sqlite: bool) -> Select:
+    """Return the page of a text search with many matches, newest first: the text checked on
+    each case as the receipt index is walked (its plan is checked in the tests)."""
+    return _filtered(select(Case), filters, sqlite=sqlite, walk=True).order_by(*_NEWEST_FIRST)
 
 
 # The triage order: new cases nobody is assigned to first, then by due date (none last).

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import event
 
 from casework.repositories import reports
-from casework.repositories.cases import CaseFilters, matches_query
+from casework.repositories.cases import CaseFilters, matches_query, triage_query, walked_query
+from workflows.case_flow import OPEN_STATES
 from workflows.deadlines import MONTREAL
 
 TODAY = date(2026, 11, 23)
@@ -73,3 +74,40 @@ def test_a_search_is_answered_by_the_full_text_indexes(loaded, people):
         if people:
             assert "ix_requesters_search" in text and "ix_cases_requester_id" in text, text
     assert "SCAN cases\n" not in text + "\n" and "Seq Scan" not in text, text
+
+
+@pytest.mark.parametrize("name", ["acknowledgment", "answer"])
+def test_the_on_time_rates_count_the_outcomes_from_their_due_date_index_alone(loaded, name):
+    text = plan(loaded, reports.outcome_queries(start=date(2026, 8, 31))[name])
+    index = {
+        "acknowledgment": "ix_cases_ack_due_on_ack_outcome",
+        "answer": "ix_cases_answer_counted_on_answer_outcome",
+    }[name]
+    assert index in text, text
+    if loaded.dialect.name == "sqlite":
+        assert "COVERING INDEX" in text, text
+    else:
+        assert "Index Only Scan" in text, text
+
+
+def test_the_triage_queue_sorts_the_open_cases_from_their_index_alone(loaded):
+    open_states = tuple(sorted(state.value for state in OPEN_STATES))
+    sqlite = loaded.dialect.name == "sqlite"
+    text = plan(loaded, triage_query(CaseFilters(status=open_states), sqlite=sqlite).limit(20))
+    assert "ix_cases_status_assignee_id_next_due_on" in text, text
+    if sqlite:
+        assert "COVERING INDEX" in text, text
+    else:
+        assert "Index Only Scan" in text, text
+
+
+def test_a_common_word_walks_the_receipt_index_to_the_end_of_the_page(loaded):
+    sqlite = loaded.dialect.name == "sqlite"
+    query = walked_query(CaseFilters(text="remboursement", people=True), sqlite=sqlite).limit(50)
+    text = plan(loaded, query)
+    if sqlite:
+        # The matches are read once into lists; the cases are not sorted, the index is walked.
+        assert "SCAN cases USING INDEX ix_cases_received_at_id" in text, text
+        assert "TEMP B-TREE" not in text, text
+    else:
+        assert "ix_cases_received_at_id" in text and "Sort" not in text, text
