@@ -1,7 +1,8 @@
 """Queries behind the supervisor's dashboard (the only place that builds them).
 
-They read whole columns of the cases and their first transition out of `received`, never the
-requesters: the dashboard shows no personal information.
+They count cases over index ranges (receipts, answers, due dates and the case clock's stored
+outcomes) and read only the columns a list shows, never the requesters: the dashboard shows no
+personal information.
 """
 
 from collections.abc import Iterator
@@ -9,7 +10,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import pairwise
 
-from sqlalchemy import Select, and_, case, func, literal, literal_column, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlmodel import Session
 
 from casework.models import Case, CaseEvent
@@ -118,14 +129,14 @@ def open_cases_received_before(
     return sum(found.values()), at_least
 
 
-def ageing_query(moments: dict[int, datetime]):
+def ageing_query(moments: dict[int, datetime]) -> CompoundSelect:
     """Return the query of open_cases_received_before (its plan is checked in the tests): the
     open cases received in each range around the moments, the oldest range first (part 0)."""
     bounds = [None, *sorted(moments.values()), None]
     return ranges_counted(Case.received_at, bounds, Case.status.in_(OPEN))
 
 
-def ranges_counted(column, bounds: list[datetime | None], *conditions):
+def ranges_counted(column, bounds: list[datetime | None], *conditions) -> CompoundSelect:
     """Return a query counting the cases whose `column` falls in each range between consecutive
     `bounds` (None: open-ended): (part, count) rows, part i from bounds[i] to bounds[i + 1]
     excluded, none for an empty part. Plain counts over an index range each, appended: no

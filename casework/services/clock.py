@@ -88,6 +88,10 @@ def steps(ctx: AppContext, session: Session, case: Case) -> list[Step]:
     return [step for step in found if step is not None]
 
 
+# Ids per query when many cases' trails are read at once (well under SQLite's parameter limit).
+_IDS_PER_QUERY = 5000
+
+
 def histories(ctx: AppContext, session: Session, cases: Sequence[Case]) -> dict[int, list[Step]]:
     """Return the history of each of many cases as the clock reads it (as `steps` does for one),
     read in a few queries of plain rows instead of one query per case."""
@@ -114,9 +118,6 @@ def histories(ctx: AppContext, session: Session, cases: Sequence[Case]) -> dict[
             if step is not None:
                 found[event.case_id].append(step)
     return found
-
-
-_IDS_PER_QUERY = 5000
 
 
 def derive_clock(
