@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import pairwise
+from typing import NamedTuple
 
 from sqlalchemy import (
     CompoundSelect,
@@ -28,8 +29,7 @@ from casework.repositories.cases import CaseFilters, filter_conditions
 from workflows.case_flow import OPEN_STATES
 
 
-@dataclass(frozen=True)
-class OpenCaseRow:
+class OpenCaseRow(NamedTuple):  # one per open case: a tuple, quick to make
     reference: str
     kind: str
     status: str

@@ -15,6 +15,7 @@ extension; the first answer of a reopened case keeps its place).
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 from casework.context import AppContext
 from casework.db import read_session
@@ -28,8 +29,7 @@ from workflows.service_standards import AgeingBucket, Commitment, Rate, WeekCoun
 LIST_LIMIT = 500
 
 
-@dataclass(frozen=True)
-class AgedCase:
+class AgedCase(NamedTuple):  # one per open case: a tuple, quick to make
     reference: str
     kind: str
     status: str
