@@ -305,8 +305,9 @@ _TRIAGE_ORDER = (
 def _triaged(
     session: Session, filters: CaseFilters, *, limit: int, offset: int, sqlite: bool
 ) -> list[Case]:
-    """Return one page of the triage queue: the ids sorted first, from the (status, assignee_id,
-    next_due_on) index alone when only states are filtered, then only the page's cases read."""
+    """Return one page of the triage queue: the ids sorted first, from an index alone when only
+    states are filtered ((status, assignee_id, next_due_on) on SQLite, the open cases' partial
+    index on PostgreSQL), then only the page's cases read."""
     page = triage_query(filters, sqlite=sqlite).limit(limit).offset(offset)
     ids = list(session.execute(page).scalars())
     if not ids:

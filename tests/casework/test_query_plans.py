@@ -47,16 +47,25 @@ def plan(engine, query) -> str:
         return "\n".join(row[0] for row in rows)
 
 
+# On PostgreSQL, the partial index of the open cases (migration 0016_page_indexes) carries what
+# the workload and the ageing counts read too; either covering index answers them.
+OPEN_INDEX = "ix_cases_open_received_at"
+
+
 def test_the_workload_reads_the_open_cases_from_their_covering_index(loaded):
     text = plan(loaded, reports.workload_query(today=TODAY, at_risk_until=date(2026, 11, 30)))
-    assert "ix_cases_status_assignee_id_next_due_on" in text, text
+    assert "ix_cases_status_assignee_id_next_due_on" in text or OPEN_INDEX in text, text
     assert "ix_cases_assignee_id " not in text + " ", text
+    if loaded.dialect.name == "postgresql":
+        assert "Index Only Scan" in text, text
 
 
 def test_the_ageing_counts_read_the_status_and_receipt_index(loaded):
     moments = {6: datetime.combine(date(2026, 11, 13), time(), MONTREAL)}
     text = plan(loaded, reports.ageing_query(moments))
-    assert "ix_cases_status_received_at" in text, text
+    assert "ix_cases_status_received_at" in text or OPEN_INDEX in text, text
+    if loaded.dialect.name == "postgresql":
+        assert "Index Only Scan" in text, text
 
 
 @pytest.mark.parametrize("people", [False, True])
@@ -94,7 +103,7 @@ def test_the_triage_queue_sorts_the_open_cases_from_their_index_alone(loaded):
     open_states = tuple(sorted(state.value for state in OPEN_STATES))
     sqlite = loaded.dialect.name == "sqlite"
     text = plan(loaded, triage_query(CaseFilters(status=open_states), sqlite=sqlite).limit(20))
-    assert "ix_cases_status_assignee_id_next_due_on" in text, text
+    assert "ix_cases_status_assignee_id_next_due_on" in text or OPEN_INDEX in text, text
     if sqlite:
         assert "COVERING INDEX" in text, text
     else:
@@ -111,3 +120,15 @@ def test_a_common_word_walks_the_receipt_index_to_the_end_of_the_page(loaded):
         assert "TEMP B-TREE" not in text, text
     else:
         assert "ix_cases_received_at_id" in text and "Sort" not in text, text
+
+
+def test_the_ageing_list_reads_the_open_cases_in_receipt_order(loaded):
+    sqlite = loaded.dialect.name == "sqlite"
+    text = plan(loaded, reports.open_cases_query(sqlite=sqlite))
+    if sqlite:
+        # Not the whole receipt index walked to spare sorting the open cases.
+        assert "ix_cases_received_at_id" not in text, text
+    else:
+        # Their partial index, carrying what the list shows: neither the table nor a sort.
+        assert "Index Only Scan using ix_cases_open_received_at" in text, text
+        assert "Sort" not in text, text
