@@ -38,6 +38,16 @@ BENCH_DIR = Path("var/bench")
 SECRET = "benchmark-secret-key-not-for-production"
 
 
+def schema_key() -> str:
+    """Return the schema revision the migrations end at, with a digest of their text (for a
+    database reused only for the very same migrations)."""
+    folder = Path(migrate.__file__).parent / "migrations" / "versions"
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        digest.update(path.read_bytes())
+    return f"{migrate.head()}-{digest.hexdigest()[:8]}"
+
+
 def data_key(cases: int, today: date) -> str:
     """Name a loaded database by its scale, its day and the loader's text: the same loader on the
     same day builds the same cases, so such a database is reused (and migrated to the newest
