@@ -1,13 +1,17 @@
 """What the HTTP benchmarks share: their databases, a real server on a free port, timing.
 
-The databases: SQLite files under var/bench/ (kept between runs, keyed by scale and schema
-revision, since loading a million cases takes minutes), and PostgreSQL databases made on the
-server named by CASEWORK_TEST_DATABASE_URL for the run and dropped after it.
+The databases: SQLite files under var/bench/ (kept between runs, since loading a million cases
+takes minutes), and PostgreSQL databases made on the server named by CASEWORK_TEST_DATABASE_URL for
+the run and dropped after it, or kept and reused when asked (`--keep`). A kept database is named
+by its scale, its day and the loader's text (`data_key`), and is brought to the newest schema
+revision each time it is reused, so a new migration does not mean loading it again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import inspect
 import os
 import shutil
 import socket
@@ -35,16 +39,14 @@ BENCH_DIR = Path("var/bench")
 SECRET = "benchmark-secret-key-not-for-production"
 
 
-def schema_key() -> str:
-    """Return the schema revision the migrations end at, with a digest of their text (a loaded
-    database is reused only for the very same migrations)."""
-    import hashlib
-
-    folder = Path(migrate.__file__).parent / "migrations" / "versions"
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
-        digest.update(path.read_bytes())
-    return f"{migrate.head()}-{digest.hexdigest()[:8]}"
+def data_key(cases: int, today: date, fill: Callable[..., None] | None = None) -> str:
+    """Name a loaded database by its scale, its day and the loader's text (with the module of a
+    benchmark's own `fill`): the same loader on the same day builds the same cases, so such a
+    database is reused (and migrated to the newest revision) instead of being loaded again."""
+    digest = hashlib.sha256(Path(__file__).with_name("data.py").read_bytes())
+    if fill is not None:
+        digest.update(Path(inspect.getsourcefile(fill)).read_bytes())
+    return f"{cases}_{digest.hexdigest()[:8]}_{today:%Y%m%d}"
 
 
 def postgresql_admin_url() -> str | None:
@@ -86,11 +88,10 @@ def postgresql_database(
 ) -> Iterator[str]:
     """Create a PostgreSQL database loaded with `cases` cases for the run (by `fill`, by default
     `loaded`), and drop it after; with `keep`, reuse (and keep) the one of the same name, scale,
-    schema and day."""
+    loader and day, migrated to the newest revision."""
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     if keep:
-        key = schema_key().replace("-", "_")
-        name = f"{name}_{cases}_{key}_{today:%Y%m%d}"
+        name = f"{name}_{data_key(cases, today, fill)}"
     else:
         name = f"{name}_{cases}_{uuid.uuid4().hex[:6]}"
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
@@ -103,17 +104,34 @@ def postgresql_database(
     try:
         if exists:
             print(f"  reusing the database {name}", flush=True)
+            migrated(url)
         else:
-            (fill or loaded)(url, cases, today=today)
+            try:
+                (fill or loaded)(url, cases, today=today)
+            except BaseException:
+                keep = False  # a half-loaded database is never reused
+                raise
         yield url
-    except BaseException:
-        keep = False  # a half-loaded database is never reused
-        raise
     finally:
         if not keep:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def migrated(url: str) -> None:
+    """Bring a kept database to the newest schema revision (its cases stay as loaded)."""
+    engine = make_engine(DatabaseSettings(url=url))
+    try:
+        if migrate.current(engine) != migrate.head():
+            started = time.perf_counter()
+            migrate.upgrade(engine)
+            print(
+                f"  migrated to {migrate.head()} in {time.perf_counter() - started:.0f} s",
+                flush=True,
+            )
+    finally:
+        engine.dispose()
 
 
 def loaded(url: str, cases: int, *, today: date) -> None:
@@ -143,15 +161,15 @@ def sqlite_database(
     name: str = "cases",
     fill: Callable[..., None] | None = None,
 ) -> Iterator[str]:
-    """Return a SQLite file loaded with `cases` cases (by `fill`, by default `loaded`), reused
-    when it exists for the same name, scale, schema and day (a scratch copy of it, removed
-    after, for a benchmark that writes)."""
+    """Return a SQLite file loaded with `cases` cases (by `fill`, by default `loaded`), reused (and
+    migrated to the newest revision) when it exists for the same name, scale, loader and day (a
+    scratch copy of it, removed after, for a benchmark that writes)."""
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    path = BENCH_DIR / f"{name}-{cases}-{schema_key()}-{today.isoformat()}.db"
+    path = BENCH_DIR / f"{name}-{data_key(cases, today, fill)}.db"
     url = f"sqlite:///{path}"
     if not path.exists():
         partial = path.with_suffix(".loading")
-        for stale in BENCH_DIR.glob(f"{name}-{cases}-*"):
+        for stale in BENCH_DIR.glob(f"{name}-{cases}[-_]*"):
             stale.unlink()
         partial_url = f"sqlite:///{partial}"
         (fill or loaded)(partial_url, cases, today=today)
@@ -160,6 +178,7 @@ def sqlite_database(
         partial.rename(path)
     else:
         print(f"  reusing {path}", flush=True)
+        migrated(url)
     if not scratch:
         yield url
         return

@@ -1,7 +1,10 @@
 """Time the pages and API calls people wait on, over real HTTP, from 100,000 to 1,000,000 cases.
 
-Run: .venv/bin/python -m benchmarks.pages   [--cases 100000 --cases 1000000] [--runs 7]
-     (SQLite always; PostgreSQL too when CASEWORK_TEST_DATABASE_URL names a server)
+Run: .venv/bin/python -m benchmarks.pages   [--cases 100000 --cases 1000000] [--runs 7] [--keep]
+     (SQLite, and PostgreSQL too when CASEWORK_TEST_DATABASE_URL names a server; --sqlite-only or
+     --postgresql-only for one of them; --keep keeps the loaded PostgreSQL databases for the next
+     run, as the SQLite files under var/bench/ always are, migrated to the newest revision when
+     they are reused; --request NAME times only the requests named)
 
 Each database is filled by benchmarks.data (five years of cases ending today), then served by
 uvicorn with one worker on a free port; each request is timed over HTTP with keep-alive, the
@@ -39,7 +42,7 @@ from benchmarks.common import (
 from casework.config import DatabaseSettings, SecuritySettings, Settings
 from casework.context import Actor, AppContext
 from casework.models import Case
-from casework.services import apikeys, users
+from casework.services import apikeys, calendar, users
 from workflows.deadlines import MONTREAL
 
 PASSWORD = "mot-de-passe-de-mesure"
@@ -73,6 +76,7 @@ def prepare(url: str) -> tuple[dict[str, str], str, str]:
         database=DatabaseSettings(url=url), security=SecuritySettings(secret_key=SECRET)
     )
     ctx = AppContext(settings=settings)
+    calendar.refresh(ctx)
     known = {user.username for user in users.list_users(ctx)}
     for username, role in ACCOUNTS.items():
         if username in known:
@@ -126,8 +130,11 @@ def checked(response: httpx.Response) -> httpx.Response:
     return response
 
 
-def measure(url: str, runs: int) -> tuple[dict[str, float], float, dict[str, int]]:
-    """Time every request on one database; return the medians, the worker's memory and counts."""
+def measure(
+    url: str, runs: int, only: list[str] | None = None
+) -> tuple[dict[str, float], float, dict[str, int]]:
+    """Time every request (or those named in `only`) on one database; return the medians, the
+    worker's memory and counts."""
     key, reference, closure_day = prepare(url)
     with server(url) as running:
         supervisor = signed_in(running.base_url, "mesure.superviseur")
@@ -156,6 +163,8 @@ def measure(url: str, runs: int) -> tuple[dict[str, float], float, dict[str, int
         }
         medians = {}
         for name, call in calls.items():
+            if only and name not in only:
+                continue
             medians[name] = median_ms(lambda call=call: checked(call()), runs)
             print(f"    {name:<34} {medians[name]:9.1f} ms", flush=True)
         counts = {
@@ -185,6 +194,8 @@ def report(results: dict[tuple[str, int], dict[str, float]], memory: dict[str, f
     ok = True
     checks = []
     for name, target in REQUESTS.items():
+        if any(name not in results[c] for c in columns):
+            continue
         cells = [f"{results[c][name]:,.1f}" for c in columns]
         growths = []
         for db in databases:
@@ -235,20 +246,31 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, action="append", help="scales (repeat)")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument(
-        "--keep", action="store_true", help="keep the PostgreSQL databases for the next run"
+        "--request",
+        action="append",
+        choices=list(REQUESTS),
+        help="time only this request (repeat); every one by default",
+    )
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--sqlite-only", action="store_true")
+    only.add_argument("--postgresql-only", action="store_true")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the loaded PostgreSQL databases and reuse them in the next runs (the SQLite "
+        "files under var/bench/ are always kept)",
     )
     args = parser.parse_args(argv)
     scales = sorted(args.cases or [100_000, 1_000_000])
     today = datetime.now(MONTREAL).date()
     results: dict[tuple[str, int], dict[str, float]] = {}
     memory: dict[str, float] = {}
-    for cases in scales:
+    for cases in [] if args.postgresql_only else scales:
         print(f"\nSQLite, {cases:,} cases", flush=True)
         with sqlite_database(cases, today=today) as url:
             results[("SQLite", cases)], memory[f"SQLite {_scale(cases)}"], _ = measure(
-                url, args.runs
+                url, args.runs, args.request
             )
     admin_url = None if args.sqlite_only else postgresql_admin_url()
     if admin_url:
@@ -256,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nPostgreSQL, {cases:,} cases", flush=True)
             with postgresql_database(admin_url, cases, today=today, keep=args.keep) as url:
                 results[("PostgreSQL", cases)], memory[f"PostgreSQL {_scale(cases)}"], _ = measure(
-                    url, args.runs
+                    url, args.runs, args.request
                 )
     return 0 if report(results, memory) else 1
 

@@ -16,6 +16,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def cell(value: Any) -> str:
     """Write one value as a safe cell: dates in ISO form, lists joined, no formula."""
+    if type(value) is str:  # most cells, first
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, list | tuple):

@@ -36,10 +36,11 @@ __all__ = [
     "ageing_edges",
     "ageing_from_counts",
     "on_time_rate",
+    "rate_of",
     "rates_by_week",
     "standard_figures",
     "week_of",
-    "weekly_counts",
+    "week_starts",
     "weeks_ending",
 ]
 
@@ -151,26 +152,28 @@ class WeekCount:
     count: int
 
 
-def weekly_counts(days: Iterable[date], weeks: Sequence[date]) -> list[WeekCount]:
-    """Count the days falling in each of `weeks` (Mondays); days outside them are ignored."""
-    counts = dict.fromkeys(weeks, 0)
-    for day in days:
-        monday = week_of(day)
-        if monday in counts:
-            counts[monday] += 1
-    return [WeekCount(week, counts[week]) for week in weeks]
+def week_starts(weeks: Sequence[date]) -> list[date]:
+    """Return the Mondays of `weeks` and the Monday after the last: the edges between which the
+    database counts each week's days (a week runs from its Monday to the next, excluded)."""
+    return [*weeks, weeks[-1] + timedelta(weeks=1)] if weeks else []
+
+
+def rate_of(figures: StandardFigures) -> Rate:
+    """Return the on-time rate of figures counted from the clock's outcomes."""
+    return Rate(on_time=figures.on_time, met_late=figures.late, open_late=figures.open_late)
 
 
 def rates_by_week(
-    commitments: Iterable[Commitment], weeks: Sequence[date], *, today: date
+    counts: Iterable[tuple[date, str | None, int]], weeks: Sequence[date], *, today: date
 ) -> list[tuple[date, Rate]]:
-    """Return the on-time rate of the commitments due in each of `weeks`, on `today`."""
-    grouped: dict[date, list[Commitment]] = {week: [] for week in weeks}
-    for item in commitments:
-        monday = week_of(item.due_on)
+    """Return the on-time rate of the deadlines due in each of `weeks` on `today`, from
+    (due date, outcome, count) rows of the clock's outcomes (as standard_figures reads them)."""
+    grouped: dict[date, list[tuple[date, str | None, int]]] = {week: [] for week in weeks}
+    for row in counts:
+        monday = week_of(row[0])
         if monday in grouped:
-            grouped[monday].append(item)
-    return [(week, on_time_rate(grouped[week], today=today)) for week in weeks]
+            grouped[monday].append(row)
+    return [(week, rate_of(standard_figures(grouped[week], today=today))) for week in weeks]
 
 
 def age_in_business_days(calendar: BusinessCalendar, received_on: date, today: date) -> int:

@@ -24,14 +24,18 @@ SEARCH_INDEXES = frozenset(
         "ix_requesters_email_nocase",
     }
 )
+# Indexes only PostgreSQL has (migration 0016_page_indexes): a partial index with included
+# columns, which the models cannot describe for both databases.
+POSTGRESQL_INDEXES = frozenset({"ix_cases_open_received_at"})
 SEARCH_TABLE_PREFIXES = ("cases_fts", "requesters_fts")
 SEARCH_VECTOR = "search_vector"
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Tell Alembic's comparison to leave the full-text search objects alone."""
+    """Tell Alembic's comparison to leave the full-text search objects and the indexes only
+    PostgreSQL has alone."""
     if type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIXES):
         return False
     if type_ == "column" and name == SEARCH_VECTOR:
         return False
-    return not (type_ == "index" and name in SEARCH_INDEXES)
+    return not (type_ == "index" and name in SEARCH_INDEXES | POSTGRESQL_INDEXES)

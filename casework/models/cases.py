@@ -43,9 +43,13 @@ class Case(SQLModel, table=True):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_received_at_id", "received_at", "id"),
-        # The dashboard's grouped counts of open cases (by assignee, by age) read only these.
+        # The dashboard's grouped counts of open cases (by assignee, by age) read only these
+        # (and, on PostgreSQL, the partial index of the open cases of migration 0016).
         Index("ix_cases_status_assignee_id_next_due_on", "status", "assignee_id", "next_due_on"),
         Index("ix_cases_status_received_at", "status", "received_at"),
+        # The on-time rates count the deadlines due in a period by outcome from these alone.
+        Index("ix_cases_ack_due_on_ack_outcome", "ack_due_on", "ack_outcome"),
+        Index("ix_cases_answer_counted_on_answer_outcome", "answer_counted_on", "answer_outcome"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -84,7 +88,7 @@ class Case(SQLModel, table=True):
     ack_outcome: str | None = Field(default=None, max_length=16)
     answer_met_on: date | None = None
     answer_outcome: str | None = Field(default=None, max_length=16)
-    answer_counted_on: date | None = Field(default=None, index=True)
+    answer_counted_on: date | None = None
     paused_on: date | None = None
     paused_business_days: int = 0
 

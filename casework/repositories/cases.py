@@ -141,14 +141,16 @@ def add_event(session: Session, event: CaseEvent) -> CaseEvent:
     return event
 
 
-def _filtered(query: Select, filters: CaseFilters, *, sqlite: bool) -> Select:
-    conditions = _conditions(filters)
+def _filtered(query: Select, filters: CaseFilters, *, sqlite: bool, walk: bool = False) -> Select:
+    """Return the query with every filter; `walk`: the text checked on each case as the query
+    walks the index of its order (many matches), instead of driving it from the matches."""
+    conditions = filter_conditions(filters)
     if filters.text:
-        conditions.append(_text_condition(filters, sqlite=sqlite))
+        conditions.append(_text_condition(filters, sqlite=sqlite, walk=walk))
     return query.where(*conditions) if conditions else query
 
 
-def _conditions(filters: CaseFilters) -> list:
+def filter_conditions(filters: CaseFilters) -> list:
     """Return the conditions of every filter but the text."""
     conditions = []
     if filters.status:
@@ -182,7 +184,9 @@ def _parsed(filters: CaseFilters) -> tuple[str | None, list[str]]:
     return reference, _WORDS.findall(text_.lower())[:_MAX_WORDS]
 
 
-def _text_condition(filters: CaseFilters, *, sqlite: bool, only_people: bool = False):
+def _text_condition(
+    filters: CaseFilters, *, sqlite: bool, only_people: bool = False, walk: bool = False
+):
     """Return the condition of the cases the text finds, answered by the full-text indexes (only
     those found through their requester, when asked)."""
     reference, words = _parsed(filters)
@@ -190,19 +194,19 @@ def _text_condition(filters: CaseFilters, *, sqlite: bool, only_people: bool = F
     if reference and not only_people:
         found.append(Case.reference == reference)
     if words and not only_people:
-        found.append(_word_match(words, sqlite=sqlite))
+        found.append(_word_match(words, sqlite=sqlite, walk=walk))
     if words and filters.people:
-        by_person = _person_match(words, sqlite=sqlite)
+        by_person = _person_match(words, sqlite=sqlite, walk=walk)
         if filters.people_assignee_id is not None:
             by_person = and_(by_person, Case.assignee_id == filters.people_assignee_id)
         found.append(by_person)
     return or_(*found) if found else false()
 
 
-def _word_match(words: list[str], *, sqlite: bool):
+def _word_match(words: list[str], *, sqlite: bool, walk: bool = False):
     """Match the cases whose subject or description has every word."""
     if sqlite:
-        return Case.id.in_(
+        return _sqlite_column(Case.id, walk).in_(
             select(literal_column("rowid"))
             .select_from(table("cases_fts"))
             .where(text("cases_fts MATCH :case_words").bindparams(case_words=_fts5(words)))
@@ -210,15 +214,23 @@ def _word_match(words: list[str], *, sqlite: bool):
     return text(_PG_CASE_MATCH).bindparams(case_words=_tsquery(words))
 
 
-def _person_match(words: list[str], *, sqlite: bool):
+def _person_match(words: list[str], *, sqlite: bool, walk: bool = False):
     """Match the cases whose requester's name, email and telephone have every word."""
     if sqlite:
-        return Case.requester_id.in_(
+        return _sqlite_column(Case.requester_id, walk).in_(
             select(literal_column("rowid"))
             .select_from(table("requesters_fts"))
             .where(text("requesters_fts MATCH :person_words").bindparams(person_words=_fts5(words)))
         )
     return text(_PG_PERSON_MATCH).bindparams(person_words=_tsquery(words))
+
+
+def _sqlite_column(column, walk: bool):
+    # SQLite reads the matches of the full-text table once into a list either way; to walk the
+    # order's index and stop at the page's end, the case's column must not offer its own index
+    # (else SQLite fetches every match by it and sorts them all): a unary plus, SQLite's
+    # documented way.
+    return literal_column(f"+{column.table.name}.{column.name}") if walk else column
 
 
 def _fts5(words: list[str]) -> str:
@@ -259,19 +271,55 @@ def search(
             _filtered(select(func.count(Case.id)), filters, sqlite=sqlite)
         ).scalar_one()
         query = None
+    if triage and query is None:
+        return _triaged(session, filters, limit=limit, offset=offset, sqlite=sqlite), total
     if query is None:
-        query = _filtered(select(Case), filters, sqlite=sqlite)
+        query = _filtered(select(Case), filters, sqlite=sqlite, walk=bool(filters.text))
     if triage:
-        untriaged = and_(Case.status == "received", Case.assignee_id.is_(None))
-        query = query.order_by(
-            case((untriaged, 0), else_=1), Case.next_due_on.asc().nulls_last(), Case.id
-        )
+        query = query.order_by(*_TRIAGE_ORDER)
     elif by_due or filters.overdue_on is not None or filters.due_before is not None:
         query = query.order_by(Case.next_due_on.asc().nulls_last(), Case.id)
     else:
-        query = query.order_by(Case.received_at.desc(), Case.id.desc())
+        query = query.order_by(*_NEWEST_FIRST)
     items = list(session.execute(query.limit(limit).offset(offset)).scalars()) if total else []
     return items, total
+
+
+_NEWEST_FIRST = (Case.received_at.desc(), Case.id.desc())
+
+
+def walked_query(filters: CaseFilters, *, sqlite: bool) -> Select:
+    """Return the page of a text search with many matches, newest first: the text checked on
+    each case as the receipt index is walked (its plan is checked in the tests)."""
+    return _filtered(select(Case), filters, sqlite=sqlite, walk=True).order_by(*_NEWEST_FIRST)
+
+
+# The triage order: new cases nobody is assigned to first, then by due date (none last).
+_TRIAGE_ORDER = (
+    case((and_(Case.status == "received", Case.assignee_id.is_(None)), 0), else_=1),
+    Case.next_due_on.asc().nulls_last(),
+    Case.id,
+)
+
+
+def _triaged(
+    session: Session, filters: CaseFilters, *, limit: int, offset: int, sqlite: bool
+) -> list[Case]:
+    """Return one page of the triage queue: the ids sorted first, from an index alone when only
+    states are filtered ((status, assignee_id, next_due_on) on SQLite, the open cases' partial
+    index on PostgreSQL), then only the page's cases read."""
+    page = triage_query(filters, sqlite=sqlite).limit(limit).offset(offset)
+    ids = list(session.execute(page).scalars())
+    if not ids:
+        return []
+    found = {c.id: c for c in session.execute(select(Case).where(Case.id.in_(ids))).scalars()}
+    return [found[i] for i in ids]
+
+
+def triage_query(filters: CaseFilters, *, sqlite: bool) -> Select:
+    """Return the ids of the cases matching the filters in the triage order (its plan is checked
+    in the tests)."""
+    return _filtered(select(Case.id), filters, sqlite=sqlite).order_by(*_TRIAGE_ORDER)
 
 
 def matches_query(filters: CaseFilters, *, sqlite: bool) -> Select:
@@ -286,7 +334,7 @@ def _pg_matches(filters: CaseFilters):
     """Return the matches of a text on PostgreSQL as one query per way of matching, each driven
     by its own index, appended (UNION ALL stops at the limit; a union would read them all)."""
     reference, words = _parsed(filters)
-    others = _conditions(filters)
+    others = filter_conditions(filters)
     parts = []
     if reference:
         parts.append(select(Case.id).where(Case.reference == reference, *others))

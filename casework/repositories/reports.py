@@ -1,23 +1,36 @@
 """Queries behind the supervisor's dashboard (the only place that builds them).
 
-They read whole columns of the cases and their first transition out of `received`, never the
-requesters: the dashboard shows no personal information.
+They count cases over index ranges (receipts, answers, due dates and the case clock's stored
+outcomes) and read only the columns a list shows, never the requesters: the dashboard shows no
+personal information.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import pairwise
+from typing import NamedTuple
 
-from sqlalchemy import Select, and_, case, func, literal_column, select, union
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlmodel import Session
 
 from casework.models import Case, CaseEvent
-from workflows.case_flow import OPEN_STATES, CaseState
+from casework.repositories.cases import CaseFilters, filter_conditions
+from workflows.case_flow import OPEN_STATES
 from workflows.events import EventKind
 
 
-@dataclass(frozen=True)
-class OpenCaseRow:
+class OpenCaseRow(NamedTuple):  # one per open case: a tuple, quick to make
     reference: str
     kind: str
     status: str
@@ -31,9 +44,68 @@ class OpenCaseRow:
 OPEN = tuple(sorted(state.value for state in OPEN_STATES))
 
 
+@dataclass(frozen=True, slots=True)
+class ListedCase:
+    """What a list of cases on the dashboard and its CSV files show of each (no requester)."""
+
+    reference: str
+    subject: str
+    kind: str
+    channel: str
+    status: str
+    received_at: datetime
+    next_deadline: str | None
+    next_due_on: date | None
+    assignee_id: int | None
+
+
+def listed_by_due(session: Session, filters: CaseFilters, *, limit: int) -> list[ListedCase]:
+    """Return the cases matching the filters (the running deadlines: overdue, at risk), the
+    soonest due first, with only the columns a list shows: neither whole cases nor requesters
+    nor a count."""
+    query = (
+        select(
+            Case.reference,
+            Case.subject,
+            Case.kind,
+            Case.channel,
+            Case.status,
+            Case.received_at,
+            Case.next_deadline,
+            Case.next_due_on,
+            Case.assignee_id,
+        )
+        .where(*filter_conditions(filters))
+        .order_by(Case.next_due_on.asc().nulls_last(), Case.id)
+        .limit(limit)
+    )
+    return [ListedCase(*row) for row in session.execute(query)]
+
+
 def open_cases(session: Session) -> Iterator[OpenCaseRow]:
     """Yield every case not closed, oldest receipt first, fetched in batches as they are read."""
-    query = (
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    query = open_cases_query(sqlite=sqlite).execution_options(stream_results=True, yield_per=1000)
+    # Plain rows from the connection: the ORM's bookkeeping costs more than the row here.
+    for row in session.connection().execute(query):
+        yield OpenCaseRow(*row)
+
+
+def open_cases_query(*, sqlite: bool) -> Select:
+    """Return the query of open_cases (its plan is checked in the tests).
+
+    PostgreSQL reads the open cases in receipt order from their partial index (migration
+    0016_page_indexes), the open states written out so that the planner sees that index answers
+    whatever plan a prepared statement gets. SQLite would walk the whole receipt index to spare
+    sorting the few open cases; the same value in an expression (a unary plus, SQLite's
+    documented way) lets it read them through (status, received_at) and sort them.
+    """
+    if sqlite:
+        condition, order = Case.status.in_(OPEN), literal_column("+cases.received_at")
+    else:
+        condition = Case.status.in_([literal(state, literal_execute=True) for state in OPEN])
+        order = Case.received_at
+    return (
         select(
             Case.reference,
             Case.kind,
@@ -44,40 +116,48 @@ def open_cases(session: Session) -> Iterator[OpenCaseRow]:
             Case.next_due_on,
             Case.next_deadline,
         )
-        .where(Case.status.in_(OPEN))
-        .order_by(_without_index(session, Case.received_at), Case.id)
-        .execution_options(stream_results=True, yield_per=1000)
+        .where(condition)
+        .order_by(order, Case.id)
     )
-    for row in session.execute(query):
-        yield OpenCaseRow(*row)
-
-
-def _without_index(session: Session, column):
-    # Both databases would walk the whole receipt index to spare sorting the few open cases
-    # (PostgreSQL all the more through a streaming cursor, which favours a plan that starts
-    # fast); the same value in an expression lets them read those cases through (status,
-    # received_at) and sort them. SQLite's documented way is a unary plus.
-    if session.get_bind().dialect.name == "sqlite":
-        return literal_column(f"+{column.table.name}.{column.name}")
-    return column + literal_column("interval '0 seconds'")
 
 
 def open_cases_received_before(
     session: Session, moments: dict[int, datetime]
 ) -> tuple[int, dict[int, int]]:
-    """Count the open cases, and those received before each moment, in one grouped query (the
-    (status, received_at) index answers it)."""
-    total, *counts = session.execute(ageing_query(moments)).one()
-    return int(total), {key: int(n) for key, n in zip(moments, counts, strict=True)}
+    """Count the open cases, and those received before each moment, from one count per range of
+    receipt between the moments (the (status, received_at) index answers each)."""
+    edges = sorted(moments.values())
+    found = dict.fromkeys(range(len(edges) + 1), 0)
+    found.update({int(part): int(n) for part, n in session.execute(ageing_query(moments))})
+    # Part i holds the cases received before edges[i] and not before the earlier edges.
+    at_least = {
+        key: sum(found[part] for part in range(edges.index(moment) + 1))
+        for key, moment in moments.items()
+    }
+    return sum(found.values()), at_least
 
 
-def ageing_query(moments: dict[int, datetime]) -> Select:
-    """Return the query of open_cases_received_before (its plan is checked in the tests)."""
-    columns = [func.count()] + [
-        func.coalesce(func.sum(case((Case.received_at < moment, 1), else_=0)), 0)
-        for moment in moments.values()
-    ]
-    return select(*columns).where(Case.status.in_(OPEN))
+def ageing_query(moments: dict[int, datetime]) -> CompoundSelect:
+    """Return the query of open_cases_received_before (its plan is checked in the tests): the
+    open cases received in each range around the moments, the oldest range first (part 0)."""
+    bounds = [None, *sorted(moments.values()), None]
+    return ranges_counted(Case.received_at, bounds, Case.status.in_(OPEN))
+
+
+def ranges_counted(column, bounds: list[datetime | None], *conditions) -> CompoundSelect:
+    """Return a query counting the cases whose `column` falls in each range between consecutive
+    `bounds` (None: open-ended): (part, count) rows, part i from bounds[i] to bounds[i + 1]
+    excluded, none for an empty part. Plain counts over an index range each, appended: no
+    expression is computed per row."""
+    parts = []
+    for index, (low, high) in enumerate(pairwise(bounds)):
+        query = select(literal(index).label("part"), func.count().label("n")).where(*conditions)
+        if low is not None:
+            query = query.where(column >= low)
+        if high is not None:
+            query = query.where(column < high)
+        parts.append(query)
+    return union_all(*parts)
 
 
 @dataclass(frozen=True)
@@ -115,16 +195,11 @@ def workload_query(*, today: date, at_risk_until: date) -> Select:
     )
 
 
-def received_since(session: Session, start: datetime) -> list[datetime]:
-    """Return the receipt times from `start` on."""
-    query = select(Case.received_at).where(Case.received_at >= start)
-    return list(session.execute(query).scalars())
-
-
-def answered_since(session: Session, start: datetime) -> list[datetime]:
-    """Return the answer times from `start` on."""
-    query = select(Case.answered_at).where(Case.answered_at >= start)
-    return list(session.execute(query).scalars())
+def weekly_counts(session: Session, column, edges: list[datetime]) -> list[int]:
+    """Count the cases whose `column` (a moment: receipt, answer) falls between each pair of
+    consecutive `edges`, each range counted over that column's index."""
+    found = dict(session.execute(ranges_counted(column, edges)).all())
+    return [int(found.get(part, 0)) for part in range(len(edges) - 1)]
 
 
 @dataclass(frozen=True)
@@ -176,70 +251,6 @@ def left_received_at(case_id):
     )
 
 
-def deadlines_due_since(session: Session, start: date) -> list[DeadlineRow]:
-    """Return the deadlines of the cases whose acknowledgment or answer is due from `start` on,
-    with when each case first left `received` otherwise than closed."""
-    # For each case due since `start` only (through the trail's case index), not grouped over
-    # the whole trail first.
-    left_at = (
-        select(func.min(CaseEvent.at))
-        .where(
-            CaseEvent.case_id == Case.id,
-            CaseEvent.kind == EventKind.TRANSITION,
-            CaseEvent.from_state == "received",
-            CaseEvent.trigger != "close",
-        )
-        .correlate(Case)
-        .scalar_subquery()
-    )
-    # Every state named, so that each due date is a range of its (status, due date) index.
-    every_state = [state.value for state in CaseState]
-    due = union(
-        select(Case.id).where(Case.status.in_(every_state), Case.ack_due_on >= start),
-        select(Case.id).where(Case.status.in_(every_state), Case.answer_due_on >= start),
-    )
-    query = select(
-        Case.status,
-        Case.ack_due_on,
-        Case.answer_due_on,
-        Case.answered_at,
-        Case.closed_at,
-        left_at,
-        Case.ack_met_on,
-        Case.ack_outcome,
-        Case.answer_outcome,
-        Case.answer_counted_on,
-    ).where(Case.id.in_(due))
-    rows = []
-    for (
-        status,
-        ack,
-        answer,
-        answered_at,
-        closed_at,
-        left_at,
-        ack_met_on,
-        ack_outcome,
-        answer_outcome,
-        answer_counted_on,
-    ) in session.execute(query):
-        rows.append(
-            DeadlineRow(
-                status=status,
-                ack_due_on=ack,
-                answer_due_on=answer,
-                answered_at=answered_at,
-                closed_at=closed_at,
-                left_received_at=aware(left_at),
-                ack_met_on=ack_met_on,
-                ack_outcome=ack_outcome,
-                answer_outcome=answer_outcome,
-                answer_counted_on=answer_counted_on,
-            )
-        )
-    return rows
-
-
 def aware(value: datetime | None) -> datetime | None:
     # In case the driver hands an aggregate back without the column's type: naive on SQLite.
     if value is None or value.tzinfo is not None:
@@ -248,22 +259,28 @@ def aware(value: datetime | None) -> datetime | None:
 
 
 def deadline_outcomes(
-    session: Session, *, start: date, end: date
+    session: Session, *, start: date, end: date | None = None
 ) -> dict[str, list[tuple[date, str | None, int]]]:
     """Count the acknowledgments and first answers falling due from `start` to `end`
-    (inclusive) by due date and by the case clock's outcome: two grouped queries on indexed
-    dates (the answer judged against `answer_counted_on`, the date missed after a late
-    extension)."""
-    every_state = [state.value for state in CaseState]
-    found = {}
-    for name, due, outcome, states in (
-        ("acknowledgment", Case.ack_due_on, Case.ack_outcome, every_state),
-        ("answer", Case.answer_counted_on, Case.answer_outcome, None),
+    (inclusive; None: no end) by due date and by the case clock's outcome: two grouped queries
+    on indexed dates (the answer judged against `answer_counted_on`, the date missed after a
+    late extension)."""
+    return {
+        name: [(day, result, count) for day, result, count in session.execute(query)]
+        for name, query in outcome_queries(start=start, end=end).items()
+    }
+
+
+def outcome_queries(*, start: date, end: date | None = None) -> dict[str, Select]:
+    """Return the queries of deadline_outcomes (their plans are checked in the tests): each
+    answered by its (due date, outcome) index alone."""
+    queries = {}
+    for name, due, outcome in (
+        ("acknowledgment", Case.ack_due_on, Case.ack_outcome),
+        ("answer", Case.answer_counted_on, Case.answer_outcome),
     ):
-        query = select(due, outcome, func.count()).where(due >= start, due <= end)
-        if states is not None:
-            # Every state named, so that the range reads the (status, due date) index.
-            query = query.where(Case.status.in_(states))
-        query = query.group_by(due, outcome)
-        found[name] = [(day, result, count) for day, result, count in session.execute(query)]
-    return found
+        query = select(due, outcome, func.count()).where(due >= start)
+        if end is not None:
+            query = query.where(due <= end)
+        queries[name] = query.group_by(due, outcome)
+    return queries

@@ -107,7 +107,9 @@ def _moves(
     recomputation (`casework.services.clock.recompute`); write them and record an event for each
     move when `apply`, else only tell them."""
     moves = []
-    for case in repo.cases_reaching(session, day, for_update=apply):
+    cases = repo.cases_reaching(session, day, for_update=apply)
+    trails = clock.histories(ctx, session, cases)
+    for case in cases:
         for moved in clock.recompute(
             ctx,
             session,
@@ -117,6 +119,7 @@ def _moves(
             calendar=calendar,
             reason=CALENDAR_CHANGED if apply else None,
             apply=apply,
+            history=trails[case.id],
         ):
             moves.append(
                 DeadlineMove(

@@ -15,13 +15,13 @@ extension; the first answer of a reopened case keeps its place).
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 from casework.context import AppContext
 from casework.db import read_session
+from casework.models import Case
 from casework.repositories import reports as repo
 from casework.repositories.cases import CaseFilters
-from casework.services import cases as case_service
-from casework.services.cases import CaseView
 from workflows import service_standards as standards
 from workflows.case_clock import Outcome
 from workflows.service_standards import AgeingBucket, Commitment, Rate, WeekCount
@@ -29,8 +29,7 @@ from workflows.service_standards import AgeingBucket, Commitment, Rate, WeekCoun
 LIST_LIMIT = 500
 
 
-@dataclass(frozen=True)
-class AgedCase:
+class AgedCase(NamedTuple):  # one per open case: a tuple, quick to make
     reference: str
     kind: str
     status: str
@@ -38,6 +37,15 @@ class AgedCase:
     received_on: date
     age: int  # business days open
     assignee_id: int | None
+
+
+@dataclass(frozen=True)
+class ListedView:
+    """A case of the dashboard's lists as the case lists show it (`view.case`), without its
+    requester: the dashboard shows none."""
+
+    case: repo.ListedCase
+    requester: None = None
 
 
 @dataclass(frozen=True)
@@ -53,8 +61,8 @@ class WeekFigures:
 class Dashboard:
     today: date
     at_risk_until: date
-    overdue: list[CaseView]
-    at_risk: list[CaseView]
+    overdue: list[ListedView]
+    at_risk: list[ListedView]
     workload: list[repo.WorkloadRow]
     ageing: list[AgeingBucket]
     weeks: list[WeekFigures]
@@ -67,21 +75,19 @@ def at_risk_until(ctx: AppContext, today: date) -> date:
     return ctx.calendar.add_business_days(today, ctx.settings.deadlines.at_risk_within)
 
 
-def overdue_cases(ctx: AppContext, *, today: date) -> list[CaseView]:
+def overdue_cases(ctx: AppContext, *, today: date) -> list[ListedView]:
     """Return the cases whose running deadline has passed, the most overdue first."""
-    views, _ = case_service.search(
-        ctx, filters=CaseFilters(overdue_on=today), limit=LIST_LIMIT, by_due=True
-    )
-    return views
+    with read_session(ctx.engine) as session:
+        rows = repo.listed_by_due(session, CaseFilters(overdue_on=today), limit=LIST_LIMIT)
+    return [ListedView(row) for row in rows]
 
 
-def at_risk_cases(ctx: AppContext, *, today: date) -> list[CaseView]:
+def at_risk_cases(ctx: AppContext, *, today: date) -> list[ListedView]:
     """Return the cases whose running deadline falls within the at-risk window."""
     window = (today, at_risk_until(ctx, today))
-    views, _ = case_service.search(
-        ctx, filters=CaseFilters(at_risk_until=window), limit=LIST_LIMIT, by_due=True
-    )
-    return views
+    with read_session(ctx.engine) as session:
+        rows = repo.listed_by_due(session, CaseFilters(at_risk_until=window), limit=LIST_LIMIT)
+    return [ListedView(row) for row in rows]
 
 
 def _local(moment: datetime | None, ctx: AppContext) -> date | None:
@@ -161,54 +167,67 @@ def _ageing(ctx: AppContext, session, today: date) -> list[AgeingBucket]:
 
 
 def aged_cases(ctx: AppContext) -> Iterator[AgedCase]:
-    """Yield every open case with its age in business days, oldest first, read as it goes."""
+    """Yield every open case with its age in business days, oldest first, read as it goes (the
+    age worked out once per day of receipt)."""
     today = ctx.today()
-    calendar = ctx.calendar
+    calendar, tz = ctx.calendar, ctx.tz
+    ages: dict[date, int] = {}
     with read_session(ctx.engine) as session:
         for row in repo.open_cases(session):
-            received_on = row.received_at.astimezone(ctx.tz).date()
+            received_on = row.received_at.astimezone(tz).date()
+            age = ages.get(received_on)
+            if age is None:
+                age = ages[received_on] = standards.age_in_business_days(
+                    calendar, received_on, today
+                )
             yield AgedCase(
                 reference=row.reference,
                 kind=row.kind,
                 status=row.status,
                 subject=row.subject,
                 received_on=received_on,
-                age=standards.age_in_business_days(calendar, received_on, today),
+                age=age,
                 assignee_id=row.assignee_id,
             )
 
 
 def weekly(ctx: AppContext, *, weeks: int = 12) -> tuple[list[WeekFigures], Rate, Rate]:
-    """Return the figures of each of the last weeks, and the on-time rates over them."""
+    """Return the figures of each of the last weeks, and the on-time rates over them: the cases
+    received and answered each week, counted between the weeks' local midnights, and the
+    deadlines due each week as the case clock judged them (the counts of the service
+    standards' report, from the first Monday on)."""
     today = ctx.today()
     mondays = standards.weeks_ending(today, weeks)
-    start = datetime.combine(mondays[0], time(), ctx.tz)
+    edges = [datetime.combine(day, time(), ctx.tz) for day in standards.week_starts(mondays)]
     with read_session(ctx.engine) as session:
-        received = repo.received_since(session, start)
-        answered = repo.answered_since(session, start)
-        deadline_rows = repo.deadlines_due_since(session, mondays[0])
-    opened = standards.weekly_counts((_local(m, ctx) for m in received), mondays)
-    answered_counts = standards.weekly_counts((_local(m, ctx) for m in answered), mondays)
-    acknowledgments, answers = commitments(ctx, deadline_rows)
-    ack_weeks = standards.rates_by_week(acknowledgments, mondays, today=today)
-    answer_weeks = standards.rates_by_week(answers, mondays, today=today)
+        opened = repo.weekly_counts(session, Case.received_at, edges)
+        answered = repo.weekly_counts(session, Case.answered_at, edges)
+        counts = repo.deadline_outcomes(session, start=mondays[0])
+    by_week = {
+        name: standards.rates_by_week(rows, mondays, today=today) for name, rows in counts.items()
+    }
     figures = [
         WeekFigures(
             week=monday,
-            opened=o.count,
-            answered=a.count,
+            opened=opened_count,
+            answered=answered_count,
             acknowledgment=ack_rate,
             answer=answer_rate,
         )
-        for monday, o, a, (_, ack_rate), (_, answer_rate) in zip(
-            mondays, opened, answered_counts, ack_weeks, answer_weeks, strict=True
+        for monday, opened_count, answered_count, (_, ack_rate), (_, answer_rate) in zip(
+            mondays,
+            opened,
+            answered,
+            by_week["acknowledgment"],
+            by_week["answer"],
+            strict=True,
         )
     ]
-    return (
-        figures,
-        standards.on_time_rate((c for c in acknowledgments if c.due_on >= mondays[0]), today=today),
-        standards.on_time_rate((c for c in answers if c.due_on >= mondays[0]), today=today),
-    )
+    overall = {
+        name: standards.rate_of(standards.standard_figures(rows, today=today))
+        for name, rows in counts.items()
+    }
+    return figures, overall["acknowledgment"], overall["answer"]
 
 
 def service_standards(

@@ -100,12 +100,19 @@ class Fmt:
     language: str
     ctx: AppContext
     users: dict[int, str] = field(default_factory=dict)
+    # Long lists show the same few dates and deadline states on many rows: each worded once.
+    _worded: dict[tuple, object] = field(default_factory=dict, repr=False, compare=False)
 
     def _(self, message: str, **params: object) -> str:
         return gettext(message, self.language, **params)
 
     def day(self, value: date | None, weekday: bool = False) -> str:
-        return format_day(value, self.language, weekday=weekday) if value else "—"
+        if not value:
+            return "—"
+        key = ("day", value, weekday)
+        if key not in self._worded:
+            self._worded[key] = format_day(value, self.language, weekday=weekday)
+        return self._worded[key]
 
     def moment(self, value: datetime | None) -> str:
         return format_moment(value, self.ctx.tz, self.language) if value else "—"
@@ -164,6 +171,12 @@ class Fmt:
         """Return the CSS class and the words of a deadline's state today (None: no clock)."""
         if due_on is None:
             return None
+        key = ("badge", due_on, today)
+        if key not in self._worded:
+            self._worded[key] = self._badge(due_on, today)
+        return self._worded[key]
+
+    def _badge(self, due_on: date, today: date) -> tuple[str, str]:
         status = deadline_status(
             self.ctx.calendar,
             due_on=due_on,

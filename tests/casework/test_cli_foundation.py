@@ -249,7 +249,7 @@ def test_the_demo_loads_quietly_on_a_new_database(tmp_path):
     assert casework("db", "upgrade", env=env).returncode == 0
     loaded = casework("demo", "load", env=env)
     assert loaded.returncode == 0, loaded.stderr
-    assert "demo cases loaded" in loaded.stdout
+    assert "dossiers de démonstration chargés" in loaded.stdout
     assert "superviseure" in loaded.stdout
     # The letters' PDF engine does not report each step of its work on the operator's terminal.
     assert " INFO " not in loaded.stderr, loaded.stderr

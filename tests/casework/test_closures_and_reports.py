@@ -245,38 +245,69 @@ def test_the_grouped_ageing_counts_each_open_case_by_its_age_in_business_days(ct
     assert reports.dashboard(ctx).ageing == expected
 
 
-def test_the_deadlines_of_the_weekly_rates_are_read_with_when_each_case_left_received(ctx):
-    # Five years of cases (the benchmark loader): the rows behind the on-time rates are those due
-    # since the start, each with the first transition out of `received` that did not close it.
+def test_the_weekly_figures_count_each_case_and_deadline_in_its_week_as_the_clock_judged_it(ctx):
+    # Five years of cases (the benchmark loader): the grouped counts give what reading every case
+    # gives: receipts and answers by the local week they fell in, each acknowledgment and first
+    # answer by the week it was due (the answer on the date missed after a late extension) as
+    # on time, late, or still owed and late; those no longer owed are left out.
     from sqlalchemy import select
 
     from benchmarks.data import load
     from casework.db import read_session
-    from casework.models import Case, CaseEvent
-    from casework.repositories import reports as repo
+    from casework.models import Case
+    from workflows.service_standards import Rate, week_of
 
     load(ctx.engine, ctx.settings, cases=3000, today=ctx.today(), seed=13)
-    start = date(2026, 8, 31)
+    today = ctx.today()
+    figures, ack_rate, answer_rate = reports.weekly(ctx, weeks=12)
+    mondays = [w.week for w in figures]
     with read_session(ctx.engine) as session:
-        rows = repo.deadlines_due_since(session, start)
         cases = session.execute(select(Case)).scalars().all()
-        events = session.execute(select(CaseEvent)).scalars().all()
-    left: dict[int, object] = {}
-    for event in events:
-        if (event.kind, event.from_state) == (
-            "transition",
-            "received",
-        ) and event.trigger != "close":
-            left[event.case_id] = min(left.get(event.case_id, event.at), event.at)
-    expected = sorted(
-        (c.ack_due_on or date.min, c.answer_due_on, c.status, left.get(c.id))
-        for c in cases
-        if (c.ack_due_on and c.ack_due_on >= start) or c.answer_due_on >= start
-    )
-    assert len(expected) > 100
-    assert (
-        sorted(
-            (r.ack_due_on or date.min, r.answer_due_on, r.status, r.left_received_at) for r in rows
+
+    def week(moment):
+        return week_of(moment.astimezone(ctx.tz).date()) if moment else None
+
+    def rate(deadlines) -> Rate:
+        outcomes = [o for due, o in deadlines if o is not None or due < today]
+        return Rate(outcomes.count("on_time"), outcomes.count("late"), outcomes.count(None))
+
+    acks = [(c.ack_due_on, c.ack_outcome) for c in cases if c.ack_due_on]
+    answers = [(c.answer_counted_on, c.answer_outcome) for c in cases if c.answer_counted_on]
+    expected = [
+        (
+            monday,
+            sum(week(c.received_at) == monday for c in cases),
+            sum(week(c.answered_at) == monday for c in cases),
+            rate((d, o) for d, o in acks if week_of(d) == monday and o != "not_applicable"),
+            rate((d, o) for d, o in answers if week_of(d) == monday and o != "not_applicable"),
         )
-        == expected
+        for monday in mondays
+    ]
+    assert [(w.week, w.opened, w.answered, w.acknowledgment, w.answer) for w in figures] == (
+        expected
     )
+    assert sum(w.opened for w in figures) > 100
+    assert sum(w.answer.counted for w in figures) > 20
+    assert ack_rate == rate((d, o) for d, o in acks if d >= mondays[0] and o != "not_applicable")
+    assert answer_rate == rate(
+        (d, o) for d, o in answers if d >= mondays[0] and o != "not_applicable"
+    )
+
+
+def test_the_trails_of_many_cases_read_at_once_are_what_each_case_reads_alone(ctx):
+    # Five years of cases with pauses, extensions and every state (the benchmark loader): the
+    # closure preview and apply read the clock's history of every case they recompute at once.
+    from sqlalchemy import select
+
+    from benchmarks.data import load
+    from casework.db import read_session
+    from casework.models import Case
+    from casework.services import clock as clock_service
+
+    load(ctx.engine, ctx.settings, cases=1500, today=ctx.today(), seed=17)
+    with read_session(ctx.engine) as session:
+        cases = session.execute(select(Case).order_by(Case.id)).scalars().all()
+        together = clock_service.histories(ctx, session, cases)
+        alone = {case.id: clock_service.steps(ctx, session, case) for case in cases}
+    assert sum(len(trail) for trail in alone.values()) > 2000
+    assert together == alone

@@ -14,7 +14,7 @@ from workflows.service_standards import (
     on_time_rate,
     rates_by_week,
     week_of,
-    weekly_counts,
+    week_starts,
     weeks_ending,
 )
 
@@ -56,30 +56,23 @@ def test_weeks_start_on_monday_and_end_with_the_current_week():
         weeks_ending(TODAY, 0)
 
 
-def test_weekly_counts_ignore_days_outside_the_weeks_shown():
+def test_each_week_runs_from_its_monday_to_the_next():
     weeks = weeks_ending(TODAY, 2)  # 16 and 23 November
-    days = [
-        date(2026, 11, 16),
-        date(2026, 11, 22),  # Sunday of the week of the 16th
-        date(2026, 11, 23),
-        date(2026, 11, 15),  # the week before: not shown
-    ]
-    counts = weekly_counts(days, weeks)
-    assert [(c.week, c.count) for c in counts] == [
-        (date(2026, 11, 16), 2),
-        (date(2026, 11, 23), 1),
-    ]
+    assert week_starts(weeks) == [date(2026, 11, 16), date(2026, 11, 23), date(2026, 11, 30)]
 
 
-def test_rates_by_week_group_commitments_by_the_week_of_their_due_date():
+def test_rates_by_week_group_the_clocks_outcomes_by_the_week_of_their_due_date():
     weeks = weeks_ending(TODAY, 2)
-    commitments = [
-        Commitment(due_on=date(2026, 11, 17), met_on=date(2026, 11, 17)),
-        Commitment(due_on=date(2026, 11, 18), running=True),  # late
-        Commitment(due_on=date(2026, 11, 24), running=True),  # not late yet
+    counts = [
+        (date(2026, 11, 17), "on_time", 1),
+        (date(2026, 11, 18), None, 2),  # owed and late
+        (date(2026, 11, 20), "late", 1),
+        (date(2026, 11, 20), "not_applicable", 3),  # left out
+        (date(2026, 11, 24), None, 1),  # not late yet
+        (date(2026, 11, 13), "on_time", 4),  # the week before: not shown
     ]
-    by_week = rates_by_week(commitments, weeks, today=TODAY)
-    assert by_week[0] == (date(2026, 11, 16), Rate(on_time=1, met_late=0, open_late=1))
+    by_week = rates_by_week(counts, weeks, today=TODAY)
+    assert by_week[0] == (date(2026, 11, 16), Rate(on_time=1, met_late=1, open_late=2))
     assert by_week[1] == (date(2026, 11, 23), Rate(on_time=0, met_late=0, open_late=0))
 
 
