@@ -19,6 +19,7 @@ from functools import cache
 from sqlalchemy import (
     Select,
     and_,
+    bindparam,
     case,
     false,
     func,
@@ -86,17 +87,24 @@ def next_sequence(session: Session, *, kind: str, year: int) -> int:
     return session.execute(_NEXT_NUMBER, {"kind": kind, "year": year}).scalar_one()
 
 
+# Every request on a case reads it by reference, and its requester by id: two statements built
+# once, whose compiled form SQLAlchemy then finds at once in its cache.
+_CASE_BY_REFERENCE = select(Case).where(Case.reference == bindparam("reference"))
+_CASE_BY_REFERENCE_LOCKED = _CASE_BY_REFERENCE.with_for_update()
+_REQUESTER_BY_ID = select(Requester).where(Requester.id == bindparam("requester_id"))
+
+
 def get_by_reference(session: Session, reference: str, *, for_update: bool = False) -> Case | None:
     """Return the case with this reference, locked for the unit of work when asked."""
-    query = select(Case).where(Case.reference == reference)
-    if for_update:
-        query = query.with_for_update()
-    return session.execute(query).scalar_one_or_none()
+    query = _CASE_BY_REFERENCE_LOCKED if for_update else _CASE_BY_REFERENCE
+    return session.execute(query, {"reference": reference}).scalar_one_or_none()
 
 
 def get_requester(session: Session, requester_id: int | None) -> Requester | None:
     """Return a requester by id."""
-    return session.get(Requester, requester_id) if requester_id is not None else None
+    if requester_id is None:
+        return None
+    return session.execute(_REQUESTER_BY_ID, {"requester_id": requester_id}).scalar_one_or_none()
 
 
 def requesters_by_id(session: Session, ids: set[int]) -> dict[int, Requester]:
