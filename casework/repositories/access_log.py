@@ -13,7 +13,7 @@ _INSERT = insert(AccessLogEntry.__table__)
 def add_many(session: Session, rows: list[dict]) -> None:
     """Append several entries in one statement."""
     if rows:
-        session.execute(_INSERT, rows)
+        session.connection().execute(_INSERT, rows)
 
 
 def for_case(session: Session, case_id: int) -> list[AccessLogEntry]:

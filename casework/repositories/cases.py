@@ -84,7 +84,7 @@ _NEXT_NUMBER = text(
 def next_sequence(session: Session, *, kind: str, year: int) -> int:
     """Take the next number of a kind's yearly sequence, in one statement; it is gap-free because
     the counter row stays locked until the case that took the number commits (or rolls back)."""
-    return session.execute(_NEXT_NUMBER, {"kind": kind, "year": year}).scalar_one()
+    return session.connection().execute(_NEXT_NUMBER, {"kind": kind, "year": year}).scalar_one()
 
 
 # Every request on a case reads it by reference, and its requester by id: two statements built
@@ -377,10 +377,12 @@ def cases_of_same_person(
 
 
 def insert_row(session: Session, row: SQLModel) -> SQLModel:
-    """Insert a new row at once and give it its id (without the session's flush machinery, which
-    costs more than the insert itself on the intake path)."""
+    """Insert a new row at once and give it its id (on the unit of work's connection, without the
+    session's flush and execution machinery, which cost more than the insert itself on the
+    intake path)."""
     statement = _insert_returning_id(type(row).__table__)
-    row.id = session.execute(statement, row.model_dump(exclude={"id"})).scalar_one()
+    values = row.model_dump(exclude={"id"})
+    row.id = session.connection().execute(statement, values).scalar_one()
     return row
 
 
