@@ -6,9 +6,9 @@ a fast hash resists guessing; people's passwords get Argon2id). Revoking a key k
 the events and the access log still say whose it was. The time of last use is recorded, at most
 once a minute per key so that reading does not turn every request into a write.
 
-A process remembers the keys it found live for KEY_RECHECK (2 seconds), so that a burst of requests
-does not read the same row each time: a key revoked by another process (`casework apikeys
-revoke`) stops working within that delay, and at once in the process that revoked it.
+A process remembers the keys it found live for KEY_RECHECK (2 seconds), so that a burst of
+requests does not read the same row each time: a key revoked by another process (`casework
+apikeys revoke`) stops working within that delay, and at once in the process that revoked it.
 """
 
 import hashlib
