@@ -2,7 +2,9 @@
 
 `POST /bare` inserts one row into a table of its own and `GET /bare/{reference}` reads one case's
 plain columns: what any endpoint on this database costs at least, with no validation, permission,
-audit trail or access log. Served by uvicorn like casework (`bare:app_from_environment`).
+audit trail or access log. Served by uvicorn like casework (`bare:app_from_environment`), its
+routes run like casework's case routes (one worker thread, the answer checked against its type
+on return) and its read opens the same read-only transaction as casework's reads.
 """
 
 import os
@@ -10,8 +12,9 @@ import os
 from fastapi import FastAPI, HTTPException
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
 
+from casework.api.routing import OneThreadRoute
 from casework.config import DatabaseSettings
-from casework.db import make_engine
+from casework.db import READ_ONLY, make_engine
 from casework.models import Case
 
 
@@ -28,7 +31,9 @@ def app_from_environment() -> FastAPI:
     metadata.create_all(engine)
     cases = Case.__table__
     read = select(cases.c.reference, cases.c.subject, cases.c.status, cases.c.next_due_on)
+    reader = engine.execution_options(**{READ_ONLY: True})
     app = FastAPI()
+    app.router.route_class = OneThreadRoute
 
     @app.post("/bare", status_code=201)
     def create(payload: dict) -> dict:
@@ -40,7 +45,7 @@ def app_from_environment() -> FastAPI:
 
     @app.get("/bare/{reference}")
     def fetch(reference: str) -> dict:
-        with engine.connect() as connection:
+        with reader.connect() as connection:
             row = connection.execute(read.where(cases.c.reference == reference)).first()
         if row is None:
             raise HTTPException(404)

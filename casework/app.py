@@ -30,7 +30,7 @@ from casework.config import DEFAULT_SECRET_KEY, Settings
 from casework.context import AppContext, Clock
 from casework.security import authn, headers
 from casework.security.body_limit import LimitBodies
-from casework.services.calendar import refresh as refresh_calendar
+from casework.services import calendar as calendar_service
 from casework.templating import STATIC
 from casework.web import public as web_public
 
@@ -96,7 +96,8 @@ def create_app(
 
 class CalendarRefresh:
     """Load the business calendar before each request that may compute a deadline (a cheap check:
-    the closures are read again only every CALENDAR_RECHECK_SECONDS)."""
+    the closures are read again only every CALENDAR_RECHECK_SECONDS, in a worker thread; in
+    between, the request does not wait for one)."""
 
     SKIPPED = ("/healthz", "/static/")
 
@@ -105,8 +106,12 @@ class CalendarRefresh:
         self.context = context
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith(self.SKIPPED):
-            await run_in_threadpool(refresh_calendar, self.context)
+        if (
+            scope["type"] == "http"
+            and not scope["path"].startswith(self.SKIPPED)
+            and not calendar_service.is_fresh(self.context)
+        ):
+            await run_in_threadpool(calendar_service.refresh, self.context)
         await self.app(scope, receive, send)
 
 

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from casework.api.deps import get_context, get_language
 from casework.api.errors import responses
 from casework.api.explain import DeadlineOut, deadline_out
+from casework.api.routing import OneThreadRoute
 from casework.context import Actor, AppContext
 from casework.presenters import case_public, event_public
 from casework.repositories.cases import CaseFilters, shown_total
@@ -49,6 +50,7 @@ router = APIRouter(
     tags=["cases"],
     dependencies=[Depends(authenticated)],
     responses=responses(401, 403),
+    route_class=OneThreadRoute,
 )
 TEXT_HELP = "Text in the subject, description or reference."
 ASSIGNEE_HELP = "The assignee's user id."

@@ -19,6 +19,7 @@ from functools import cache
 from sqlalchemy import (
     Select,
     and_,
+    bindparam,
     case,
     false,
     func,
@@ -83,20 +84,27 @@ _NEXT_NUMBER = text(
 def next_sequence(session: Session, *, kind: str, year: int) -> int:
     """Take the next number of a kind's yearly sequence, in one statement; it is gap-free because
     the counter row stays locked until the case that took the number commits (or rolls back)."""
-    return session.execute(_NEXT_NUMBER, {"kind": kind, "year": year}).scalar_one()
+    return session.connection().execute(_NEXT_NUMBER, {"kind": kind, "year": year}).scalar_one()
+
+
+# Every request on a case reads it by reference, and its requester by id: two statements built
+# once, whose compiled form SQLAlchemy then finds at once in its cache.
+_CASE_BY_REFERENCE = select(Case).where(Case.reference == bindparam("reference"))
+_CASE_BY_REFERENCE_LOCKED = _CASE_BY_REFERENCE.with_for_update()
+_REQUESTER_BY_ID = select(Requester).where(Requester.id == bindparam("requester_id"))
 
 
 def get_by_reference(session: Session, reference: str, *, for_update: bool = False) -> Case | None:
     """Return the case with this reference, locked for the unit of work when asked."""
-    query = select(Case).where(Case.reference == reference)
-    if for_update:
-        query = query.with_for_update()
-    return session.execute(query).scalar_one_or_none()
+    query = _CASE_BY_REFERENCE_LOCKED if for_update else _CASE_BY_REFERENCE
+    return session.execute(query, {"reference": reference}).scalar_one_or_none()
 
 
 def get_requester(session: Session, requester_id: int | None) -> Requester | None:
     """Return a requester by id."""
-    return session.get(Requester, requester_id) if requester_id is not None else None
+    if requester_id is None:
+        return None
+    return session.execute(_REQUESTER_BY_ID, {"requester_id": requester_id}).scalar_one_or_none()
 
 
 def requesters_by_id(session: Session, ids: set[int]) -> dict[int, Requester]:
@@ -417,10 +425,12 @@ def cases_of_same_person(
 
 
 def insert_row(session: Session, row: SQLModel) -> SQLModel:
-    """Insert a new row at once and give it its id (without the session's flush machinery, which
-    costs more than the insert itself on the intake path)."""
+    """Insert a new row at once and give it its id (on the unit of work's connection, without the
+    session's flush and execution machinery, which cost more than the insert itself on the
+    intake path)."""
     statement = _insert_returning_id(type(row).__table__)
-    row.id = session.execute(statement, row.model_dump(exclude={"id"})).scalar_one()
+    values = row.model_dump(exclude={"id"})
+    row.id = session.connection().execute(statement, values).scalar_one()
     return row
 
 

@@ -54,8 +54,7 @@ session_scheme = APIKeyCookie(
 )
 
 
-def _key_actor(ctx: AppContext, secret: str) -> Actor | None:
-    key = apikey_service.authenticate(ctx, key=secret)
+def _key_actor(key: apikey_service.KeyHolder | None) -> Actor | None:
     if key is None:
         return None
     return Actor(label=f"apikey:{key.name}", role=key.role, api_key_id=key.id)
@@ -153,7 +152,11 @@ class Authenticate:
         actor: Actor | None = None
         via: str | None = None
         if secret is not None:
-            actor = await run_in_threadpool(_key_actor, ctx, secret)
+            # A key this process checked a moment ago is known without a worker thread.
+            key = apikey_service.remembered(ctx, key=secret) or await run_in_threadpool(
+                apikey_service.authenticate, ctx, key=secret
+            )
+            actor = _key_actor(key)
             via = "apikey" if actor is not None else None
         elif session is not None and session.signed_in:
             actor = await run_in_threadpool(_session_actor, ctx, session)

@@ -23,13 +23,19 @@ from workflows.calendar import BusinessCalendar
 CALENDAR_RECHECK_SECONDS = 30.0
 
 
+def is_fresh(ctx: AppContext) -> bool:
+    """Tell whether the context's calendar was read less than CALENDAR_RECHECK_SECONDS ago, so
+    that `refresh` would not read it again (a check that never touches the database)."""
+    changes, checked = ctx.calendar_state()
+    return changes is not None and time.monotonic() - checked < CALENDAR_RECHECK_SECONDS
+
+
 def refresh(ctx: AppContext, *, force: bool = False) -> BusinessCalendar:
     """Load the closure changes decided in casework and adopt the calendar they make; read again
     only after CALENDAR_RECHECK_SECONDS unless forced."""
-    changes, checked = ctx.calendar_state()
-    moment = time.monotonic()
-    if not force and changes is not None and moment - checked < CALENDAR_RECHECK_SECONDS:
+    if not force and is_fresh(ctx):
         return ctx.calendar
+    moment = time.monotonic()
     # A read session of its own: called before a command's unit of work, it never waits for it.
     with read_session(ctx.engine) as session:
         current = tuple(closures_repo.changes(session))

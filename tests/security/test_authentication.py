@@ -2,7 +2,10 @@
 idle timeout and cookie; wrong passwords that never say whether the account exists."""
 
 import logging
+import os
 import re
+import subprocess
+import sys
 import time
 from datetime import timedelta
 
@@ -56,6 +59,29 @@ def test_a_revoked_key_is_401(app, ctx, integration_key):
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
     assert "X-API-Key" in response.headers["www-authenticate"]
+
+
+def test_a_key_revoked_from_the_command_line_is_refused_two_seconds_after_its_last_check(
+    app, clock, database_url, tmp_path, integration_key
+):
+    """The web server trusts a key it found live for two seconds without reading it again; a key
+    revoked by another process (`casework apikeys revoke`) is refused once they are over."""
+    client = TestClient(app, headers={"X-API-Key": integration_key})
+    assert client.get("/api/cases").status_code == 200
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
+    revoked = subprocess.run(
+        [sys.executable, "-m", "casework", "apikeys", "revoke", "formulaire-web"],
+        env={**environment, "CASEWORK_DATABASE__URL": database_url},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert revoked.returncode == 0, revoked.stderr
+    clock.current += timedelta(seconds=2)
+    response = client.get("/api/cases")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_a_key_check_leaves_its_connection_ready_for_an_all_or_nothing_command(
