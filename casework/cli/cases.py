@@ -1,7 +1,6 @@
 """`casework case`: register, list, read and move cases from the terminal, over the services."""
 
 import json
-from dataclasses import replace
 
 import typer
 
@@ -12,7 +11,6 @@ from casework.i18n import colon, format_day, gettext
 from casework.presenters import case_public
 from casework.repositories.cases import CaseFilters, shown_total
 from casework.schemas import CaseCreate, TransitionIn
-from casework.security import policy
 from casework.services import cases as service
 from casework.services.errors import ServiceError
 from workflows.case_clock import DEADLINE_LABELS
@@ -30,40 +28,18 @@ def _(message: str, **params: object) -> str:
     return gettext(message, _language(), **params)
 
 
-def _check(actor: Actor, permission: str, case=None) -> None:
-    """Stop with status 2 unless the account may do this (on this case, for its own cases)."""
-    try:
-        policy.check(actor, permission, case)
-    except ServiceError as exc:
-        fail(exc.message(_language()))
-
-
-def _shown(actor: Actor, views) -> list:
-    """Return the views as this account may see them: the requester only where the
-    confidentiality rule lets it (DESIGN §2.5)."""
-    return [
-        v if policy.can_see_requester(actor, v.case) else replace(v, requester=None) for v in views
-    ]
-
-
-def _log_access(ctx: AppContext, actor: Actor, views, what: str) -> None:
-    """Record in the access log each requester about to be printed (DESIGN §2.5)."""
-    from casework.services import access_log
-
-    access_log.record(
-        ctx,
-        actor=actor,
-        case_ids=[v.case.id for v in views if v.requester is not None],
-        interface="cli",
-        what=what,
-    )
-
-
 def _run(command):
     try:
         return command()
     except ServiceError as exc:
         fail(exc.message(_language()))
+
+
+def _current_version(ctx: AppContext, actor: Actor, reference: str) -> int:
+    """Return the version of a case as it stands (a command given no --version)."""
+    return _run(
+        lambda: service.get(ctx, actor=actor, interface="cli", reference=reference)
+    ).case.version
 
 
 def _validated(model, data: dict):
@@ -104,12 +80,13 @@ def new(
     created = _validated(CaseCreate, data)
     ctx = context()
     actor = operator(ctx)
-    _check(actor, "case.create")
-    view = _run(lambda: service.open_case(ctx, actor=actor, data=created))
-    (view,) = _shown(actor, [view])
+    view = _run(
+        lambda: service.open_case(
+            ctx, actor=actor, interface="cli", data=created, with_requester=as_json
+        )
+    )
     public = case_public(ctx, view)
     if as_json:
-        _log_access(ctx, actor, [view], "create")
         typer.echo(public.model_dump_json(indent=2))
         return
     ack = format_day(public.ack_due_on, _language()) if public.ack_due_on else "—"
@@ -132,16 +109,22 @@ def list_(
     """List cases, newest first (or by due date with --overdue)."""
     ctx = context()
     actor = operator(ctx)
-    _check(actor, "case.read")
     filters = CaseFilters(
         status=tuple(status or ()), overdue_on=ctx.today() if overdue else None, text=q
     )
-    views, total = service.search(ctx, filters=filters, limit=limit, actor=actor, interface="cli")
-    views = _shown(actor, views)
+    views, total = _run(
+        lambda: service.search(
+            ctx,
+            actor=actor,
+            interface="cli",
+            filters=filters,
+            limit=limit,
+            with_requesters=as_json,
+        )
+    )
     total, capped = shown_total(filters, total)
     items = [case_public(ctx, v) for v in views]
     if as_json:
-        _log_access(ctx, actor, views, "list")
         typer.echo(
             json.dumps(
                 {
@@ -170,18 +153,15 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show a case, its deadlines and its trail."""
     ctx = context()
     actor = operator(ctx)
-    view = _run(lambda: service.get(ctx, reference=reference))
-    _check(actor, "case.read", view.case)
-    (view,) = _shown(actor, [view])
-    public = case_public(ctx, view)
-    deadlines = _run(lambda: service.deadlines(ctx, reference=reference))
+    found = _run(lambda: service.case_file(ctx, actor=actor, interface="cli", reference=reference))
+    public = case_public(ctx, found.view)
     if as_json:
         from casework.api.explain import deadline_out
 
-        _log_access(ctx, actor, [view], "read")
         shown = json.loads(public.model_dump_json())
         shown["deadlines"] = [
-            json.loads(deadline_out(d, language=_language()).model_dump_json()) for d in deadlines
+            json.loads(deadline_out(d, language=_language()).model_dump_json())
+            for d in found.clock.items
         ]
         typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
         return
@@ -191,12 +171,15 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     typer.echo(
         _("Status: %(status)s", status=_(STATE_LABELS[public.status])) + f" (v{public.version})"
     )
-    for deadline in deadlines:
+    requester = public.requester
+    if requester is not None and not requester.redacted:
+        said = colon(_language())
+        known = [v for v in (requester.name, requester.email, requester.phone) if v]
+        typer.echo(_("Requester") + f"{said} " + ", ".join(known))
+    for deadline in found.clock.items:
         label = _(DEADLINE_LABELS[deadline.name]) + colon(_language())
         typer.echo(f"- {label} {clock_sentence(deadline, _language())}")
-    if not policy.can(actor, "case.history", view.case):
-        return
-    for event in service.events(ctx, reference=reference):
+    for event in found.events:
         moment = event.at.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
         move = f"{event.from_state or ''}→{event.to_state}" if event.to_state else ""
         typer.echo(
@@ -271,9 +254,8 @@ def fire(
     reopen)."""
     ctx = context()
     actor = operator(ctx)
-    current = _run(lambda: service.get(ctx, reference=reference))
     if version is None:
-        version = current.case.version
+        version = _current_version(ctx, actor, reference)
     request = _validated(
         TransitionIn,
         {
@@ -306,8 +288,11 @@ def fire(
             if value is not None
         },
     )
-    _check(actor, f"case.fire.{request.trigger}", current.case)
-    view = _run(lambda: service.fire(ctx, actor=actor, reference=reference, request=request))
+    view = _run(
+        lambda: service.fire(
+            ctx, actor=actor, interface="cli", reference=reference, request=request
+        )
+    )
     public = case_public(ctx, view)
     typer.echo(f"{public.reference}\t{_(STATE_LABELS[public.status])}\tversion {public.version}")
     for warning in public.warnings:
@@ -325,13 +310,15 @@ def extend(
     from casework.schemas import ExtensionIn
 
     ctx = context()
+    actor = operator(ctx)
     if version is None:
-        version = _run(lambda: service.get(ctx, reference=reference)).case.version
+        version = _current_version(ctx, actor, reference)
     data = _validated(ExtensionIn, {"version": version, "days": days, "reason": reason})
     view = _run(
         lambda: service.extend(
             ctx,
-            actor=operator(ctx),
+            actor=actor,
+            interface="cli",
             reference=reference,
             version=data.version,
             days=data.days,
@@ -356,6 +343,7 @@ def set_reply_date(
         lambda: service.set_reply_date(
             ctx,
             actor=operator(ctx),
+            interface="cli",
             reference=reference,
             version=data.version,
             reply_due_on=data.reply_due_on,

@@ -22,6 +22,7 @@ from casework.repositories import reports as repo
 from casework.repositories.cases import CaseFilters
 from casework.services import cases as case_service
 from casework.services.cases import CaseView
+from casework.services.door import CASEWORK
 from workflows import service_standards as standards
 from workflows.case_clock import Outcome
 from workflows.service_standards import AgeingBucket, Commitment, Rate, WeekCount
@@ -70,7 +71,12 @@ def at_risk_until(ctx: AppContext, today: date) -> date:
 def overdue_cases(ctx: AppContext, *, today: date) -> list[CaseView]:
     """Return the cases whose running deadline has passed, the most overdue first."""
     views, _ = case_service.search(
-        ctx, filters=CaseFilters(overdue_on=today), limit=LIST_LIMIT, by_due=True
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(overdue_on=today),
+        limit=LIST_LIMIT,
+        by_due=True,
     )
     return views
 
@@ -79,7 +85,12 @@ def at_risk_cases(ctx: AppContext, *, today: date) -> list[CaseView]:
     """Return the cases whose running deadline falls within the at-risk window."""
     window = (today, at_risk_until(ctx, today))
     views, _ = case_service.search(
-        ctx, filters=CaseFilters(at_risk_until=window), limit=LIST_LIMIT, by_due=True
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(at_risk_until=window),
+        limit=LIST_LIMIT,
+        by_due=True,
     )
     return views
 
