@@ -136,6 +136,7 @@ def test_the_calendar_of_my_deadlines_holds_my_running_deadlines_and_no_requeste
         filters=CaseFilters(assignee_id=agent.id),
         limit=500,
         by_due=True,
+        with_requesters=True,
     )
     expected = {}
     for view in views:

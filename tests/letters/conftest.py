@@ -34,7 +34,7 @@ def fire(ctx, case, trigger, *moment, **fields):
     """Fire a transition at a Montreal time (year, month, day, hour, minute)."""
     at(ctx, *moment)
     version = cases.get(
-        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference, with_requester=True
     ).case.version
     request = TransitionIn(trigger=trigger, version=version, **fields)
     return cases.fire(
@@ -46,7 +46,7 @@ def extend(ctx, case, days, reason, *moment):
     """Extend the answer delay at a Montreal time."""
     at(ctx, *moment)
     version = cases.get(
-        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference, with_requester=True
     ).case.version
     return cases.extend(
         ctx,

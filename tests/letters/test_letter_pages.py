@@ -113,7 +113,11 @@ def test_a_letter_to_mail_without_postal_address_gets_one_from_the_list_and_the_
         assert message in (_address_error(refused.text, letter.id) or ""), typed
     assert (
         cases.get(
-            ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+            ctx,
+            actor=CASEWORK,
+            interface="scheduler",
+            reference=case.reference,
+            with_requester=True,
         ).requester.postal_address
         is None
     )
@@ -126,7 +130,9 @@ def test_a_letter_to_mail_without_postal_address_gets_one_from_the_list_and_the_
         303,
         f"/letters/to-mail?address={letter.id}",
     )
-    kept = cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference).requester
+    kept = cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference, with_requester=True
+    ).requester
     assert kept.postal_address == "12, rue des Érables\nQuébec (Québec)  G1R 2B5"
     assert next(
         i for i in letters.to_mail(ctx, actor=OFFICER, interface="web") if i[0].id == letter.id

@@ -33,6 +33,7 @@ def _complaint_assigned_to_someone_else(ctx, username: str):
         interface="scheduler",
         filters=CaseFilters(kind=("complaint",)),
         limit=200,
+        with_requesters=True,
     )
     return next(
         v.case for v in views if v.requester is not None and v.case.assignee_id not in (None, me.id)

@@ -44,6 +44,7 @@ def _pages(ctx) -> list[tuple[str | None, str, str]]:
         interface="scheduler",
         filters=CaseFilters(status=("acknowledged",)),
         limit=50,
+        with_requesters=True,
     )
     case = next(v.case for v in views if v.requester is not None and v.case.assignee_id)
     escalated, _ = case_service.search(
@@ -52,6 +53,7 @@ def _pages(ctx) -> list[tuple[str | None, str, str]]:
         interface="scheduler",
         filters=CaseFilters(status=("escalated",)),
         limit=1,
+        with_requesters=True,
     )
     officer = Actor("test", role="officer")
     first = letters.for_case(ctx, actor=officer, interface="web", reference=case.reference)

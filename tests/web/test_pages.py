@@ -19,7 +19,12 @@ def _case_not_assigned_to(ctx, username: str):
 
     user = next(u for u in users.list_users(ctx) if u.username == username)
     views, _ = case_service.search(
-        ctx, actor=CASEWORK, interface="scheduler", filters=CaseFilters(), limit=200
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(),
+        limit=200,
+        with_requesters=True,
     )
     return next(
         v.case
@@ -134,7 +139,7 @@ def test_an_officer_registers_a_letter_acknowledges_answers_prints_mails_and_clo
     look(page, "case-closed")
 
     case = case_service.get(
-        server.ctx, actor=CASEWORK, interface="scheduler", reference=reference
+        server.ctx, actor=CASEWORK, interface="scheduler", reference=reference, with_requester=True
     ).case
     assert (case.status, case.outcome, case.channel) == ("closed", "founded", "letter")
     assert (case.subject, case.priority) == (
@@ -162,7 +167,11 @@ def test_a_refused_form_shows_the_reason_next_to_the_field_and_keeps_what_was_ty
 def test_an_agent_opening_a_case_assigned_to_someone_else_does_not_see_the_requester(page, server):
     case = _case_not_assigned_to(server.ctx, "agent")
     requester = case_service.get(
-        server.ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+        server.ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        reference=case.reference,
+        with_requester=True,
     ).requester
     login(page, "agent")
     expect(page).to_have_url(re.compile(r"/mine$"))
@@ -239,7 +248,7 @@ def test_an_officer_assigns_a_case_in_place_from_the_queue(page, server):
     expect(row.get_by_role("status")).to_have_text("Assigné à Chloé Morin (agente).")
     assert page.url.endswith("/queue?assignee=none")  # no page load: htmx swapped the cell
     case = case_service.get(
-        server.ctx, actor=CASEWORK, interface="scheduler", reference=reference
+        server.ctx, actor=CASEWORK, interface="scheduler", reference=reference, with_requester=True
     ).case
     assert case.assignee_id is not None
 
@@ -277,13 +286,21 @@ def test_an_administrator_sees_which_deadlines_a_new_closure_moves_before_confir
     look(page, "admin-calendar-preview")
     moved_reference = moves.first.locator("th a").inner_text()
     before = case_service.get(
-        server.ctx, actor=CASEWORK, interface="scheduler", reference=moved_reference
+        server.ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        reference=moved_reference,
+        with_requester=True,
     ).case
 
     page.get_by_role("button", name="Confirmer le changement").click()
     expect(page.locator("p.notice")).to_contain_text("échéances en cours")
     after = case_service.get(
-        server.ctx, actor=CASEWORK, interface="scheduler", reference=moved_reference
+        server.ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        reference=moved_reference,
+        with_requester=True,
     ).case
     assert after.version == before.version + 1
     events = case_service.events(
