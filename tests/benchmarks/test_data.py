@@ -43,7 +43,12 @@ def test_loaded_cases_have_requesters_every_state_and_continuing_references(ctx)
 
     # The overdue list the pages show counts what the loader says it made overdue.
     overdue, total = service.search(
-        ctx, actor=CASEWORK, interface="scheduler", filters=CaseFilters(overdue_on=TODAY), limit=5
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(overdue_on=TODAY),
+        limit=5,
+        with_requesters=True,
     )
     assert total == plan.overdue > 0
     assert all(view.case.next_due_on < TODAY and view.requester for view in overdue)
