@@ -643,19 +643,18 @@ def case_file(
         case = _read(session, reference, actor, "case.read")
         requester = repo.get_requester(session, case.requester_id)
         (view,), seen = door.redacted(actor, [CaseView(case=case, requester=requester)])
-        sees = bool(seen)
+        sees = bool(seen)  # a requester, shown to this actor
         trail = []
         if door.may(actor, "case.history", case):
             trail, _ = door.trail(actor, case, repo.events(session, case.id))
         listed = documents.listed(session, actor, case)
         letters = letters_repo.for_case(session, case.id) if sees else []
-        shown = sees or bool(listed.items) or bool(letters)
         door.log(
             session,
             ctx,
             actor=actor,
             interface=interface,
-            case_ids=[case.id] if shown else [],
+            case_ids=[case.id] if sees or listed.items else [],
             what="read",
         )
         return CaseFile(

@@ -136,6 +136,7 @@ def shown(
 ) -> "list[CaseView]":
     """Return the cases as the actor may see them and log each requester shown (`what`); with
     `what` None the caller shows no requester: none is returned, none is logged."""
+    check_interface(interface)
     if what is None:
         return [replace(view, requester=None) for view in views]
     result, seen = redacted(actor, views)
