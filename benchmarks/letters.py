@@ -48,10 +48,10 @@ REQUESTER = {
 def acknowledge(ctx: AppContext, *, with_requester: bool) -> float:
     """Open a case, then time its acknowledgment alone."""
     data = {**CASE, "requester": REQUESTER} if with_requester else CASE
-    case = cases.open_case(ctx, actor=OFFICER, data=CaseCreate(**data)).case
+    case = cases.open_case(ctx, interface="api", actor=OFFICER, data=CaseCreate(**data)).case
     request = TransitionIn(trigger="acknowledge", version=case.version)
     start = time.perf_counter()
-    cases.fire(ctx, actor=OFFICER, reference=case.reference, request=request)
+    cases.fire(ctx, interface="api", actor=OFFICER, reference=case.reference, request=request)
     return time.perf_counter() - start
 
 

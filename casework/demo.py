@@ -145,10 +145,11 @@ def load(ctx: AppContext) -> tuple[int, list[DemoUser]]:
         name, email = PEOPLE[index % len(PEOPLE)]
         clock = FixedClock(received + timedelta(minutes=5))
         local = ctx.with_clock(clock)
-        officer = Actor(label="user:responsable", user_id=users["responsable"])
+        officer = Actor(label="user:responsable", user_id=users["responsable"], role="officer")
         case = service.open_case(
             local,
             actor=officer,
+            interface="cli",
             data=CaseCreate(
                 kind=kind,
                 channel=rng.choice(CHANNELS),
@@ -170,6 +171,7 @@ def load(ctx: AppContext) -> tuple[int, list[DemoUser]]:
             case = service.fire(
                 local,
                 actor=officer,
+                interface="cli",
                 reference=case.reference,
                 request=_request(trigger, case.version, local.today(), rng),
             ).case

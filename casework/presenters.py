@@ -18,9 +18,9 @@ def case_public(
     *,
     language: str = "fr",
     today: date | None = None,
-    show_requester: bool = True,
 ) -> CasePublic:
-    """Present a case, with the state of its running deadline on `today`."""
+    """Present a case as its service returned it (the requester redacted there, by
+    casework.services.door), with the state of its running deadline on `today`."""
     case = view.case
     today = today or ctx.today()
     deadline = None
@@ -50,7 +50,7 @@ def case_public(
                 title=r.title,
                 by_mail=r.by_mail,
             )
-            if show_requester
+            if not view.redacted
             else RequesterPublic(
                 name=None,
                 email=None,

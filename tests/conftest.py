@@ -164,7 +164,9 @@ def officer_key(ctx) -> str:
     from casework.context import Actor
     from casework.services import apikeys
 
-    return apikeys.create(ctx, actor=Actor("test"), name="tests-officer", role="officer")[1]
+    return apikeys.create(
+        ctx, actor=Actor("test", role="admin"), name="tests-officer", role="officer"
+    )[1]
 
 
 @pytest.fixture

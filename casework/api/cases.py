@@ -1,12 +1,12 @@
 """`/api/cases`: register, find, read, change and move cases through their life cycle.
 
 Every operation needs an authenticated caller and a permission of the policy table
-(casework.security.policy). A permission an agent holds on the cases assigned to them only is
-checked here against the case. DESIGN §2.5: the requester is shown only to those the policy lets
-see it (`show_requester`), and every answer that shows it leaves one access-log entry per case.
+(casework.security.policy). The services decide on the case itself (casework.services.door): a
+permission an agent holds on the cases assigned to them only, the requester shown only to those
+the policy lets see it, one access-log entry per case whose requester an answer shows.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -36,12 +36,9 @@ from casework.schemas import (
     TransitionIn,
     search_text,
 )
-from casework.security import policy
 from casework.security.authn import authenticated, require
-from casework.services import access_log, letters
 from casework.services import cases as service
-from casework.services.cases import CaseView
-from casework.services.errors import Forbidden
+from casework.services import letters
 from workflows.case_flow import CaseState
 from workflows.deadlines import CaseKind
 
@@ -64,40 +61,6 @@ Reference = Annotated[
 ]
 
 
-def _authorize(ctx: AppContext, actor: Actor, reference: str, *permissions: str) -> None:
-    """Refuse unless the actor holds each permission, on this case when only on its own."""
-    view = None
-    for permission in permissions:
-        if policy.can(actor, permission):
-            continue
-        if policy.needs_the_case(actor, permission):
-            view = view or service.get(ctx, reference=reference)
-            if policy.can(actor, permission, view.case):
-                continue
-        raise Forbidden()
-
-
-def _present(
-    ctx: AppContext,
-    actor: Actor,
-    views: list[CaseView],
-    *,
-    language: str,
-    what: str,
-    today: date | None = None,
-) -> list[CasePublic]:
-    """Present cases as the actor may see them, and log each requester shown (one insert)."""
-    shown = []
-    items = []
-    for view in views:
-        visible = policy.can_see_requester(actor, view.case)
-        items.append(case_public(ctx, view, language=language, today=today, show_requester=visible))
-        if visible and view.requester is not None:
-            shown.append(view.case.id)
-    access_log.record(ctx, actor=actor, case_ids=shown, interface="api", what=what)
-    return items
-
-
 @router.post(
     "",
     status_code=201,
@@ -115,9 +78,9 @@ async def create_case(
     # Intake is the hot path (web forms, mail gateways): the command and its presentation run in
     # one worker thread, and the answer is checked against its model here, without a second hop.
     def command() -> CasePublic:
-        view = service.open_case(ctx, actor=actor, data=data)
+        view = service.open_case(ctx, actor=actor, interface="api", data=data, with_requester=True)
         response.headers["Location"] = f"/api/cases/{view.case.reference}"
-        return _present(ctx, actor, [view], language=language, what="create")[0]
+        return case_public(ctx, view, language=language)
 
     return await run_in_threadpool(command)
 
@@ -171,16 +134,17 @@ def list_cases(
     )
     views, total = service.search(
         ctx,
+        actor=actor,
+        interface="api",
         filters=filters,
         limit=limit,
         offset=offset,
         by_due=sort == "due",
-        actor=actor,
-        interface="api",
+        with_requesters=True,
     )
     total, capped = shown_total(filters, total)
     return CaseList(
-        items=_present(ctx, actor, views, language=language, what="list", today=today),
+        items=[case_public(ctx, v, language=language, today=today) for v in views],
         total=total,
         total_capped=capped,
         limit=limit,
@@ -197,8 +161,8 @@ def read_case(
     language: Language,
     actor: Annotated[Actor, Depends(require("case.read"))],
 ) -> CasePublic:
-    view = service.get(ctx, reference=reference)
-    return _present(ctx, actor, [view], language=language, what="read")[0]
+    view = service.get(ctx, actor=actor, interface="api", reference=reference, with_requester=True)
+    return case_public(ctx, view, language=language)
 
 
 @router.patch(
@@ -210,14 +174,15 @@ def read_case(
 def update_case(
     reference: Reference, changes: CaseUpdate, ctx: Context, language: Language, actor: CurrentActor
 ) -> CasePublic:
-    needed = []
-    if changes.assignee_id is not None or changes.unassign:
-        needed.append("case.assign")
-    if changes.subject is not None or changes.priority is not None or not needed:
-        needed.append("case.update")
-    _authorize(ctx, actor, reference, *needed)
-    view = service.update(ctx, actor=actor, reference=reference, changes=changes)
-    return _present(ctx, actor, [view], language=language, what="update")[0]
+    view = service.update(
+        ctx,
+        actor=actor,
+        interface="api",
+        reference=reference,
+        changes=changes,
+        with_requester=True,
+    )
+    return case_public(ctx, view, language=language)
 
 
 @router.post(
@@ -233,9 +198,15 @@ def fire_transition(
     language: Language,
     actor: CurrentActor,
 ) -> CasePublic:
-    _authorize(ctx, actor, reference, f"case.fire.{request.trigger.value}")
-    view = service.fire(ctx, actor=actor, reference=reference, request=request)
-    return _present(ctx, actor, [view], language=language, what="transition")[0]
+    view = service.fire(
+        ctx,
+        actor=actor,
+        interface="api",
+        reference=reference,
+        request=request,
+        with_requester=True,
+    )
+    return case_public(ctx, view, language=language)
 
 
 @router.post(
@@ -254,12 +225,14 @@ def extend_case(
     view = service.extend(
         ctx,
         actor=actor,
+        interface="api",
         reference=reference,
         version=data.version,
         days=data.days,
         reason=data.reason,
+        with_requester=True,
     )
-    return _present(ctx, actor, [view], language=language, what="extension")[0]
+    return case_public(ctx, view, language=language)
 
 
 @router.post(
@@ -275,15 +248,16 @@ def set_reply_date(
     language: Language,
     actor: CurrentActor,
 ) -> CasePublic:
-    _authorize(ctx, actor, reference, "case.fire.escalate")
     view = service.set_reply_date(
         ctx,
         actor=actor,
+        interface="api",
         reference=reference,
         version=data.version,
         reply_due_on=data.reply_due_on,
+        with_requester=True,
     )
-    return _present(ctx, actor, [view], language=language, what="reply_date")[0]
+    return case_public(ctx, view, language=language)
 
 
 @router.post(
@@ -296,8 +270,7 @@ def set_reply_date(
 def add_note(
     reference: Reference, data: NoteIn, ctx: Context, actor: CurrentActor, language: Language
 ) -> EventPublic:
-    _authorize(ctx, actor, reference, "case.note")
-    note = service.add_note(ctx, actor=actor, reference=reference, text=data.text)
+    note = service.add_note(ctx, actor=actor, interface="api", reference=reference, text=data.text)
     return event_public(note, language=language)
 
 
@@ -313,26 +286,8 @@ def list_events(
     actor: Annotated[Actor, Depends(require("case.history"))],
     language: Language,
 ) -> list[EventPublic]:
-    view = service.get(ctx, reference=reference)
-    events = [event_public(e, language=language) for e in service.events(ctx, reference=reference)]
-    # Events written before letters had their own table kept the acknowledgment letter itself,
-    # with the requester's name and address: shown and logged under the requester's rule.
-    # The documents and the emails of the requester fall under the requester's rule (issue 14).
-    if not policy.can(actor, "document.read", view.case):
-        for event in events:
-            if event.kind in ("documents", "correspondence"):
-                event.reason = None
-                event.data = {
-                    "redacted": True,
-                    "documents": len(event.data.get("documents") or ()),
-                }
-    letters = [e for e in events if "letter" in e.data]
-    if letters and not policy.can_see_requester(actor, view.case):
-        for event in letters:
-            event.data = {**event.data, "letter": {"redacted": True}}
-    elif letters:
-        access_log.record(ctx, actor=actor, case_ids=[view.case.id], interface="api", what="events")
-    return events
+    trail = service.events(ctx, actor=actor, interface="api", reference=reference)
+    return [event_public(e, language=language) for e in trail]
 
 
 @router.get(
@@ -345,9 +300,10 @@ def list_deadlines(
     reference: Reference,
     ctx: Context,
     language: Language,
-    _: Annotated[Actor, Depends(require("case.read"))],
+    actor: Annotated[Actor, Depends(require("case.read"))],
 ) -> list[DeadlineOut]:
-    return [deadline_out(d, language=language) for d in service.deadlines(ctx, reference=reference)]
+    found = service.deadlines(ctx, actor=actor, interface="api", reference=reference)
+    return [deadline_out(d, language=language) for d in found]
 
 
 def letter_public(letter, reference: str) -> LetterPublic:

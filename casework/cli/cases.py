@@ -1,7 +1,6 @@
 """`casework case`: register, list, read and move cases from the terminal, over the services."""
 
 import json
-from dataclasses import replace
 
 import typer
 
@@ -13,7 +12,6 @@ from casework.i18n import colon, format_day, format_moment, gettext
 from casework.presenters import case_public
 from casework.repositories.cases import CaseFilters, shown_total
 from casework.schemas import CaseCreate, TransitionIn
-from casework.security import policy
 from casework.services import cases as service
 from casework.services.errors import ServiceError
 from workflows.case_clock import DEADLINE_LABELS
@@ -31,40 +29,18 @@ def _(message: str, **params: object) -> str:
     return gettext(message, _language(), **params)
 
 
-def _check(actor: Actor, permission: str, case=None) -> None:
-    """Stop with status 2 unless the account may do this (on this case, for its own cases)."""
-    try:
-        policy.check(actor, permission, case)
-    except ServiceError as exc:
-        fail(exc.message(_language()))
-
-
-def _shown(actor: Actor, views) -> list:
-    """Return the views as this account may see them: the requester only where the
-    confidentiality rule lets it (DESIGN §2.5)."""
-    return [
-        v if policy.can_see_requester(actor, v.case) else replace(v, requester=None) for v in views
-    ]
-
-
-def _log_access(ctx: AppContext, actor: Actor, views, what: str) -> None:
-    """Record in the access log each requester about to be printed (DESIGN §2.5)."""
-    from casework.services import access_log
-
-    access_log.record(
-        ctx,
-        actor=actor,
-        case_ids=[v.case.id for v in views if v.requester is not None],
-        interface="cli",
-        what=what,
-    )
-
-
 def _run(command):
     try:
         return command()
     except ServiceError as exc:
         fail(exc.message(_language()))
+
+
+def _current_version(ctx: AppContext, actor: Actor, reference: str) -> int:
+    """Return the version of a case as it stands (a command given no --version)."""
+    return _run(
+        lambda: service.get(ctx, actor=actor, interface="cli", reference=reference)
+    ).case.version
 
 
 def _validated(model, data: dict):
@@ -105,12 +81,13 @@ def new(
     created = _validated(CaseCreate, data)
     ctx = context()
     actor = operator(ctx)
-    _check(actor, "case.create")
-    view = _run(lambda: service.open_case(ctx, actor=actor, data=created))
-    (view,) = _shown(actor, [view])
+    view = _run(
+        lambda: service.open_case(
+            ctx, actor=actor, interface="cli", data=created, with_requester=as_json
+        )
+    )
     public = case_public(ctx, view)
     if as_json:
-        _log_access(ctx, actor, [view], "create")
         typer.echo(public.model_dump_json(indent=2))
         return
     ack = format_day(public.ack_due_on, _language()) if public.ack_due_on else "—"
@@ -146,16 +123,22 @@ def list_(
     """List cases, newest first (or by due date with --overdue)."""
     ctx = context()
     actor = operator(ctx)
-    _check(actor, "case.read")
     filters = CaseFilters(
         status=tuple(status or ()), overdue_on=ctx.today() if overdue else None, text=q
     )
-    views, total = service.search(ctx, filters=filters, limit=limit, actor=actor, interface="cli")
-    views = _shown(actor, views)
+    views, total = _run(
+        lambda: service.search(
+            ctx,
+            actor=actor,
+            interface="cli",
+            filters=filters,
+            limit=limit,
+            with_requesters=as_json,
+        )
+    )
     total, capped = shown_total(filters, total)
     items = [case_public(ctx, v) for v in views]
     if as_json:
-        _log_access(ctx, actor, views, "list")
         typer.echo(
             json.dumps(
                 {
@@ -184,23 +167,19 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show a case, its deadlines and its trail."""
     ctx = context()
     actor = operator(ctx)
-    view = _run(lambda: service.get(ctx, reference=reference))
-    _check(actor, "case.read", view.case)
-    (view,) = _shown(actor, [view])
-    public = case_public(ctx, view)
-    deadlines = _run(lambda: service.deadlines(ctx, reference=reference))
+    found = _run(lambda: service.case_file(ctx, actor=actor, interface="cli", reference=reference))
+    public = case_public(ctx, found.view)
     if as_json:
         from casework.api.explain import deadline_out
 
-        _log_access(ctx, actor, [view], "read")
         shown = json.loads(public.model_dump_json())
         shown["deadlines"] = [
-            json.loads(deadline_out(d, language=_language()).model_dump_json()) for d in deadlines
+            json.loads(deadline_out(d, language=_language()).model_dump_json())
+            for d in found.clock.items
         ]
         typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
         return
     from casework.explain import clock_sentence, state_words
-    from casework.services import documents as documents_service
     from casework.services import users
     from casework.timeline import timeline
 
@@ -209,7 +188,11 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
     typer.echo(
         _("Status: %(status)s", status=_(STATE_LABELS[public.status])) + f" (v{public.version})"
     )
-    for deadline in deadlines:
+    requester = public.requester
+    if requester is not None and not requester.redacted:
+        known = [v for v in (requester.name, requester.email, requester.phone) if v]
+        typer.echo(_("Requester") + f"{colon(language)} " + ", ".join(known))
+    for deadline in found.clock.items:
         label = _(DEADLINE_LABELS[deadline.name]) + colon(language)
         day = (
             format_day(deadline.due_on, language, weekday=True)
@@ -219,18 +202,15 @@ def show(reference: str, as_json: bool = typer.Option(False, "--json")) -> None:
         stands = state_words(deadline, language)
         typer.echo(f"- {label} {day}" + (f" — {stands}" if stands else ""))
         typer.echo(f"  {clock_sentence(deadline, language)}")
-    if not policy.can(actor, "case.history", view.case):
+    if not found.events:  # the trail is read only with `case.history`
         return
-    # The documents and emails of the trail are named only to whom may read them (as on the
-    # case page, the service decides and logs the look).
-    documents = documents_service.for_case(ctx, actor=actor, interface="cli", reference=reference)
     typer.echo("")
     typer.echo(_("Timeline"))
     for entry in timeline(
-        service.events(ctx, reference=reference),
+        found.events,
         language=language,
         people=users.list_users(ctx),
-        show_documents=documents.shown,
+        show_documents=found.documents.shown,
     ):
         typer.echo(f"- {format_moment(entry.at, ctx.tz, language)} — {entry.actor}")
         typer.echo(f"  {entry.label}")
@@ -303,9 +283,8 @@ def fire(
     reopen)."""
     ctx = context()
     actor = operator(ctx)
-    current = _run(lambda: service.get(ctx, reference=reference))
     if version is None:
-        version = current.case.version
+        version = _current_version(ctx, actor, reference)
     request = _validated(
         TransitionIn,
         {
@@ -338,8 +317,11 @@ def fire(
             if value is not None
         },
     )
-    _check(actor, f"case.fire.{request.trigger}", current.case)
-    view = _run(lambda: service.fire(ctx, actor=actor, reference=reference, request=request))
+    view = _run(
+        lambda: service.fire(
+            ctx, actor=actor, interface="cli", reference=reference, request=request
+        )
+    )
     public = case_public(ctx, view)
     typer.echo(f"{public.reference}\t{_(STATE_LABELS[public.status])}\tversion {public.version}")
     for warning in public.warnings:
@@ -357,13 +339,15 @@ def extend(
     from casework.schemas import ExtensionIn
 
     ctx = context()
+    actor = operator(ctx)
     if version is None:
-        version = _run(lambda: service.get(ctx, reference=reference)).case.version
+        version = _current_version(ctx, actor, reference)
     data = _validated(ExtensionIn, {"version": version, "days": days, "reason": reason})
     view = _run(
         lambda: service.extend(
             ctx,
-            actor=operator(ctx),
+            actor=actor,
+            interface="cli",
             reference=reference,
             version=data.version,
             days=data.days,
@@ -388,6 +372,7 @@ def set_reply_date(
         lambda: service.set_reply_date(
             ctx,
             actor=operator(ctx),
+            interface="cli",
             reference=reference,
             version=data.version,
             reply_due_on=data.reply_due_on,

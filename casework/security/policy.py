@@ -5,11 +5,10 @@ identity and contact details of a complaint are visible to complaints officers, 
 administrators, not to every staff member." The issue adds supervisors to those who see them.
 
 Each permission maps a role to a scope: `ALL` (on every case) or `OWN` (only on the cases
-assigned to that user). Who asks: the services of documents, letters, reports, retention and the
-Protecteur dossier check it themselves (`check`, `can`) with the actor they are given, and
-`services.cases` redacts the requester with `can_see_requester`; the case-level permissions of the
-case commands are still checked before the call by the API's case router, the case pages and the
-command line's case commands (which act as the account of `casework --as`).
+assigned to that user). Who asks: the services, with the actor they are given; on a case, through
+casework.services.door, which also redacts the requester with `can_see_requester` and logs each
+look. The API's routes may refuse a role early (`require`); routers, pages and the command line
+(which acts as the account of `casework --as`) never decide on a case themselves.
 docs/security.md shows this table (`as_markdown()`; a test keeps the two equal).
 
 Decisions the rules left open:

@@ -2,7 +2,8 @@
 
 DESIGN §2.5: "Who viewed personal information is logged." Every answer that shows a requester
 unredacted (a case read, each case of a list, the case returned by a command) adds one entry per
-case, in its own unit of work, before the answer leaves. The log is append-only: there is no
+case, in the unit of work of the reading itself (`record_in`, called by casework.services.door),
+before the answer leaves. The log is append-only: there is no
 command to change or delete an entry, and the database refuses it (migration 0003).
 """
 

@@ -11,14 +11,15 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from casework.context import Actor, AppContext
-from casework.db import read_session, unit_of_work
+from casework.db import unit_of_work
 from casework.i18n import N_
 from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
 from casework.repositories import cases as repo
+from casework.repositories import letters as letters_repo
 from casework.repositories.cases import CaseFilters
 from casework.schemas import PREFIXES, CaseCreate, CaseUpdate, TransitionIn
 from casework.security import policy
-from casework.services import access_log, accountability, clock, notices
+from casework.services import accountability, clock, documents, door, notices
 from casework.services.calendar import ensure_covered
 from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowed, VersionConflict
 from workflows import case_flow
@@ -29,11 +30,15 @@ from workflows.events import EventKind
 
 @dataclass
 class CaseView:
-    """A case with what its readers need beside it (its requester; warnings of the command)."""
+    """A case with what its readers need beside it (its requester; warnings of the command).
+
+    Returned by the services as the reader may see it (casework.services.door): `redacted` when
+    the case has a requester the reader may not see, whose stand-in carries only the language."""
 
     case: Case
     requester: Requester | None
     warnings: tuple[case_flow.Message, ...] = ()
+    redacted: bool = False
 
 
 def _check_assignee(session: Session, assignee_id: int | None) -> None:
@@ -52,10 +57,20 @@ def _event(case: Case, *, actor: Actor, at: datetime, kind: EventKind, **fields)
     return CaseEvent(case_id=case.id, at=at, actor=actor.label, kind=kind, **fields)
 
 
-def open_case(ctx: AppContext, *, actor: Actor, data: CaseCreate) -> CaseView:
-    """Register a case: give it its reference, compute its deadlines, record its first event."""
+def open_case(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    interface: str,
+    data: CaseCreate,
+    with_requester: bool = False,
+) -> CaseView:
+    """Register a case: give it its reference, compute its deadlines, record its first event
+    (`case.create`). The case comes back as the actor may see it (casework.services.door)."""
+    door.check(actor, "case.create")
     with unit_of_work(ctx.engine) as session:
-        return register(ctx, session, actor=actor, data=data, now=ctx.now())
+        view = register(ctx, session, actor=actor, data=data, now=ctx.now())
+        return _shown(session, ctx, view, actor, interface, "create" if with_requester else None)
 
 
 def register(
@@ -130,10 +145,36 @@ def _found(session: Session, reference: str, *, for_update: bool = False) -> Cas
     return case
 
 
-def _locked(session: Session, reference: str, version: int | None = None) -> Case:
+def _locked(
+    session: Session, reference: str, version: int | None, *, actor: Actor, permissions: tuple
+) -> Case:
+    """Lock the case a command changes, once the actor may (each permission, on this case for an
+    own-cases one), and it is still at the version the actor saw."""
     case = _found(session, reference, for_update=True)
+    for permission in permissions:
+        door.check(actor, permission, case)
     if version is not None and case.version != version:
         raise VersionConflict(current_version=case.version, given_version=version)
+    return case
+
+
+def _shown(
+    session: Session,
+    ctx: AppContext,
+    view: CaseView,
+    actor: Actor,
+    interface: str,
+    what: str | None,
+) -> CaseView:
+    """Return the view as the actor may see it, its requester logged when shown (`what` None:
+    the caller shows no requester)."""
+    (shown,) = door.shown(session, ctx, [view], actor=actor, interface=interface, what=what)
+    return shown
+
+
+def _read(session: Session, reference: str, actor: Actor, permission: str) -> Case:
+    case = _found(session, reference)
+    door.check(actor, permission, case)
     return case
 
 
@@ -156,11 +197,29 @@ def recompute_deadlines(
     return changes
 
 
-def fire(ctx: AppContext, *, actor: Actor, reference: str, request: TransitionIn) -> CaseView:
-    """Move a case through its life cycle; a refused transition changes nothing."""
+def fire(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    interface: str,
+    reference: str,
+    request: TransitionIn,
+    with_requester: bool = False,
+) -> CaseView:
+    """Move a case through its life cycle (`case.fire.<trigger>`); a refused transition changes
+    nothing. The case comes back as the actor may see it."""
     with unit_of_work(ctx.engine) as session:
-        case = _locked(session, reference, request.version)
-        return fire_on(ctx, session, case, actor=actor, request=request, now=ctx.now())
+        case = _locked(
+            session,
+            reference,
+            request.version,
+            actor=actor,
+            permissions=(f"case.fire.{request.trigger.value}",),
+        )
+        view = fire_on(ctx, session, case, actor=actor, request=request, now=ctx.now())
+        return _shown(
+            session, ctx, view, actor, interface, "transition" if with_requester else None
+        )
 
 
 def fire_on(
@@ -354,11 +413,25 @@ def _apply(
     return {}  # pragma: no cover - every trigger is handled above
 
 
-def update(ctx: AppContext, *, actor: Actor, reference: str, changes: CaseUpdate) -> CaseView:
-    """Assign, reassign or unassign a case, or edit its subject or priority."""
+def update(
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    interface: str,
+    reference: str,
+    changes: CaseUpdate,
+    with_requester: bool = False,
+) -> CaseView:
+    """Assign, reassign or unassign a case (`case.assign`), or edit its subject or priority
+    (`case.update`)."""
     now = ctx.now()
+    needed = []
+    if changes.assignee_id is not None or changes.unassign:
+        needed.append("case.assign")
+    if changes.subject is not None or changes.priority is not None or not needed:
+        needed.append("case.update")
     with unit_of_work(ctx.engine) as session:
-        case = _locked(session, reference, changes.version)
+        case = _locked(session, reference, changes.version, actor=actor, permissions=tuple(needed))
         changed = False
         if changes.unassign or (
             changes.assignee_id is not None and changes.assignee_id != case.assignee_id
@@ -390,15 +463,18 @@ def update(ctx: AppContext, *, actor: Actor, reference: str, changes: CaseUpdate
             changed = True
         if changed:
             _touch(case, now)
-        requester = repo.get_requester(session, case.requester_id)
-    return CaseView(case=case, requester=requester)
+        view = CaseView(case=case, requester=repo.get_requester(session, case.requester_id))
+        return _shown(session, ctx, view, actor, interface, "update" if with_requester else None)
 
 
-def add_note(ctx: AppContext, *, actor: Actor, reference: str, text: str) -> CaseEvent:
-    """Add a note to a case's trail (a note does not change the case's version)."""
+def add_note(
+    ctx: AppContext, *, actor: Actor, interface: str, reference: str, text: str
+) -> CaseEvent:
+    """Add a note to a case's trail (`case.note`; a note does not change the case's version)."""
+    door.check_interface(interface)
     now = ctx.now()
     with unit_of_work(ctx.engine) as session:
-        case = _locked(session, reference)
+        case = _locked(session, reference, None, actor=actor, permissions=("case.note",))
         event = repo.add_event(
             session, _event(case, actor=actor, at=now, kind=EventKind.NOTE, reason=text)
         )
@@ -407,15 +483,23 @@ def add_note(ctx: AppContext, *, actor: Actor, reference: str, text: str) -> Cas
 
 
 def extend(
-    ctx: AppContext, *, actor: Actor, reference: str, version: int | None, days: int, reason: str
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    interface: str,
+    reference: str,
+    version: int | None,
+    days: int,
+    reason: str,
+    with_requester: bool = False,
 ) -> CaseView:
     """Extend the answer delay by a number of business days, with the reason the requester is
-    told. An extension given after the due date is recorded and told, but the deadline stays
-    missed (workflows.case_clock)."""
+    told (`case.extend`). An extension given after the due date is recorded and told, but the
+    deadline stays missed (workflows.case_clock)."""
     now = ctx.now()
     today = now.astimezone(ctx.tz).date()
     with unit_of_work(ctx.engine) as session:
-        case = _locked(session, reference, version)
+        case = _locked(session, reference, version, actor=actor, permissions=("case.extend",))
         history = clock.steps(ctx, session, case)
         was = clock.derive_clock(ctx, case, history, today=today)
         if not was.answer.owed:
@@ -462,20 +546,29 @@ def extend(
                 },
             ),
         )
-        requester = repo.get_requester(session, case.requester_id)
-    return CaseView(case=case, requester=requester)
+        view = CaseView(case=case, requester=repo.get_requester(session, case.requester_id))
+        return _shown(session, ctx, view, actor, interface, "extension" if with_requester else None)
 
 
 def set_reply_date(
-    ctx: AppContext, *, actor: Actor, reference: str, version: int | None, reply_due_on: date
+    ctx: AppContext,
+    *,
+    actor: Actor,
+    interface: str,
+    reference: str,
+    version: int | None,
+    reply_due_on: date,
+    with_requester: bool = False,
 ) -> CaseView:
     """Set or change the date by which the Protecteur du citoyen expects the body's reply (the
-    Protecteur often sets it in a later letter); a date on a non-business day carries to the
-    next business day (workflows.case_clock)."""
+    Protecteur often sets it in a later letter; `case.fire.escalate`); a date on a non-business
+    day carries to the next business day (workflows.case_clock)."""
     now = ctx.now()
     today = now.astimezone(ctx.tz).date()
     with unit_of_work(ctx.engine) as session:
-        case = _locked(session, reference, version)
+        case = _locked(
+            session, reference, version, actor=actor, permissions=("case.fire.escalate",)
+        )
         if case.status != case_flow.CaseState.ESCALATED:
             raise InvalidInput(
                 N_("Only a case escalated to the Protecteur du citoyen has a reply date to set."),
@@ -514,38 +607,95 @@ def set_reply_date(
                 },
             ),
         )
+        view = CaseView(case=case, requester=repo.get_requester(session, case.requester_id))
+        return _shown(
+            session, ctx, view, actor, interface, "reply_date" if with_requester else None
+        )
+
+
+def get(
+    ctx: AppContext, *, actor: Actor, interface: str, reference: str, with_requester: bool = False
+) -> CaseView:
+    """Return one case (`case.read`), with its requester as the actor may see it when the caller
+    shows it (`with_requester`: logged as a reading of the case)."""
+    with door.reading(ctx, actor, interface) as session:
+        case = _read(session, reference, actor, "case.read")
+        view = CaseView(case=case, requester=repo.get_requester(session, case.requester_id))
+        return _shown(session, ctx, view, actor, interface, "read" if with_requester else None)
+
+
+@dataclass
+class CaseFile:
+    """What a reader sees of one case on its page or `casework case show`, read at once: the case,
+    its clock, its trail, its documents and letters, and the person's other cases."""
+
+    view: CaseView
+    clock: CaseClock
+    events: list[CaseEvent]
+    documents: documents.DocumentsView
+    letters: list
+    other_cases: list[Case]
+
+
+def case_file(
+    ctx: AppContext, *, actor: Actor, interface: str, reference: str, today: date | None = None
+) -> CaseFile:
+    """Return everything a reader sees of one case (`case.read`; the trail with `case.history`),
+    as the actor may see it, in one read. What it shows of the person (the requester, the
+    documents, the letters) leaves one access-log entry for the case; the person's other cases
+    listed leave one each (DESIGN §2.5)."""
+    with door.reading(ctx, actor, interface) as session:
+        case = _read(session, reference, actor, "case.read")
         requester = repo.get_requester(session, case.requester_id)
-    return CaseView(case=case, requester=requester)
-
-
-def get(ctx: AppContext, *, reference: str) -> CaseView:
-    """Return one case with its requester."""
-    with read_session(ctx.engine) as session:
-        case = _found(session, reference)
-        return CaseView(case=case, requester=repo.get_requester(session, case.requester_id))
+        (view,), seen = door.redacted(actor, [CaseView(case=case, requester=requester)])
+        sees = bool(seen)  # a requester, shown to this actor
+        trail = []
+        if door.may(actor, "case.history", case):
+            trail, _ = door.trail(actor, case, repo.events(session, case.id))
+        listed = documents.listed(session, actor, case)
+        letters = letters_repo.for_case(session, case.id) if sees else []
+        door.log(
+            session,
+            ctx,
+            actor=actor,
+            interface=interface,
+            case_ids=[case.id] if sees or listed.items else [],
+            what="read",
+        )
+        return CaseFile(
+            view=view,
+            clock=clock.clock_of(ctx, session, case, today=today),
+            events=trail,
+            documents=listed,
+            letters=letters,
+            other_cases=_others(session, ctx, case, requester, actor, interface) if sees else [],
+        )
 
 
 def search(
     ctx: AppContext,
     *,
+    actor: Actor,
+    interface: str,
     filters: CaseFilters,
     limit: int = 50,
     offset: int = 0,
     by_due=False,
     triage=False,
-    actor: Actor | None = None,
-    interface: str | None = None,
+    with_requesters: bool = False,
 ) -> tuple[list[CaseView], int]:
-    """Return one page of cases matching the filters, and the number matching in all (with
-    `triage`: new unassigned cases first, then by due date; for a text search, counted up to
-    repo.TEXT_COUNT_CAP + 1).
+    """Return one page of cases matching the filters (`case.read`), and the number matching in
+    all (with `triage`: new unassigned cases first, then by due date; for a text search, counted
+    up to repo.TEXT_COUNT_CAP + 1). With `with_requesters`, each case comes with its requester as
+    the actor may see it, logged as a listing.
 
     The text is looked for in requesters only for an actor allowed to see them (on the cases
     assigned to them, for an agent); each case found through its requester is logged as an
     access (DESIGN §2.5: "Who viewed personal information is logged").
     """
+    door.check_somewhere(actor, "case.read")
     filters = _people_searched(filters, actor)
-    with read_session(ctx.engine) as session:
+    with door.reading(ctx, actor, interface) as session:
         items, total = repo.search(
             session, filters=filters, limit=limit, offset=offset, by_due=by_due, triage=triage
         )
@@ -553,11 +703,46 @@ def search(
             session, {c.requester_id for c in items if c.requester_id}
         )
         found = repo.found_by_person(session, ids=[c.id for c in items], filters=filters)
-    if found and actor is not None:
-        access_log.record(
-            ctx, actor=actor, case_ids=found, interface=interface or "api", what="search"
+        door.log(session, ctx, actor=actor, interface=interface, case_ids=found, what="search")
+        views = door.shown(
+            session,
+            ctx,
+            [CaseView(case=c, requester=requesters.get(c.requester_id)) for c in items],
+            actor=actor,
+            interface=interface,
+            what="list" if with_requesters else None,
         )
-    return [CaseView(case=c, requester=requesters.get(c.requester_id)) for c in items], total
+    return views, total
+
+
+def _others(
+    session: Session,
+    ctx: AppContext,
+    case: Case,
+    requester: Requester | None,
+    actor: Actor,
+    interface: str,
+    limit: int = 20,
+) -> list[Case]:
+    if requester is None or not door.sees_requester(actor, case):
+        return []
+    own = policy.scope(actor, "requester.read") is policy.Scope.OWN
+    others = repo.cases_of_same_person(
+        session,
+        requester=requester,
+        exclude_case_id=case.id,
+        assignee_id=(actor.user_id or -1) if own else None,
+        limit=limit,
+    )
+    door.log(
+        session,
+        ctx,
+        actor=actor,
+        interface=interface,
+        case_ids=[c.id for c in others],
+        what="related",
+    )
+    return others
 
 
 def other_cases(
@@ -565,28 +750,15 @@ def other_cases(
 ) -> list[Case]:
     """Return the person's other cases (same email address or telephone), newest first, for an
     actor who may see this case's requester; logged as an access to each case listed."""
-    with read_session(ctx.engine) as session:
-        case = _found(session, reference)
+    with door.reading(ctx, actor, interface) as session:
+        case = _read(session, reference, actor, "case.read")
         requester = repo.get_requester(session, case.requester_id)
-        if requester is None or not policy.can_see_requester(actor, case):
-            return []
-        own = policy.scope(actor, "requester.read") is policy.Scope.OWN
-        others = repo.cases_of_same_person(
-            session,
-            requester=requester,
-            exclude_case_id=case.id,
-            assignee_id=(actor.user_id or -1) if own else None,
-            limit=limit,
-        )
-    access_log.record(
-        ctx, actor=actor, case_ids=[c.id for c in others], interface=interface, what="related"
-    )
-    return others
+        return _others(session, ctx, case, requester, actor, interface, limit)
 
 
-def _people_searched(filters: CaseFilters, actor: Actor | None) -> CaseFilters:
+def _people_searched(filters: CaseFilters, actor: Actor) -> CaseFilters:
     """Let the text reach requesters only where the actor may see them."""
-    held = policy.scope(actor, "requester.read") if actor is not None else None
+    held = policy.Scope.ALL if actor == door.CASEWORK else policy.scope(actor, "requester.read")
     if not filters.text or held is None:
         return replace(filters, people=False, people_assignee_id=None)
     if held is policy.Scope.OWN:
@@ -594,22 +766,35 @@ def _people_searched(filters: CaseFilters, actor: Actor | None) -> CaseFilters:
     return replace(filters, people=True, people_assignee_id=None)
 
 
-def events(ctx: AppContext, *, reference: str) -> list[CaseEvent]:
-    """Return the audit trail of a case, oldest first."""
-    with read_session(ctx.engine) as session:
-        case = _found(session, reference)
-        return repo.events(session, case.id)
+def events(ctx: AppContext, *, actor: Actor, interface: str, reference: str) -> list[CaseEvent]:
+    """Return the audit trail of a case, oldest first (`case.history`), as the actor may see it
+    (casework.services.door.trail); a trail that shows a letter to the requester is logged."""
+    with door.reading(ctx, actor, interface) as session:
+        case = _read(session, reference, actor, "case.history")
+        trail, letters = door.trail(actor, case, repo.events(session, case.id))
+        door.log(
+            session,
+            ctx,
+            actor=actor,
+            interface=interface,
+            case_ids=[case.id] if letters else [],
+            what="events",
+        )
+        return trail
 
 
-def clock_of(ctx: AppContext, *, reference: str, today: date | None = None) -> CaseClock:
-    """Return the clock of a case: each deadline, its state on `today` and how it was computed."""
-    with read_session(ctx.engine) as session:
-        case = _found(session, reference)
+def clock_of(
+    ctx: AppContext, *, actor: Actor, interface: str, reference: str, today: date | None = None
+) -> CaseClock:
+    """Return the clock of a case (`case.read`): each deadline, its state on `today` and how it
+    was computed."""
+    with door.reading(ctx, actor, interface) as session:
+        case = _read(session, reference, actor, "case.read")
         return clock.clock_of(ctx, session, case, today=today)
 
 
 def deadlines(
-    ctx: AppContext, *, reference: str, today: date | None = None
+    ctx: AppContext, *, actor: Actor, interface: str, reference: str, today: date | None = None
 ) -> tuple[DeadlineClock, ...]:
     """Return each deadline of a case (acknowledgment, answer, Protecteur's reply)."""
-    return clock_of(ctx, reference=reference, today=today).items
+    return clock_of(ctx, actor=actor, interface=interface, reference=reference, today=today).items

@@ -6,7 +6,7 @@ configuration (default 10 MB a file, 75 MB a case [...]), type checked from the 
 name [...]. Documents of a complaint fall under the confidentiality rule and every download
 writes an access-log row." DESIGN §2.5: the documents the person sent are visible to complaints
 officers, the assignee and administrators (and supervisors, casework.security.policy), and who
-viewed them is logged, here, for every interface.
+viewed them is logged with the reading, through casework.services.door, for every interface.
 
 An attachment is all or nothing: every file is received, checked and named on disk before the
 rows are written in one unit of work; a refused file is removed before anything is named, and a
@@ -30,9 +30,8 @@ from casework.i18n import N_
 from casework.models import Case, CaseEvent, Document
 from casework.repositories import cases as cases_repo
 from casework.repositories import documents as repo
-from casework.security import policy
-from casework.services import access_log
-from casework.services.errors import Forbidden, InvalidInput, NotFound, TooLarge
+from casework.services import door
+from casework.services.errors import InvalidInput, NotFound, TooLarge
 from casework.storage import DocumentStore, OverLimit, Received
 from workflows.events import EventKind
 
@@ -207,8 +206,7 @@ def attach(
             )
     with read_session(ctx.engine) as session:
         case = _case_or_404(session, reference)
-    if not policy.can(actor, "document.attach", case):
-        raise Forbidden()
+    door.check(actor, "document.attach", case)
     checked: list[Checked] = []
     try:
         for upload in uploads:
@@ -236,35 +234,48 @@ def attach(
     return [Document(**row) for row in rows]
 
 
+def listed(session: Session, actor: Actor, case: Case) -> DocumentsView:
+    """Return the documents of a case as the actor may see them: listed with `document.read`,
+    else only counted (the caller logs what it shows)."""
+    if not door.may(actor, "document.read", case):
+        return DocumentsView(shown=False, count=repo.count(session, case.id))
+    items = repo.for_case(session, case.id)
+    return DocumentsView(shown=True, count=len(items), items=items)
+
+
 def for_case(ctx: AppContext, *, actor: Actor, interface: str, reference: str) -> DocumentsView:
     """Return the documents of a case as the actor may see them; log the look when they are
     listed."""
-    with read_session(ctx.engine) as session:
+    with door.reading(ctx, actor, interface) as session:
         case = _case_or_404(session, reference)
-        if not policy.can(actor, "case.read", case):
-            raise Forbidden()
-        if not policy.can(actor, "document.read", case):
-            return DocumentsView(shown=False, count=repo.count(session, case.id))
-        items = repo.for_case(session, case.id)
-    if items:
-        access_log.record(
-            ctx, actor=actor, case_ids=[case.id], interface=interface, what="documents"
+        door.check(actor, "case.read", case)
+        found = listed(session, actor, case)
+        door.log(
+            session,
+            ctx,
+            actor=actor,
+            interface=interface,
+            case_ids=[case.id] if found.items else [],
+            what="documents",
         )
-    return DocumentsView(shown=True, count=len(items), items=items)
+    return found
 
 
 def download(
     ctx: AppContext, *, actor: Actor, interface: str, reference: str, document_id: int
 ) -> DocumentFile:
     """Return a document and where its bytes are, once the actor's look is logged."""
-    with read_session(ctx.engine) as session:
+    with door.reading(ctx, actor, interface) as session:
         case = _case_or_404(session, reference)
         document = repo.get(session, case_id=case.id, document_id=document_id)
-    if document is None:
-        raise NotFound(
-            N_("Case %(reference)s has no document %(id)s."), reference=reference, id=document_id
+        if document is None:
+            raise NotFound(
+                N_("Case %(reference)s has no document %(id)s."),
+                reference=reference,
+                id=document_id,
+            )
+        door.check(actor, "document.read", case)
+        door.log(
+            session, ctx, actor=actor, interface=interface, case_ids=[case.id], what="document"
         )
-    if not policy.can(actor, "document.read", case):
-        raise Forbidden()
-    access_log.record(ctx, actor=actor, case_ids=[case.id], interface=interface, what="document")
     return DocumentFile(document=document, path=store(ctx).path(document.sha256))

@@ -5,7 +5,7 @@ DESIGN §2.7: "A letter is stored exactly as sent (PDF bytes and their hash) and
 through the outbox, or listed for printing and mailing." DESIGN §2.5: "the letters sent to them
 [...] are visible to complaints officers, the assignee and administrators, not to every staff
 member. Who viewed personal information is logged." These functions check the permission and
-write the access log themselves, for every interface.
+write the access log with the reading (casework.services.door), for every interface.
 
 - A letter goes by email (the PDF attached, through the outbox, exactly once: the outbox message
   carries the key `letter:<id>`) when the requester has an address and did not ask for mail;
@@ -22,15 +22,14 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from casework.context import Actor, AppContext
-from casework.db import read_session, unit_of_work
+from casework.db import unit_of_work
 from casework.i18n import N_, gettext, normalize_language
 from casework.models import Case, CaseEvent, Letter, LetterChannel, MessageChannel, Requester
 from casework.pdf import render_pdf
 from casework.repositories import cases as cases_repo
 from casework.repositories import letters as repo
 from casework.schemas import clean_text
-from casework.security import policy
-from casework.services import access_log
+from casework.services import door
 from casework.services.errors import Forbidden, InvalidInput, NotFound
 from notifications import outbox
 from notifications.letters import Addressee, document, render_letter
@@ -158,18 +157,25 @@ def _readable_case(session: Session, actor: Actor, reference: str) -> Case:
     case = cases_repo.get_by_reference(session, reference)
     if case is None:
         raise NotFound(N_("No case has the reference %(reference)s."), reference=reference)
-    if not policy.can(actor, "case.read") or not policy.can_see_requester(actor, case):
+    door.check(actor, "case.read", case)
+    if not door.sees_requester(actor, case):
         raise Forbidden()
     return case
 
 
 def for_case(ctx: AppContext, *, actor: Actor, interface: str, reference: str) -> CaseLetters:
     """Return the letters of a case, oldest first (without their PDF bytes); log the access."""
-    with read_session(ctx.engine) as session:
+    with door.reading(ctx, actor, interface) as session:
         case = _readable_case(session, actor, reference)
         letters = repo.for_case(session, case.id)
-    if letters:
-        access_log.record(ctx, actor=actor, case_ids=[case.id], interface=interface, what="letters")
+        door.log(
+            session,
+            ctx,
+            actor=actor,
+            interface=interface,
+            case_ids=[case.id] if letters else [],
+            what="letters",
+        )
     return CaseLetters(case=case, letters=letters)
 
 
@@ -177,29 +183,30 @@ def get(
     ctx: AppContext, *, actor: Actor, interface: str, reference: str, letter_id: int
 ) -> tuple[Case, Letter]:
     """Return one letter of a case as it was sent, PDF bytes included; log the access."""
-    with read_session(ctx.engine) as session:
+    with door.reading(ctx, actor, interface) as session:
         case = _readable_case(session, actor, reference)
         letter = repo.get(session, letter_id)
         if letter is None or letter.case_id != case.id:
             raise NotFound(
                 N_("Case %(reference)s has no letter %(id)s."), reference=reference, id=letter_id
             )
-    access_log.record(ctx, actor=actor, case_ids=[case.id], interface=interface, what="letter")
+        door.log(session, ctx, actor=actor, interface=interface, case_ids=[case.id], what="letter")
     return case, letter
 
 
 def to_mail(ctx: AppContext, *, actor: Actor, interface: str) -> list[repo.ToMail]:
     """Return the letters waiting to be printed and mailed, oldest first; log each case shown."""
-    policy.check(actor, "letters.mail")
-    with read_session(ctx.engine) as session:
+    door.check(actor, "letters.mail")
+    with door.reading(ctx, actor, interface) as session:
         items = repo.to_mail(session, limit=TO_MAIL_LIMIT)
-    access_log.record(
-        ctx,
-        actor=actor,
-        case_ids=[item.case.id for item in items],
-        interface=interface,
-        what="letters to mail",
-    )
+        door.log(
+            session,
+            ctx,
+            actor=actor,
+            interface=interface,
+            case_ids=[item.case.id for item in items],
+            what="letters to mail",
+        )
     return items
 
 
@@ -208,7 +215,7 @@ def mark_mailed(
 ) -> tuple[Letter, Case]:
     """Record that a letter was mailed on a given day (not in the future, not before it was
     written); marking it again with the same day changes nothing."""
-    policy.check(actor, "letters.mail")
+    door.check(actor, "letters.mail")
     now = ctx.now()
     with unit_of_work(ctx.engine) as session:
         letter = repo.get(session, letter_id, for_update=True)
@@ -248,7 +255,7 @@ def mark_mailed(
                     data={"letter_id": letter.id, "mailed_on": on.isoformat()},
                 ),
             )
-    access_log.record(ctx, actor=actor, case_ids=[case.id], interface=interface, what="letter")
+        door.log(session, ctx, actor=actor, interface=interface, case_ids=[case.id], what="letter")
     return letter, case
 
 
@@ -262,7 +269,7 @@ def add_postal_address(
     city, province and postal code: two lines at least); the addition is an event of the case's
     trail. A letter already written keeps its PDF as written: the address goes on the envelope,
     and on every letter written after it."""
-    policy.check(actor, "letters.mail")
+    door.check(actor, "letters.mail")
     address = "\n".join(line.strip() for line in clean_text(address).splitlines() if line.strip())
     if not address:
         raise InvalidInput(N_("This field is required."), field="postal_address")
@@ -311,5 +318,5 @@ def add_postal_address(
                 data={"letter_id": letter.id},
             ),
         )
-    access_log.record(ctx, actor=actor, case_ids=[case.id], interface=interface, what="update")
+        door.log(session, ctx, actor=actor, interface=interface, case_ids=[case.id], what="update")
     return letter, case

@@ -20,8 +20,7 @@ from casework.context import Actor, AppContext
 from casework.db import read_session, unit_of_work
 from casework.i18n import N_
 from casework.models import Case, MessageStatus, OutboxMessage
-from casework.security import policy
-from casework.services import access_log
+from casework.services import door
 from casework.services.errors import NotFound
 from notifications import outbox
 from notifications.delivery import DeliveryReport, deliver_pending
@@ -68,15 +67,13 @@ def _shown(
         session.expunge(message)
         if not to_requester(message):
             views.append(MessageView(message))
-        elif policy.can_see_requester(actor, cases[message.case_id]):
+        elif door.sees_requester(actor, cases[message.case_id]):
             shown.append(message.case_id)
             views.append(MessageView(message))
         else:
             message.recipient = None
             views.append(MessageView(message, recipient_hidden=True))
-    access_log.record_in(
-        session, ctx, actor=actor, case_ids=shown, interface=interface, what="outbox"
-    )
+    door.log(session, ctx, actor=actor, interface=interface, case_ids=shown, what="outbox")
     return views
 
 

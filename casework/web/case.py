@@ -5,10 +5,11 @@ explanation; the timeline of events; notes; buttons only for the transitions all
 with a form for what it needs [...]". And: "New case
 form for a letter, a call or a visit, with the receipt date and time."
 
-DESIGN §2.5: the requester is shown only to those `policy.can_see_requester` lets see it, and
-each page that shows it leaves an access-log entry (interface "web"). Forms post back with the
-session's CSRF token; a successful one redirects to the case (POST/redirect/GET); a refused one
-shows the page again with the reason next to the field and what was typed kept.
+DESIGN §2.5: the page shows what `services.cases.case_file` hands back, already as this person
+may see it (the requester, the documents, the letters) and logged (casework.services.door,
+interface "web"); the services refuse what this person may not do on the case. Forms post back
+with the session's CSRF token; a successful one redirects to the case (POST/redirect/GET); a
+refused one shows the page again with the reason next to the field and what was typed kept.
 """
 
 import re
@@ -35,14 +36,11 @@ from casework.schemas import (
     ReplyDateIn,
     TransitionIn,
 )
-from casework.security import policy
 from casework.services import access_log, accountability, dossier
 from casework.services import cases as service
-from casework.services import documents as documents_service
 from casework.services import letters as letters_service
 from casework.services.accountability import LISTS
 from casework.services.errors import (
-    Forbidden,
     InvalidInput,
     NotFound,
     TransitionNotAllowed,
@@ -214,10 +212,10 @@ def _actions(page: Page, case, about) -> list[Action]:
     return actions
 
 
-def _deadlines(page: Page, case) -> list[dict[str, Any]]:
+def _deadlines(page: Page, case, clock) -> list[dict[str, Any]]:
     """Each deadline as the case clock (workflows.case_clock) says it stands today."""
     items = []
-    for deadline in service.deadlines(page.ctx, reference=case.reference, today=page.ctx.today()):
+    for deadline in clock.items:
         if deadline.name == "acknowledgment" and deadline.due_on is None:
             # DESIGN §2.3: the acknowledgment is owed for a written request only; say so, rather
             # than leave the officer wondering where the deadline went.
@@ -256,25 +254,17 @@ def case_page(
 ) -> Response:
     """Render the case page (after a refused form: with the errors and what was typed)."""
     page.require("case.read")
-    view = service.get(page.ctx, reference=reference)
-    case = view.case
-    show_requester = policy.can_see_requester(page.actor, case)
-    if show_requester and view.requester is not None:
-        access_log.record(
-            page.ctx, actor=page.actor, case_ids=[case.id], interface="web", what="read"
-        )
-    documents = documents_service.for_case(
-        page.ctx, actor=page.actor, interface="web", reference=reference
+    found = service.case_file(
+        page.ctx, actor=page.actor, interface="web", reference=reference, today=page.ctx.today()
     )
-    events = (
-        timeline(
-            service.events(page.ctx, reference=reference),
-            language=page.language,
-            people=page.users,
-            show_documents=documents.shown,
-        )
-        if page.can("case.history")
-        else []
+    view, documents = found.view, found.documents
+    case = view.case
+    show_requester = view.requester is not None and not view.redacted
+    events = timeline(
+        found.events,
+        language=page.language,
+        people=page.users,
+        show_documents=documents.shown,
     )
     accesses = (
         [
@@ -284,17 +274,10 @@ def case_page(
                 "interface": page.fmt.interface(entry.interface),
                 "what": page.fmt.access(entry.what),
             }
-            for entry in access_log.for_case(page.ctx, reference=reference)
+            for entry in access_log.for_case(page.ctx, reference=reference, actor=page.actor)
         ]
         if page.can("access_log.read")
         else None
-    )
-    letters = (
-        letters_service.for_case(
-            page.ctx, actor=page.actor, interface="web", reference=reference
-        ).letters
-        if show_requester
-        else []
     )
     about = accountability.about(page.ctx, actor=page.actor, reference=reference)
     dossier_contents = (
@@ -321,12 +304,8 @@ def case_page(
             "requester": view.requester if show_requester else None,
             "has_requester": view.requester is not None,
             "show_requester": show_requester,
-            "other_cases": service.other_cases(
-                page.ctx, actor=page.actor, reference=reference, interface="web"
-            )
-            if show_requester
-            else [],
-            "deadlines": _deadlines(page, case),
+            "other_cases": found.other_cases,
+            "deadlines": _deadlines(page, case, found.clock),
             "events": events,
             "notes": [e for e in events if e.kind == EventKind.NOTE],
             "accesses": accesses,
@@ -375,7 +354,7 @@ def case_page(
                     "kind": page._(letters_service.KIND_LABELS[letter.kind]),
                     "label": copy_label(page, letter),
                 }
-                for letter in letters
+                for letter in found.letters
             ],
             "assignees": page.active_users(),
             "errors": errors or {},
@@ -529,7 +508,7 @@ def create_case(page: CurrentPage, form: Form) -> Response:
     if typed_errors:
         return _new_case_page(page, values=form, errors=typed_errors, status=422)
     try:
-        view = service.open_case(page.ctx, actor=page.actor, data=create)
+        view = service.open_case(page.ctx, actor=page.actor, interface="web", data=create)
     except InvalidInput as exc:
         errors = service_error(exc, page.language)
         errors = {CREATE_ALIASES.get(k, k): v for k, v in errors.items()}
@@ -542,18 +521,10 @@ def case_detail(reference: Reference, page: CurrentPage) -> Response:
     return case_page(page, reference)
 
 
-def _case_for(page: Page, reference: str, permission: str):
-    view = service.get(page.ctx, reference=reference)
-    if not page.can(permission, view.case):
-        raise Forbidden()
-    return view
-
-
 @router.post("/cases/{reference}/fire/{trigger}")
 def fire(reference: Reference, trigger: str, page: CurrentPage, form: Form) -> Response:
     if trigger not in {t.value for t in case_flow.Trigger}:
         raise NotFound(N_("No such page."))
-    _case_for(page, reference, f"case.fire.{trigger}")
     values = {k: v for k, v in form.items() if k != "csrf_token"}
     retry = {"open_form": trigger, "values": values}
     dates = {name: f"{trigger}-{name}" for name, kind in FIELD_KINDS.items() if kind == "date"}
@@ -570,7 +541,9 @@ def fire(reference: Reference, trigger: str, page: CurrentPage, form: Form) -> R
     except ValidationError as exc:
         return _invalid_form(page, reference, exc, **retry)
     try:
-        view = service.fire(page.ctx, actor=page.actor, reference=reference, request=request)
+        view = service.fire(
+            page.ctx, actor=page.actor, interface="web", reference=reference, request=request
+        )
     except TransitionNotAllowed as exc:
         key = f"{trigger}-{exc.field}" if exc.field else f"{trigger}-form"
         return case_page(
@@ -660,19 +633,19 @@ def export_dossier(reference: str, page: CurrentPage, form: Form) -> Response:
 
 @router.post("/cases/{reference}/notes")
 def add_note(reference: Reference, page: CurrentPage, form: Form) -> Response:
-    _case_for(page, reference, "case.note")
     values = {"note-text": form.get("text", "")}
     try:
         note = NoteIn(text=form.get("text", ""))
     except ValidationError as exc:
         return _invalid_form(page, reference, exc, open_form="note", values=values)
-    service.add_note(page.ctx, actor=page.actor, reference=reference, text=note.text)
+    service.add_note(
+        page.ctx, actor=page.actor, interface="web", reference=reference, text=note.text
+    )
     return page.redirect(f"/cases/{reference}", done="note")
 
 
 @router.post("/cases/{reference}/extensions")
 def extend(reference: Reference, page: CurrentPage, form: Form) -> Response:
-    _case_for(page, reference, "case.extend")
     values = {"extend-days": form.get("days", ""), "extend-reason": form.get("reason", "")}
     retry = {"open_form": "extend", "values": values}
     try:
@@ -687,6 +660,7 @@ def extend(reference: Reference, page: CurrentPage, form: Form) -> Response:
         service.extend(
             page.ctx,
             actor=page.actor,
+            interface="web",
             reference=reference,
             version=data.version,
             days=data.days,
@@ -709,7 +683,6 @@ def extend(reference: Reference, page: CurrentPage, form: Form) -> Response:
 def set_reply_date(reference: Reference, page: CurrentPage, form: Form) -> Response:
     """Set or change the date by which the Protecteur du citoyen expects the body's reply (issue
     11: "the reply date can be set or changed later (an event each time)")."""
-    _case_for(page, reference, "case.fire.escalate")
     values = {"reply-reply_due_on": form.get("reply_due_on", "")}
     retry = {"open_form": "reply", "values": values}
     read, typed_errors = typed.iso_dates(
@@ -727,6 +700,7 @@ def set_reply_date(reference: Reference, page: CurrentPage, form: Form) -> Respo
         service.set_reply_date(
             page.ctx,
             actor=page.actor,
+            interface="web",
             reference=reference,
             version=data.version,
             reply_due_on=data.reply_due_on,
@@ -747,7 +721,6 @@ def set_reply_date(reference: Reference, page: CurrentPage, form: Form) -> Respo
 @router.post("/cases/{reference}/edit")
 def edit(reference: Reference, page: CurrentPage, form: Form) -> Response:
     """Correct the subject of a case or change its priority (one event records both)."""
-    _case_for(page, reference, "case.update")
     values = {"edit-subject": form.get("subject", ""), "edit-priority": form.get("priority", "")}
     retry = {"open_form": "edit", "values": values}
     try:
@@ -759,7 +732,9 @@ def edit(reference: Reference, page: CurrentPage, form: Form) -> Response:
     except ValidationError as exc:
         return _invalid_form(page, reference, exc, **retry)
     try:
-        service.update(page.ctx, actor=page.actor, reference=reference, changes=changes)
+        service.update(
+            page.ctx, actor=page.actor, interface="web", reference=reference, changes=changes
+        )
     except VersionConflict:
         return case_page(page, reference, alert=_conflict(page), status_code=409, **retry)
     return page.redirect(f"/cases/{reference}", done="edited")

@@ -29,7 +29,9 @@ def my_cases(request: Request, page: CurrentPage) -> Response:
         assignee_id=page.actor.user_id or -1,
         status=() if include_closed else tuple(sorted(s.value for s in OPEN_STATES)),
     )
-    views, total = service.search(page.ctx, filters=filters, limit=LIMIT, by_due=True)
+    views, total = service.search(
+        page.ctx, actor=page.actor, interface="web", filters=filters, limit=LIMIT, by_due=True
+    )
     if request.query_params.get("format") == "csv":
         return queue_csv(page, views)
     unread_only = request.query_params.get("unread") == "1"

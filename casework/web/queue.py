@@ -136,13 +136,13 @@ class QueueQuery:
 def _search(page: Page, query: QueueQuery, *, limit: int, offset: int):
     return service.search(
         page.ctx,
+        actor=page.actor,
+        interface="web",
         filters=query.filters(page.ctx.today()),
         limit=limit,
         offset=offset,
         by_due=query.sort == "due",
         triage=query.sort == "triage",
-        actor=page.actor,
-        interface="web",
     )
 
 
@@ -229,7 +229,9 @@ def assign(request: Request, reference: str, page: CurrentPage, form: Form) -> R
             assignee_id=chosen or None,
             unassign=not chosen,
         )
-        view = service.update(page.ctx, actor=page.actor, reference=reference, changes=changes)
+        view = service.update(
+            page.ctx, actor=page.actor, interface="web", reference=reference, changes=changes
+        )
         message = (
             page._("Assigned to %(name)s.", name=page.fmt.user(view.case.assignee_id))
             if view.case.assignee_id
@@ -242,7 +244,7 @@ def assign(request: Request, reference: str, page: CurrentPage, form: Form) -> R
     except InvalidInput as exc:
         error = exc.message(page.language)
     if view is None:
-        view = service.get(page.ctx, reference=reference)
+        view = service.get(page.ctx, actor=page.actor, interface="web", reference=reference)
     if is_htmx(request):
         return page.render(
             "web/_assign.html",

@@ -12,6 +12,7 @@ from casework.models import Case, CaseEvent, Requester
 from casework.repositories.cases import CaseFilters
 from casework.schemas import CaseCreate
 from casework.services import cases as service
+from casework.services.door import CASEWORK
 from tests.conftest import montreal
 
 TODAY = date(2026, 11, 23)  # the tests' clock
@@ -41,7 +42,14 @@ def test_loaded_cases_have_requesters_every_state_and_continuing_references(ctx)
     assert first.astimezone(ctx.tz).date() >= date(2021, 11, 23)
 
     # The overdue list the pages show counts what the loader says it made overdue.
-    overdue, total = service.search(ctx, filters=CaseFilters(overdue_on=TODAY), limit=5)
+    overdue, total = service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(overdue_on=TODAY),
+        limit=5,
+        with_requesters=True,
+    )
     assert total == plan.overdue > 0
     assert all(view.case.next_due_on < TODAY and view.requester for view in overdue)
 
@@ -52,7 +60,8 @@ def test_loaded_cases_have_requesters_every_state_and_continuing_references(ctx)
         ).scalar()
     opened = service.open_case(
         ctx,
-        actor=Actor("test"),
+        interface="api",
+        actor=Actor("test", role="admin"),
         data=CaseCreate(
             kind="complaint",
             channel="email",

@@ -34,6 +34,7 @@ from casework.context import Actor
 from casework.schemas import CaseCreate, CaseUpdate, MeasureDoneIn, MeasureIn, TransitionIn
 from casework.services import accountability, survey, users
 from casework.services import cases as service
+from casework.services.door import CASEWORK
 from tests.conftest import command_line_account, montreal
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "reports"
@@ -73,19 +74,24 @@ class Builder:
             received_at=montreal(*received),
             assignee_id=assignee,
         )
-        return service.open_case(self.ctx, actor=OFFICER, data=data).case.reference
+        return service.open_case(self.ctx, interface="api", actor=OFFICER, data=data).case.reference
 
     def fire(self, reference, when, trigger, **fields):
         self.at(*when)
-        version = service.get(self.ctx, reference=reference).case.version
+        version = service.get(
+            self.ctx, actor=CASEWORK, interface="scheduler", reference=reference
+        ).case.version
         request = TransitionIn(trigger=trigger, version=version, **fields)
-        service.fire(self.ctx, actor=OFFICER, reference=reference, request=request)
+        service.fire(self.ctx, interface="api", actor=OFFICER, reference=reference, request=request)
 
     def assign(self, reference, when, user_id):
         self.at(*when)
-        version = service.get(self.ctx, reference=reference).case.version
+        version = service.get(
+            self.ctx, actor=CASEWORK, interface="scheduler", reference=reference
+        ).case.version
         service.update(
             self.ctx,
+            interface="api",
             actor=OFFICER,
             reference=reference,
             changes=CaseUpdate(version=version, assignee_id=user_id),

@@ -11,16 +11,18 @@ from casework.context import Actor
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases, closures
 from casework.services.calendar import refresh
+from casework.services.door import CASEWORK
 from casework.services.errors import InvalidInput
 from tests.conftest import montreal
 
 ADMIN = Actor(label="user:admin", role="admin")
-OFFICER = Actor(label="user:officer")
+OFFICER = Actor(label="user:officer", role="officer")
 
 
 def _open(ctx, received_at, *, channel="letter", kind="complaint", **fields):
     return cases.open_case(
         ctx,
+        interface="api",
         actor=OFFICER,
         data=CaseCreate(
             kind=kind,
@@ -36,6 +38,7 @@ def _open(ctx, received_at, *, channel="letter", kind="complaint", **fields):
 def _fire(ctx, case, trigger, **fields):
     return cases.fire(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         request=TransitionIn(trigger=trigger, version=case.version, **fields),
@@ -43,7 +46,12 @@ def _fire(ctx, case, trigger, **fields):
 
 
 def _items(ctx, case):
-    return {d.name.value: d for d in cases.deadlines(ctx, reference=case.reference)}
+    return {
+        d.name.value: d
+        for d in cases.deadlines(
+            ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+        )
+    }
 
 
 def _api_items(client, reference):
@@ -74,6 +82,7 @@ def test_a_closure_added_moves_an_escalated_case_the_same_in_its_headline_and_ex
     clock.current = montreal(2026, 11, 27, 10, 0)
     case = cases.extend(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         version=case.version,
@@ -237,6 +246,7 @@ def test_an_extension_after_the_deadline_keeps_the_answer_missed(ctx, clock, cli
     clock.current = montreal(2027, 1, 27, 10, 0)
     case = cases.extend(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         version=case.version,
@@ -246,7 +256,9 @@ def test_an_extension_after_the_deadline_keeps_the_answer_missed(ctx, clock, cli
     assert case.answer_due_on == date(2027, 2, 1)
     assert case.answer_counted_on == date(2027, 1, 25)
     extension = [
-        e for e in cases.events(ctx, reference=case.reference) if e.kind == "deadline_changed"
+        e
+        for e in cases.events(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference)
+        if e.kind == "deadline_changed"
     ]
     assert extension[-1].data["late"] is True
     items = _api_items(client, case.reference)
@@ -347,6 +359,7 @@ def test_only_an_answer_still_owed_can_be_extended(ctx, clock):
     try:
         cases.extend(
             ctx,
+            interface="api",
             actor=OFFICER,
             reference=case.reference,
             version=case.version,
@@ -408,7 +421,13 @@ def test_on_time_rates_of_eight_cases_as_of_15_february_2027(ctx, clock, client)
     h = _fire(ctx, h, "acknowledge")
     on(10, 2)
     d = cases.extend(
-        ctx, actor=OFFICER, reference=d.reference, version=d.version, days=5, reason="Expertise"
+        ctx,
+        interface="api",
+        actor=OFFICER,
+        reference=d.reference,
+        version=d.version,
+        days=5,
+        reason="Expertise",
     ).case
     on(12, 2)
     d = _fire(ctx, d, "answer", answer_summary="Réponse.")

@@ -14,12 +14,13 @@ from casework.repositories import cases as cases_repo
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases, closures, reports
 from casework.services import clock as clock_service
+from casework.services.door import CASEWORK
 from casework.services.errors import InvalidInput
 from tests.conftest import montreal
 from workflows.case_clock import ClockState, running_deadlines
 from workflows.case_flow import allowed_triggers
 
-OFFICER = Actor(label="user:officer")
+OFFICER = Actor(label="user:officer", role="officer")
 ADMIN = Actor(label="user:admin", role="admin")
 FIELDS = {
     "answer": {"answer_summary": "Réponse."},
@@ -81,6 +82,7 @@ def test_random_histories_keep_the_columns_and_the_rates_true(ctx, clock):
         received = montreal(2026, 11, 20, 9, 0)
         case = cases.open_case(
             ctx,
+            interface="api",
             actor=OFFICER,
             data=CaseCreate(
                 kind="complaint", channel="letter", subject="Propriété", received_at=received
@@ -96,6 +98,7 @@ def test_random_histories_keep_the_columns_and_the_rates_true(ctx, clock):
                 with contextlib.suppress(InvalidInput):  # only an answer still owed
                     cases.extend(
                         ctx,
+                        interface="api",
                         actor=OFFICER,
                         reference=reference,
                         version=None,
@@ -111,7 +114,9 @@ def test_random_histories_keep_the_columns_and_the_rates_true(ctx, clock):
                         ctx, actor=ADMIN, day=day, action="add", name_fr="F", name_en="C"
                     )
             else:
-                current = cases.get(ctx, reference=reference).case
+                current = cases.get(
+                    ctx, actor=CASEWORK, interface="scheduler", reference=reference
+                ).case
                 allowed = allowed_triggers(current.status)
                 trigger = allowed[pick % len(allowed)]
                 fields = dict(FIELDS.get(trigger, {}))
@@ -120,6 +125,7 @@ def test_random_histories_keep_the_columns_and_the_rates_true(ctx, clock):
                     fields["protecteur_reply_due_on"] = today + timedelta(days=days * 7)
                 cases.fire(
                     ctx,
+                    interface="api",
                     actor=OFFICER,
                     reference=reference,
                     request=TransitionIn(trigger=trigger, version=current.version, **fields),
@@ -134,7 +140,9 @@ def test_random_histories_keep_the_columns_and_the_rates_true(ctx, clock):
             later = clock_service.clock_of  # noqa: F841 - read below through the service
             for ahead in (1, 30, 120):
                 future = clock.current.date() + timedelta(days=ahead)
-                again = cases.clock_of(ctx, reference=reference, today=future)
+                again = cases.clock_of(
+                    ctx, actor=CASEWORK, interface="scheduler", reference=reference, today=future
+                )
                 for before, after in zip(state.items, again.items, strict=True):
                     if before.state in (ClockState.MET, ClockState.MET_LATE):
                         assert after.state is before.state, (before, after)
@@ -147,11 +155,22 @@ def test_random_histories_keep_the_columns_and_the_rates_true(ctx, clock):
     figures = reports.service_standards(
         ctx, actor=ADMIN, first=date(2026, 1, 1), last=date(2028, 5, 31)
     )
-    every, _ = cases.search(ctx, filters=cases_repo.CaseFilters(), limit=1000)
+    every, _ = cases.search(
+        ctx, actor=CASEWORK, interface="scheduler", filters=cases_repo.CaseFilters(), limit=1000
+    )
     for name, key in (("acknowledgment", "acknowledgment"), ("answer", "first_answer")):
         expected = 0
         for view in every:
-            item = getattr(cases.clock_of(ctx, reference=view.case.reference, today=today), key)
+            item = getattr(
+                cases.clock_of(
+                    ctx,
+                    actor=CASEWORK,
+                    interface="scheduler",
+                    reference=view.case.reference,
+                    today=today,
+                ),
+                key,
+            )
             if item.due_on is not None and item.state is not ClockState.NOT_APPLICABLE:
                 expected += 1
         found = figures[name]

@@ -13,10 +13,11 @@ from casework.context import Actor, AppContext, FixedClock
 from casework.models import Case, CaseEvent
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases as service
+from casework.services.door import CASEWORK
 from casework.services.errors import TransitionNotAllowed, VersionConflict
 from tests.conftest import montreal
 
-OFFICER = Actor(label="user:officer")
+OFFICER = Actor(label="user:officer", role="officer")
 
 # How to bring a new case to each state, and what may be fired from there (worked out from the
 # life cycle of DESIGN §2.2, not read from the code under test).
@@ -65,7 +66,7 @@ def new_case(ctx: AppContext, **overrides) -> Case:
         requester={"name": "Jean Roy", "email": "jean.roy@example.org"},
         **overrides,
     )
-    return service.open_case(ctx, actor=OFFICER, data=data).case
+    return service.open_case(ctx, interface="api", actor=OFFICER, data=data).case
 
 
 def full_request(trigger: str, version: int, today) -> TransitionIn:
@@ -89,6 +90,7 @@ def bring_to(ctx: AppContext, state: str) -> Case:
     for trigger in PATHS[state]:
         case = service.fire(
             ctx,
+            interface="api",
             actor=OFFICER,
             reference=case.reference,
             request=full_request(trigger, case.version, ctx.today()),
@@ -109,17 +111,23 @@ def test_every_state_and_trigger_pair(ctx, state, trigger):
     events_before = event_count(ctx, case)
     request = full_request(trigger, case.version, ctx.today())
     if trigger in ALLOWED[state]:
-        after = service.fire(ctx, actor=OFFICER, reference=case.reference, request=request).case
+        after = service.fire(
+            ctx, interface="api", actor=OFFICER, reference=case.reference, request=request
+        ).case
         assert after.status == DESTINATION[trigger]
         assert after.version == case.version + 1
         assert event_count(ctx, case) == events_before + 1
     else:
         with pytest.raises(TransitionNotAllowed) as refused:
-            service.fire(ctx, actor=OFFICER, reference=case.reference, request=request)
+            service.fire(
+                ctx, interface="api", actor=OFFICER, reference=case.reference, request=request
+            )
         assert set(refused.value.allowed) == ALLOWED[state]
         assert refused.value.message("fr")
         assert refused.value.message("en")
-        again = service.get(ctx, reference=case.reference).case
+        again = service.get(
+            ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+        ).case
         assert (again.status, again.version) == (state, case.version)
         assert event_count(ctx, case) == events_before
 
@@ -134,6 +142,7 @@ def test_twenty_officers_firing_on_the_same_version_one_wins(ctx):
         try:
             service.fire(
                 ctx,
+                interface="api",
                 actor=OFFICER,
                 reference=case.reference,
                 request=TransitionIn(trigger="acknowledge", version=1),
@@ -150,7 +159,7 @@ def test_twenty_officers_firing_on_the_same_version_one_wins(ctx):
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["conflict"] * 19 + ["ok"]
-    after = service.get(ctx, reference=case.reference).case
+    after = service.get(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference).case
     assert after.version == 2
     assert event_count(ctx, case) == 2  # created + one acknowledgment
 
@@ -212,10 +221,16 @@ class CaseLifeCycle(RuleBasedStateMachine):
         request = TransitionIn(trigger=trigger, version=self.case.version, **data, **extra)
         try:
             after = service.fire(
-                self.ctx, actor=OFFICER, reference=self.case.reference, request=request
+                self.ctx,
+                interface="api",
+                actor=OFFICER,
+                reference=self.case.reference,
+                request=request,
             ).case
         except TransitionNotAllowed:
-            after = service.get(self.ctx, reference=self.case.reference).case
+            after = service.get(
+                self.ctx, actor=CASEWORK, interface="scheduler", reference=self.case.reference
+            ).case
             assert after.version == self.case.version
             assert after.status == self.case.status
         else:

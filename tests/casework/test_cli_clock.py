@@ -11,9 +11,10 @@ from typer.testing import CliRunner
 from casework.context import Actor
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases
+from casework.services.door import CASEWORK
 from tests.conftest import command_line_account, montreal
 
-OFFICER = Actor(label="user:officer")
+OFFICER = Actor(label="user:officer", role="officer")
 
 
 @pytest.fixture
@@ -33,6 +34,7 @@ def run(ctx, monkeypatch):
 def _call(ctx, received_at):
     return cases.open_case(
         ctx,
+        interface="api",
         actor=OFFICER,
         data=CaseCreate(
             kind="complaint",
@@ -46,6 +48,7 @@ def _call(ctx, received_at):
 def _letter(ctx, received_at):
     return cases.open_case(
         ctx,
+        interface="api",
         actor=OFFICER,
         data=CaseCreate(
             kind="complaint", channel="letter", subject="Lettre", received_at=received_at
@@ -90,15 +93,15 @@ def test_a_phone_case_escalated_from_the_cli_warns_when_the_facts_are_over_a_yea
     )
     assert result.exit_code == 0, result.output
     assert "art. 19" in result.output
-    after = cases.get(ctx, reference=case.reference).case
+    after = cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference).case
     assert after.facts_known_on == date(2025, 9, 15)
     # Christmas is closed, then the weekend and Monday 28: Tuesday 29 December 2026.
     assert after.protecteur_reply_due_on == date(2026, 12, 29)
     result = run("case", "set-reply-date", case.reference, "2027-01-15")
     assert result.exit_code == 0, result.output
-    assert cases.get(ctx, reference=case.reference).case.protecteur_reply_due_on == date(
-        2027, 1, 15
-    )
+    assert cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+    ).case.protecteur_reply_due_on == date(2027, 1, 15)
     result = run("case", "set-reply-date", case.reference, "le 15 janvier")
     assert result.exit_code == 2
     assert "reply_due_on" in result.output
@@ -109,7 +112,9 @@ def test_case_extend_moves_the_answer_and_refuses_a_missing_reason(ctx, run):
     result = run("case", "extend", case.reference, "--days", "5", "--reason", "Expertise")
     assert result.exit_code == 0, result.output
     # Answer due Friday 18 December 2026 + 5 business days: 21, 22, 23, 29, 30 December.
-    assert cases.get(ctx, reference=case.reference).case.answer_due_on == date(2026, 12, 30)
+    assert cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+    ).case.answer_due_on == date(2026, 12, 30)
     result = run("case", "extend", case.reference, "--days", "0", "--reason", "Expertise")
     assert result.exit_code == 2
     assert "days" in result.output
@@ -128,11 +133,15 @@ def test_a_closure_added_and_removed_from_the_cli_moves_the_open_deadlines(ctx, 
         f"{case.reference}\tacknowledgment\t2026-12-04\t2026-12-07",
         f"{case.reference}\tanswer\t2026-12-18\t2026-12-21",
     ]
-    moved = [e for e in cases.events(ctx, reference=case.reference) if e.kind == "deadline_changed"]
+    moved = [
+        e
+        for e in cases.events(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference)
+        if e.kind == "deadline_changed"
+    ]
     assert len(moved) == 2
     result = run("calendar", "closure", "remove", "2026-11-27")
     assert result.exit_code == 0, result.output
-    after = cases.get(ctx, reference=case.reference).case
+    after = cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference).case
     assert (after.ack_due_on, after.answer_due_on) == (date(2026, 12, 4), date(2026, 12, 18))
     result = run("calendar", "closure", "remove", "2026-11-27")
     assert result.exit_code == 2
@@ -146,6 +155,7 @@ def test_reports_service_standards_json_has_the_shape_of_the_api(ctx, clock, run
     clock.current = montreal(2026, 11, 5, 10, 0)
     cases.fire(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         request=TransitionIn(trigger="acknowledge", version=case.version),

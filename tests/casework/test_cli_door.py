@@ -38,6 +38,7 @@ def acknowledged(ctx):
     """A complaint whose acknowledgment letter is emailed to the requester, assigned to nobody."""
     case = cases.open_case(
         ctx,
+        interface="api",
         actor=OFFICER,
         data=CaseCreate(
             kind="complaint",
@@ -49,6 +50,7 @@ def acknowledged(ctx):
     ).case
     return cases.fire(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         request=TransitionIn(trigger="acknowledge", version=case.version),
@@ -85,6 +87,7 @@ def test_the_agent_assigned_to_the_case_sees_its_requesters_address(ctx, run, ac
     agent = users.acting_as(ctx, username="agathe.agente")
     cases.update(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=acknowledged.reference,
         changes=CaseUpdate(assignee_id=agent.user_id, version=acknowledged.version),

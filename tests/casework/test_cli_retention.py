@@ -31,6 +31,7 @@ def _case_closed_on_10_january_2019(tmp_path) -> str:
     refresh(ctx)
     case = cases.open_case(
         ctx,
+        interface="api",
         actor=OFFICER,
         data=CaseCreate(
             kind="complaint",
@@ -43,12 +44,14 @@ def _case_closed_on_10_january_2019(tmp_path) -> str:
     clock.current = montreal(2019, 1, 10, 15, 0)
     answered = cases.fire(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         request=TransitionIn(trigger="answer", version=1, answer_summary="Réponse à Jean Roy."),
     ).case
     cases.fire(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         request=TransitionIn(

@@ -9,6 +9,7 @@ from casework.config import Settings
 from casework.context import Actor, ClosureChange, build_calendar
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases, closures, reports
+from casework.services.door import CASEWORK
 from casework.services.errors import InvalidInput
 from tests.conftest import montreal
 
@@ -18,6 +19,7 @@ ADMIN = Actor(label="user:admin", role="admin")
 def _letter(ctx, received_at, channel="letter"):
     return cases.open_case(
         ctx,
+        interface="api",
         actor=ADMIN,
         data=CaseCreate(
             kind="complaint", channel=channel, subject="Attente", received_at=received_at
@@ -28,6 +30,7 @@ def _letter(ctx, received_at, channel="letter"):
 def _fire(ctx, case, trigger, **fields):
     return cases.fire(
         ctx,
+        interface="api",
         actor=ADMIN,
         reference=case.reference,
         request=TransitionIn(trigger=trigger, version=case.version, **fields),
@@ -114,7 +117,9 @@ def test_a_new_closure_is_previewed_then_moves_the_open_deadlines_it_covers(ctx)
         (open_case.reference, "acknowledgment", date(2026, 12, 4), date(2026, 12, 7)),
         (open_case.reference, "answer", date(2026, 12, 18), date(2026, 12, 21)),
     ]
-    assert cases.get(ctx, reference=open_case.reference).case.ack_due_on == date(2026, 12, 4)
+    assert cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=open_case.reference
+    ).case.ack_due_on == date(2026, 12, 4)
 
     applied = closures.apply_closure_change(
         ctx,
@@ -125,19 +130,30 @@ def test_a_new_closure_is_previewed_then_moves_the_open_deadlines_it_covers(ctx)
         name_en="Closure",
     )
     assert applied.moves == preview.moves
-    after = cases.get(ctx, reference=open_case.reference).case
+    after = cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=open_case.reference
+    ).case
     assert (after.ack_due_on, after.answer_due_on) == (date(2026, 12, 7), date(2026, 12, 21))
     assert after.next_due_on == date(2026, 12, 7)
     assert after.version == open_case.version + 1
     moved = [
-        e for e in cases.events(ctx, reference=open_case.reference) if e.kind == "deadline_changed"
+        e
+        for e in cases.events(
+            ctx, actor=CASEWORK, interface="scheduler", reference=open_case.reference
+        )
+        if e.kind == "deadline_changed"
     ]
     assert [(e.data["deadline"], e.data["from"], e.data["to"]) for e in moved] == [
         ("acknowledgment", "2026-12-04", "2026-12-07"),
         ("answer", "2026-12-18", "2026-12-21"),
     ]
     # An answered case keeps its history; the calendar of the process knows the new day.
-    assert cases.get(ctx, reference=answered.reference).case.answer_due_on == answered.answer_due_on
+    assert (
+        cases.get(
+            ctx, actor=CASEWORK, interface="scheduler", reference=answered.reference
+        ).case.answer_due_on
+        == answered.answer_due_on
+    )
     assert ctx.calendar.closure_on(date(2026, 11, 27)).name_en == "Closure"
     assert [h.action for h in closures.history(ctx)] == ["add"]
 
@@ -156,7 +172,9 @@ def test_removing_new_years_eve_brings_an_acknowledgment_back_to_8_january(ctx, 
         date(2027, 1, 8),
     )
     closures.apply_closure_change(ctx, actor=ADMIN, day=date(2026, 12, 31), action="remove")
-    assert cases.get(ctx, reference=case.reference).case.ack_due_on == date(2027, 1, 8)
+    assert cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+    ).case.ack_due_on == date(2027, 1, 8)
     assert ctx.calendar.is_business_day(date(2026, 12, 31))
 
 

@@ -12,6 +12,7 @@ from casework.context import Actor
 from casework.models import Case, CaseEvent, Document, IncomingMessage, OutboxMessage, Requester
 from casework.services import cases as case_service
 from casework.services import intake
+from casework.services.door import CASEWORK
 from casework.services.errors import Forbidden
 from notifications.channels.emails import message_id as sent_message_id
 from tests import mail_corpus as corpus
@@ -201,7 +202,9 @@ def test_a_reply_from_the_requester_resumes_the_paused_case_and_moves_the_answer
         raw=corpus.reply(subject=f"Re: {case.reference} information manquante", moment=reply_at),
     )
     assert result.resumed
-    resumed = case_service.get(ctx, reference=case.reference).case
+    resumed = case_service.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+    ).case
     # It was never acknowledged: it returns to the state it left, the acknowledgment still owed.
     assert resumed.status == "received"
     # 18 December + 3 business days (21, 22, 23 December) = Wednesday 23 December.
@@ -218,7 +221,12 @@ def test_a_reply_from_someone_else_does_not_resume_the_case(ctx):
         raw=corpus.reply(subject=f"Re: {case.reference}", sender="Quelqu'un <autre@example.org>"),
     )
     assert (result.outcome, result.resumed) == ("correspondence", False)
-    assert case_service.get(ctx, reference=case.reference).case.status == "awaiting_requester"
+    assert (
+        case_service.get(
+            ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+        ).case.status
+        == "awaiting_requester"
+    )
 
 
 def test_the_acknowledgment_of_a_new_email_case_waits_for_the_officer_unless_set(ctx):

@@ -40,6 +40,7 @@ def _open(ctx, clock, day: int, requester: dict, channel: str = "email") -> str:
     clock.current = montreal(2027, 3, day, 10, 0)
     return cases.open_case(
         ctx,
+        interface="api",
         actor=OFFICER,
         data=CaseCreate(
             kind="complaint",
@@ -110,11 +111,22 @@ def test_the_export_holds_her_cases_their_trail_letters_and_documents_and_is_log
     first, second, third, other = _her_cases(ctx, clock)
     clock.current = montreal(2027, 3, 2, 11, 0)
     acknowledged = cases.fire(
-        ctx, actor=OFFICER, reference=first, request=TransitionIn(trigger="acknowledge", version=1)
+        ctx,
+        interface="api",
+        actor=OFFICER,
+        reference=first,
+        request=TransitionIn(trigger="acknowledge", version=1),
     ).case
-    cases.add_note(ctx, actor=OFFICER, reference=first, text="Note interne : personne insistante.")
+    cases.add_note(
+        ctx,
+        interface="api",
+        actor=OFFICER,
+        reference=first,
+        text="Note interne : personne insistante.",
+    )
     cases.extend(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=first,
         version=acknowledged.version,

@@ -34,6 +34,7 @@ from casework.models import (
 )
 from casework.schemas import TransitionIn
 from casework.services import cases, citizen_survey
+from casework.services.door import CASEWORK
 from casework.services.errors import Forbidden
 from tests.conftest import montreal
 from tests.documents_samples import PDF
@@ -401,15 +402,25 @@ def test_wrong_links_from_one_address_are_rate_limited_even_before_a_right_one(c
 
 
 def fire(ctx, reference, trigger, **fields):
-    version = cases.get(ctx, reference=reference).case.version
+    version = cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=reference
+    ).case.version
     request = TransitionIn(trigger=trigger, version=version, **fields)
-    return cases.fire(ctx, actor=OFFICER, reference=reference, request=request).case
+    return cases.fire(
+        ctx, interface="api", actor=OFFICER, reference=reference, request=request
+    ).case
 
 
 def test_the_status_page_shows_nothing_of_the_staff_but_the_letters_signatory(ctx, visitor):
     sent = send_complaint(visitor)
     reference = sent["reference"]
-    cases.add_note(ctx, actor=OFFICER, reference=reference, text="Personne difficile, note interne")
+    cases.add_note(
+        ctx,
+        interface="api",
+        actor=OFFICER,
+        reference=reference,
+        text="Personne difficile, note interne",
+    )
     fire(ctx, reference, "acknowledge")
 
     page = visitor.get(sent["status_url"].replace("https://plaintes.example.qc.ca", ""))
@@ -450,9 +461,9 @@ def test_information_added_to_a_paused_case_resumes_it_and_the_trail_says_so(ctx
     )
 
     assert added.status_code == 303
-    case = cases.get(ctx, reference=reference).case
+    case = cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=reference).case
     assert case.status == "acknowledged"
-    trail = cases.events(ctx, reference=reference)
+    trail = cases.events(ctx, actor=CASEWORK, interface="scheduler", reference=reference)
     addition = next(e for e in trail if e.kind == "portal_addition")
     resume = trail[-1]
     assert addition.reason == "La visite a eu lieu le 12 novembre."
@@ -570,7 +581,7 @@ def test_one_answer_per_case_kept_apart_from_identity_and_the_second_use_says_th
     with pytest.raises(Forbidden):
         citizen_survey.comment_to_case(ctx, actor=AGENT, comment_id=comment.id)
     reference = citizen_survey.comment_to_case(ctx, actor=OFFICER, comment_id=comment.id)
-    new = cases.get(ctx, reference=reference)
+    new = cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=reference)
     assert (new.case.kind, new.case.description, new.requester) == (
         "complaint",
         "Le commis m’a manqué de respect.",

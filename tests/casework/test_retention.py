@@ -15,6 +15,7 @@ from casework.context import Actor
 from casework.models import Case, CaseEvent, metadata
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases, reports, retention
+from casework.services.door import CASEWORK
 from casework.services.errors import Forbidden, InvalidInput
 from tests.conftest import montreal
 from workflows.retention import latest_closing_due
@@ -27,6 +28,7 @@ NAME, EMAIL, PHONE = "Gisèle Tremblay-Lévesque", "gisele.tl@example.org", "418
 def _open(ctx, *, kind="complaint", received=(2027, 3, 1, 10, 0)):
     return cases.open_case(
         ctx,
+        interface="api",
         actor=OFFICER,
         data=CaseCreate(
             kind=kind,
@@ -49,9 +51,10 @@ ABOUT = {
 
 
 def _fire(ctx, case, trigger, **fields):
-    current = cases.get(ctx, reference=case.reference).case
+    current = cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference).case
     return cases.fire(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         request=TransitionIn(trigger=trigger, version=current.version, **fields),
@@ -121,7 +124,10 @@ def test_an_escalated_case_and_a_held_case_are_never_due(ctx, clock):
     assert held.reference in refused.value.message("fr")
     retention.lift_hold(ctx, actor=OFFICER, reference=held.reference, hold_id=hold.id)
     assert [c.reference for c in retention.due(ctx, actor=RECORDS)] == [held.reference]
-    kinds = [e.kind for e in cases.events(ctx, reference=held.reference)]
+    kinds = [
+        e.kind
+        for e in cases.events(ctx, actor=CASEWORK, interface="scheduler", reference=held.reference)
+    ]
     assert kinds[-2:] == ["hold_placed", "hold_lifted"]
 
 
@@ -200,11 +206,14 @@ def test_anonymization_removes_every_trace_of_the_requester_and_keeps_the_figure
 ):
     clock.current = montreal(2027, 3, 1, 10, 0)
     case = _open(ctx)
-    cases.add_note(ctx, actor=OFFICER, reference=case.reference, text=f"Appel de {NAME}.")
+    cases.add_note(
+        ctx, interface="api", actor=OFFICER, reference=case.reference, text=f"Appel de {NAME}."
+    )
     clock.current = montreal(2027, 3, 3, 10, 0)
-    current = cases.get(ctx, reference=case.reference).case
+    current = cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference).case
     cases.extend(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         version=current.version,
@@ -236,7 +245,7 @@ def test_anonymization_removes_every_trace_of_the_requester_and_keeps_the_figure
         before.acknowledgment_rate,
         before.answer_rate,
     )
-    kept = cases.get(ctx, reference=case.reference)
+    kept = cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference)
     assert (kept.case.kind, kept.case.status, kept.case.outcome) == (
         "complaint",
         "closed",
@@ -278,8 +287,12 @@ def test_only_the_records_officer_applies_the_schedule(ctx, clock):
     agent = Actor(label="user:agent", user_id=99, role="agent")
     with pytest.raises(Forbidden):
         retention.place_hold(ctx, actor=agent, reference=case.reference, kind="legal", reason="x")
-    assert cases.get(ctx, reference=case.reference).case.subject.startswith("Plainte")
-    assert isinstance(cases.get(ctx, reference=case.reference).case, Case)
+    assert cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+    ).case.subject.startswith("Plainte")
+    assert isinstance(
+        cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference).case, Case
+    )
 
 
 def test_automatic_mode_applies_the_schedule_once_a_day_even_with_two_schedulers(ctx, clock):
@@ -291,7 +304,11 @@ def test_automatic_mode_applies_the_schedule_once_a_day_even_with_two_schedulers
     ctx.settings.retention.automatic = True
     assert retention.apply_due(ctx, worker="a") == 1
     assert retention.apply_due(ctx, worker="b") == 0
-    [event] = [e for e in cases.events(ctx, reference=case.reference) if e.kind.startswith("ret")]
+    [event] = [
+        e
+        for e in cases.events(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference)
+        if e.kind.startswith("ret")
+    ]
     assert (event.kind, event.actor) == ("retention_anonymize", "scheduler:retention")
 
 
@@ -345,7 +362,10 @@ def test_a_crash_after_the_commit_leaves_only_an_orphan_file_that_the_next_run_r
         patched.setattr(documents.DocumentStore, "forget", crash)
         with pytest.raises(SystemExit):
             retention.apply(ctx, actor=RECORDS, references=[case.reference], confirm=True)
-    assert cases.get(ctx, reference=case.reference).requester is None  # the commit held
+    assert (
+        cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference).requester
+        is None
+    )  # the commit held
     assert scan.exists()
     monkeypatch.setattr(retention, "ORPHAN_AGE", retention.timedelta(0))
     assert retention.remove_orphan_files(ctx) == 1

@@ -37,6 +37,7 @@ from casework.services import (
     retention,
     users,
 )
+from casework.services.door import CASEWORK
 from tests.conftest import montreal
 
 OFFICER = Actor(label="user:officer", user_id=None, role="officer")
@@ -64,9 +65,10 @@ def _traces_in(value: str) -> list[str]:
 
 
 def _fire(ctx, reference, trigger, **fields):
-    current = cases.get(ctx, reference=reference).case
+    current = cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=reference).case
     return cases.fire(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=reference,
         request=TransitionIn(trigger=trigger, version=current.version, **fields),
@@ -94,6 +96,7 @@ def _a_case_lived_and_closed(ctx, clock) -> str:
     clock.current = montreal(2027, 3, 1, 10, 0)
     reference = cases.open_case(
         ctx,
+        interface="api",
         actor=OFFICER,
         data=CaseCreate(
             kind="complaint",
@@ -106,15 +109,20 @@ def _a_case_lived_and_closed(ctx, clock) -> str:
     ).case.reference
     clock.current = montreal(2027, 3, 2, 10, 0)
     _fire(ctx, reference, "acknowledge")
-    cases.add_note(ctx, actor=OFFICER, reference=reference, text=f"Appel de {NAME}.")
+    cases.add_note(
+        ctx, interface="api", actor=OFFICER, reference=reference, text=f"Appel de {NAME}."
+    )
     _attach(ctx, reference, "lettre-tremblay.txt", f"Lettre de {NAME}, {PHONE}".encode())
     scan = render_pdf(f"<p>Madame {NAME}</p><p>{EMAIL}</p>")
     _attach(ctx, reference, "numerisation.pdf", scan)
     cases.extend(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=reference,
-        version=cases.get(ctx, reference=reference).case.version,
+        version=cases.get(
+            ctx, actor=CASEWORK, interface="scheduler", reference=reference
+        ).case.version,
         days=5,
         reason=f"Attente d'un document de {NAME}",
     )
@@ -140,7 +148,7 @@ def _a_case_lived_and_closed(ctx, clock) -> str:
         protecteur_recommendations=f"Aucune recommandation pour {NAME}.",
     )
     # The person followed the case by a private link and commented in the survey.
-    case_id = cases.get(ctx, reference=reference).case.id
+    case_id = cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=reference).case.id
     with unit_of_work(ctx.engine) as session:
         public.issue_token(session, case_id=case_id, purpose=TokenPurpose.STATUS, now=ctx.now())
         session.add(

@@ -24,7 +24,7 @@ def open_case(ctx, subject, requester=None, **fields):
         requester=requester,
         **fields,
     )
-    return service.open_case(ctx, actor=OFFICER, data=data).case
+    return service.open_case(ctx, interface="api", actor=OFFICER, data=data).case
 
 
 def found(ctx, text, actor=OFFICER):
@@ -111,6 +111,7 @@ def test_search_follows_an_edited_subject(ctx):
     case = open_case(ctx, "Stationnement")
     service.update(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         changes=CaseUpdate(version=1, subject="Déneigement tardif"),

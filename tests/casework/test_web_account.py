@@ -13,6 +13,7 @@ from casework.app import create_app
 from casework.repositories.cases import CaseFilters
 from casework.services import cases as case_service
 from casework.services import users as user_service
+from casework.services.door import CASEWORK
 from tests.casework.test_web_pages import PASSWORDS, _signed_in, _token
 
 
@@ -129,7 +130,13 @@ def test_the_calendar_of_my_deadlines_holds_my_running_deadlines_and_no_requeste
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
 
     views, _ = case_service.search(
-        ctx, filters=CaseFilters(assignee_id=agent.id), limit=500, by_due=True
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(assignee_id=agent.id),
+        limit=500,
+        by_due=True,
+        with_requesters=True,
     )
     expected = {}
     for view in views:

@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 from casework.services import cases as case_service
+from casework.services.door import CASEWORK
 from tests.casework.test_case_clock import _fire, _open
 from tests.casework.test_web_account import app  # noqa: F401  (the fixture)
 from tests.casework.test_web_pages import _signed_in, _token
@@ -64,7 +65,9 @@ def test_escalation_is_offered_on_answered_and_closed_cases_with_the_facts_and_r
         },
     )
     assert answer.status_code == 303, answer.text
-    stored = case_service.get(ctx, reference=case.reference).case
+    stored = case_service.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+    ).case
     assert stored.status == "escalated"
     assert stored.facts_known_on == date(2026, 10, 1)
     assert stored.protecteur_reply_due_on == date(2026, 12, 29)
@@ -93,7 +96,12 @@ def test_a_facts_date_typed_day_first_at_escalation_is_refused_and_kept(app, ctx
     assert 'id="escalate-facts_known_on-error"' in refused.text
     assert '<a href="#escalate-facts_known_on">' in refused.text
     assert 'value="01/10/2026"' in refused.text
-    assert case_service.get(ctx, reference=case.reference).case.status == "received"
+    assert (
+        case_service.get(
+            ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+        ).case.status
+        == "received"
+    )
 
 
 def test_a_reply_date_set_on_the_page_on_christmas_carries_to_tuesday_29_december(
@@ -111,9 +119,13 @@ def test_a_reply_date_set_on_the_page_on_christmas_carries_to_tuesday_29_decembe
     )
     assert answer.status_code == 303, answer.text
     assert answer.headers["location"].endswith("done=reply_date")
-    stored = case_service.get(ctx, reference=case.reference).case
+    stored = case_service.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+    ).case
     assert stored.protecteur_reply_due_on == date(2026, 12, 29)
-    events = case_service.events(ctx, reference=case.reference)
+    events = case_service.events(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+    )
     assert [
         (e.data["reply_due_on"], e.data["from"], e.data["to"])
         for e in events
@@ -162,7 +174,12 @@ def test_a_reply_date_typed_day_first_or_before_the_escalation_is_refused_next_t
     assert 'id="reply-reply_due_on-error"' in before.text
     assert "ne peut pas précéder la date du recours" in before.text
     assert 'value="2026-11-30"' in before.text
-    assert case_service.get(ctx, reference=case.reference).case.protecteur_reply_due_on is None
+    assert (
+        case_service.get(
+            ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+        ).case.protecteur_reply_due_on
+        is None
+    )
 
 
 def test_the_reply_date_form_is_only_on_an_escalated_case(app, ctx, clock):  # noqa: F811
@@ -178,7 +195,12 @@ def test_the_reply_date_form_is_only_on_an_escalated_case(app, ctx, clock):  # n
     assert refused.status_code == 422
     assert 'id="reply-reply_due_on-error"' in refused.text
     assert "Seul un dossier porté devant le Protecteur du citoyen a une date" in refused.text
-    assert case_service.get(ctx, reference=case.reference).case.status == "received"
+    assert (
+        case_service.get(
+            ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+        ).case.status
+        == "received"
+    )
 
 
 def test_the_page_says_an_answer_extended_after_its_deadline_was_missed(app, ctx, clock):  # noqa: F811

@@ -48,6 +48,7 @@ def _extended_late(ctx, clock):
     clock.current = montreal(2027, 1, 27, 10, 0)
     return case_service.extend(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         version=case.version,

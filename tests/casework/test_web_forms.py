@@ -9,6 +9,7 @@ import pytest
 
 from casework.repositories.cases import CaseFilters
 from casework.services import cases as case_service
+from casework.services.door import CASEWORK
 from casework.web.typed import read_date, read_moment, read_time
 from tests.casework.test_web_account import app  # noqa: F401  (the fixture)
 from tests.casework.test_web_pages import _signed_in, _token
@@ -75,7 +76,7 @@ def test_a_receipt_date_typed_with_slashes_registers_the_case_on_that_day(app, c
     answer = _new_case(officer, received_date="2026/11/20", received_time="14 h 30")
     assert answer.status_code == 303
     reference = answer.headers["location"].split("/")[-1].split("?")[0]
-    case = case_service.get(ctx, reference=reference).case
+    case = case_service.get(ctx, actor=CASEWORK, interface="scheduler", reference=reference).case
     assert case.received_at == montreal(2026, 11, 20, 14, 30)
     # Received Friday 20 November 2026 (day 0): 10 business days later is Friday 4 December.
     assert case.ack_due_on == date(2026, 12, 4)
@@ -169,7 +170,13 @@ def test_a_phone_call_says_why_it_has_no_acknowledgment_deadline(app, ctx):  # n
 
 
 def test_an_escalation_date_typed_with_slashes_is_read_and_a_day_first_one_explained(app, ctx):  # noqa: F811
-    views, _ = case_service.search(ctx, filters=CaseFilters(status=("acknowledged",)), limit=1)
+    views, _ = case_service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(status=("acknowledged",)),
+        limit=1,
+    )
     case = views[0].case
     officer = _signed_in(app, "responsable")
     token = _token(officer.get(f"/cases/{case.reference}").text)
@@ -186,7 +193,12 @@ def test_an_escalation_date_typed_with_slashes_is_read_and_a_day_first_one_expla
     assert 'id="escalate-escalated_on-error"' in refused.text
     assert 'value="23/11/2026"' in refused.text
     assert '<a href="#escalate-escalated_on">' in refused.text
-    assert case_service.get(ctx, reference=case.reference).case.status == "acknowledged"
+    assert (
+        case_service.get(
+            ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+        ).case.status
+        == "acknowledged"
+    )
     accepted = officer.post(
         f"/cases/{case.reference}/fire/escalate",
         data={
@@ -197,7 +209,9 @@ def test_an_escalation_date_typed_with_slashes_is_read_and_a_day_first_one_expla
         },
     )
     assert accepted.status_code == 303
-    stored = case_service.get(ctx, reference=case.reference).case
+    stored = case_service.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+    ).case
     assert (stored.status, stored.escalated_on) == ("escalated", date(2026, 11, 23))
 
 

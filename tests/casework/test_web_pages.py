@@ -13,6 +13,7 @@ from casework.repositories.cases import CaseFilters
 from casework.services import access_log
 from casework.services import cases as case_service
 from casework.services import users as user_service
+from casework.services.door import CASEWORK
 
 PASSWORDS = {user.username: user.password for user in demo.DEMO_USERS}
 
@@ -46,7 +47,14 @@ def _token(page_text: str) -> str:
 
 def _someone_elses_case(ctx, username: str):
     user = next(u for u in user_service.list_users(ctx) if u.username == username)
-    views, _ = case_service.search(ctx, filters=CaseFilters(), limit=200)
+    views, _ = case_service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(),
+        limit=200,
+        with_requesters=True,
+    )
     return next(
         v.case
         for v in views
@@ -82,16 +90,18 @@ def test_each_role_lands_on_its_own_page(app, username, home):
 
 def test_a_requester_shown_on_a_page_is_written_in_the_access_log(app, ctx):
     case = _someone_elses_case(ctx, "agent")
-    requester = case_service.get(ctx, reference=case.reference).requester
+    requester = case_service.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference, with_requester=True
+    ).requester
     officer = _signed_in(app, "responsable").get(f"/cases/{case.reference}")
     assert requester.name in officer.text
     agent = _signed_in(app, "agent").get(f"/cases/{case.reference}")
     assert agent.status_code == 200
     assert requester.name not in agent.text
     entries = access_log.for_case(ctx, reference=case.reference)
-    # The officer's page shows the requester and the letters written to them; the agent's, neither.
-    assert sorted((e.actor, e.interface, e.what) for e in entries) == [
-        ("user:responsable", "web", "letters"),
+    # The officer's page shows the requester and the letters written to them: one look, one
+    # entry; the agent's shows neither.
+    assert [(e.actor, e.interface, e.what) for e in entries] == [
         ("user:responsable", "web", "read"),
     ]
 
@@ -126,7 +136,14 @@ def test_an_unknown_case_is_a_page_that_says_so(app):
 
 
 def test_a_transition_refused_by_the_life_cycle_shows_its_reason_next_to_the_form(app, ctx):
-    views, _ = case_service.search(ctx, filters=CaseFilters(status=("received",)), limit=1)
+    views, _ = case_service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(status=("received",)),
+        limit=1,
+        with_requesters=True,
+    )
     case = views[0].case
     officer = _signed_in(app, "responsable")
     token = _token(officer.get(f"/cases/{case.reference}").text)
@@ -140,7 +157,14 @@ def test_a_transition_refused_by_the_life_cycle_shows_its_reason_next_to_the_for
 
 
 def test_a_stale_form_says_the_case_changed_and_shows_it_as_it_is(app, ctx):
-    views, _ = case_service.search(ctx, filters=CaseFilters(status=("received",)), limit=1)
+    views, _ = case_service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(status=("received",)),
+        limit=1,
+        with_requesters=True,
+    )
     case = views[0].case
     officer = _signed_in(app, "responsable")
     token = _token(officer.get(f"/cases/{case.reference}").text)
@@ -153,7 +177,14 @@ def test_a_stale_form_says_the_case_changed_and_shows_it_as_it_is(app, ctx):
 
 
 def test_assigning_with_htmx_answers_the_cell_and_without_it_the_page(app, ctx):
-    views, _ = case_service.search(ctx, filters=CaseFilters(unassigned=True), limit=2)
+    views, _ = case_service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(unassigned=True),
+        limit=2,
+        with_requesters=True,
+    )
     agent_id = next(u.id for u in user_service.list_users(ctx) if u.username == "agente")
     officer = _signed_in(app, "responsable")
     token = _token(officer.get("/queue").text)
@@ -182,7 +213,16 @@ def test_assigning_with_htmx_answers_the_cell_and_without_it_the_page(app, ctx):
     )
     assert page.status_code == 303
     assert page.headers["location"] == f"/queue?assigned={second.reference}"
-    assert case_service.get(ctx, reference=second.reference).case.assignee_id == agent_id
+    assert (
+        case_service.get(
+            ctx,
+            actor=CASEWORK,
+            interface="scheduler",
+            reference=second.reference,
+            with_requester=True,
+        ).case.assignee_id
+        == agent_id
+    )
 
 
 def test_every_dashboard_list_downloads_as_a_spreadsheet_with_french_headers(app):
@@ -203,7 +243,8 @@ def test_text_from_the_public_never_starts_a_formula_in_the_spreadsheet(app, ctx
 
     case_service.open_case(
         ctx,
-        actor=Actor("test"),
+        interface="api",
+        actor=Actor("test", role="admin"),
         data=CaseCreate(
             kind="comment",
             channel="email",
@@ -225,7 +266,14 @@ def test_the_language_switch_is_remembered_and_goes_back_to_the_page(app):
 
 
 def _received_case(ctx, *, priority: str):
-    views, _ = case_service.search(ctx, filters=CaseFilters(status=("received",)), limit=100)
+    views, _ = case_service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(status=("received",)),
+        limit=100,
+        with_requesters=True,
+    )
     return next(v.case for v in views if v.case.priority == priority)
 
 
@@ -247,7 +295,9 @@ def test_an_officer_corrects_the_subject_and_raises_the_priority_from_the_case_p
     )
     assert answer.status_code == 303
     assert answer.headers["location"] == f"/cases/{case.reference}?done=edited"
-    stored = case_service.get(ctx, reference=case.reference).case
+    stored = case_service.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference, with_requester=True
+    ).case
     assert (stored.subject, stored.priority) == ("Délai de réponse à une plainte", "urgent")
     assert stored.version == case.version + 1
     shown = officer.get(answer.headers["location"]).text
@@ -271,7 +321,9 @@ def test_an_empty_subject_is_refused_next_to_the_field_and_nothing_changes(app, 
     error = re.search(r'id="edit-subject-error"[^>]*>([^<]+)<', answer.text)
     assert error is not None and "vide" in error.group(1)
     assert '<option value="high" selected>' in answer.text  # what was chosen is kept
-    stored = case_service.get(ctx, reference=case.reference).case
+    stored = case_service.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference, with_requester=True
+    ).case
     assert (stored.subject, stored.priority, stored.version) == (
         case.subject,
         case.priority,
@@ -290,7 +342,16 @@ def test_an_agent_cannot_edit_a_case_assigned_to_someone_else(app, ctx):
         data={"csrf_token": _token(page.text), "version": case.version, "subject": "Autre"},
     )
     assert answer.status_code == 403
-    assert case_service.get(ctx, reference=case.reference).case.subject == case.subject
+    assert (
+        case_service.get(
+            ctx,
+            actor=CASEWORK,
+            interface="scheduler",
+            reference=case.reference,
+            with_requester=True,
+        ).case.subject
+        == case.subject
+    )
 
 
 def test_an_officer_reads_on_the_case_page_who_was_shown_the_requester(app, ctx):
@@ -299,15 +360,14 @@ def test_an_officer_reads_on_the_case_page_who_was_shown_the_requester(app, ctx)
     officer = _signed_in(app, "responsable")
     page = officer.get(f"/cases/{case.reference}").text
     log = page[page.index('id="accesses-title"') :]
-    # The supervisor's visit showed the requester and the list of letters to the requester (each
-    # logged); the officer's own visit is logged before the page lists the log.
-    assert "3 entrées" in log
+    # The supervisor's visit showed the requester and the letters to the requester (one entry);
+    # the officer's own visit is logged before the page lists the log.
+    assert "2 entrées" in log
     rows = re.findall(
         r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", log
     )
     assert [row[1:] for row in rows] == [
         ("Isabelle Fortin (superviseure)", "Pages", "Dossier consulté"),
-        ("Isabelle Fortin (superviseure)", "Pages", "Liste des lettres"),
         ("Julie Lavoie (responsable des plaintes)", "Pages", "Dossier consulté"),
     ]
     assert rows[0][0] == "23 novembre 2026 à 10 h 00"

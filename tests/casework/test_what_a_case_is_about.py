@@ -104,7 +104,7 @@ def test_a_corrective_measure_is_followed_until_done(client, clock):
 def test_an_agent_records_what_their_own_cases_are_about_only(ctx, client):
     agent = users.add(
         ctx,
-        actor=Actor("test"),
+        actor=Actor("test", role="admin"),
         username="agente",
         full_name="Agente",
         role="agent",

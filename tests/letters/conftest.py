@@ -9,6 +9,7 @@ taken on the next weekday that is not already a closure).
 from casework.context import Actor
 from casework.schemas import TransitionIn
 from casework.services import cases
+from casework.services.door import CASEWORK
 from tests.notifications.conftest import at, mail_ctx, mailbox, open_case, smtp
 
 __all__ = ["mail_ctx", "mailbox", "smtp"]  # the real SMTP server's fixtures, shared
@@ -32,15 +33,27 @@ def letter_of_18_december(ctx, *, kind="complaint", **requester):
 def fire(ctx, case, trigger, *moment, **fields):
     """Fire a transition at a Montreal time (year, month, day, hour, minute)."""
     at(ctx, *moment)
-    version = cases.get(ctx, reference=case.reference).case.version
+    version = cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference, with_requester=True
+    ).case.version
     request = TransitionIn(trigger=trigger, version=version, **fields)
-    return cases.fire(ctx, actor=OFFICER, reference=case.reference, request=request).case
+    return cases.fire(
+        ctx, interface="api", actor=OFFICER, reference=case.reference, request=request
+    ).case
 
 
 def extend(ctx, case, days, reason, *moment):
     """Extend the answer delay at a Montreal time."""
     at(ctx, *moment)
-    version = cases.get(ctx, reference=case.reference).case.version
+    version = cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference, with_requester=True
+    ).case.version
     return cases.extend(
-        ctx, actor=OFFICER, reference=case.reference, version=version, days=days, reason=reason
+        ctx,
+        interface="api",
+        actor=OFFICER,
+        reference=case.reference,
+        version=version,
+        days=days,
+        reason=reason,
     ).case

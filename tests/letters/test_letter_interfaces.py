@@ -14,6 +14,7 @@ from datetime import date
 
 from casework.context import Actor
 from casework.services import letters
+from casework.services.door import CASEWORK
 from casework.services.errors import Forbidden, InvalidInput
 from tests.conftest import command_line_account
 from tests.letters.conftest import ADDRESS, OFFICER, fire
@@ -98,7 +99,11 @@ def test_marking_a_letter_mailed_checks_the_date_and_records_it_once(ctx):
     assert again.mailed_at == letter.mailed_at
     from casework.services import cases
 
-    trail = [e for e in cases.events(ctx, reference=case.reference) if e.kind == "letter_mailed"]
+    trail = [
+        e
+        for e in cases.events(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference)
+        if e.kind == "letter_mailed"
+    ]
     assert [e.data for e in trail] == [{"letter_id": 1, "mailed_on": "2026-11-24"}]
 
 

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from casework.services import letters
+from casework.services.door import CASEWORK
 from tests.casework.test_web_pages import _signed_in, _someone_elses_case, _token, app
 from tests.letters.conftest import OFFICER
 
@@ -110,7 +111,16 @@ def test_a_letter_to_mail_without_postal_address_gets_one_from_the_list_and_the_
         )
         assert refused.status_code == 422, typed
         assert message in (_address_error(refused.text, letter.id) or ""), typed
-    assert cases.get(ctx, reference=case.reference).requester.postal_address is None
+    assert (
+        cases.get(
+            ctx,
+            actor=CASEWORK,
+            interface="scheduler",
+            reference=case.reference,
+            with_requester=True,
+        ).requester.postal_address
+        is None
+    )
 
     address = "12, rue des Érables\r\n  Québec (Québec)  G1R 2B5  "
     done = officer.post(
@@ -120,12 +130,14 @@ def test_a_letter_to_mail_without_postal_address_gets_one_from_the_list_and_the_
         303,
         f"/letters/to-mail?address={letter.id}",
     )
-    kept = cases.get(ctx, reference=case.reference).requester
+    kept = cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=case.reference, with_requester=True
+    ).requester
     assert kept.postal_address == "12, rue des Érables\nQuébec (Québec)  G1R 2B5"
     assert next(
         i for i in letters.to_mail(ctx, actor=OFFICER, interface="web") if i[0].id == letter.id
     )[2]
-    event = cases.events(ctx, reference=case.reference)[-1]
+    event = cases.events(ctx, actor=CASEWORK, interface="scheduler", reference=case.reference)[-1]
     assert (event.kind, event.actor, event.data) == (
         "address_added",
         "user:responsable",

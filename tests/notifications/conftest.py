@@ -212,7 +212,12 @@ def open_case(ctx: AppContext, **fields):
         "subject": "Délai de traitement d'une demande de permis",
         **fields,
     }
-    return cases.open_case(ctx, actor=Actor("test"), data=CaseCreate.model_validate(data)).case
+    return cases.open_case(
+        ctx,
+        interface="api",
+        actor=Actor("test", role="admin"),
+        data=CaseCreate.model_validate(data),
+    ).case
 
 
 def at(ctx: AppContext, *args: int) -> datetime:

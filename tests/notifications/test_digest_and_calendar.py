@@ -9,6 +9,7 @@ from datetime import date
 from casework.config import CalendarSettings, ClosureSettings
 from casework.context import AppContext
 from casework.services import cases, reminders
+from casework.services.door import CASEWORK
 from notifications.delivery import deliver_pending
 from tests.notifications.conftest import at, open_case, outbox_rows
 
@@ -86,11 +87,15 @@ def test_exceptional_closure_moves_open_deadlines_and_records_each_change(ctx, s
     report = reminders.apply_calendar_change(changed, worker="test")
     assert (report.applied, report.cases, report.moved) == (True, 1, 1)
 
-    view = cases.get(changed, reference=letter.reference)
+    view = cases.get(changed, actor=CASEWORK, interface="scheduler", reference=letter.reference)
     assert (view.case.ack_due_on, view.case.answer_due_on) == (date(2027, 1, 12), date(2027, 1, 26))
     assert view.case.calendar_version == changed.calendar.version
     moved = [
-        e for e in cases.events(changed, reference=letter.reference) if e.kind == "deadline_changed"
+        e
+        for e in cases.events(
+            changed, actor=CASEWORK, interface="scheduler", reference=letter.reference
+        )
+        if e.kind == "deadline_changed"
     ]
     assert [(e.data["deadline"], e.data["from"], e.data["to"]) for e in moved] == [
         ("acknowledgment", "2027-01-11", "2027-01-12"),
@@ -113,4 +118,6 @@ def test_calendar_coming_back_is_applied_again(ctx, staff):
     assert reminders.apply_calendar_change(changed, worker="test").moved == 1
     back = reminders.apply_calendar_change(ctx, worker="test")
     assert (back.applied, back.moved) == (True, 1)
-    assert cases.get(ctx, reference=letter.reference).case.ack_due_on == date(2027, 1, 11)
+    assert cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=letter.reference
+    ).case.ack_due_on == date(2027, 1, 11)

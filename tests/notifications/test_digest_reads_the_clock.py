@@ -10,12 +10,13 @@ from casework.services import cases, reminders
 from notifications.delivery import deliver_pending
 from tests.notifications.conftest import at, open_case
 
-OFFICER = Actor(label="user:officer")
+OFFICER = Actor(label="user:officer", role="officer")
 
 
 def _fire(ctx, case, trigger, **fields):
     return cases.fire(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         request=TransitionIn(trigger=trigger, version=case.version, **fields),
@@ -58,6 +59,7 @@ def test_an_answer_extended_after_its_deadline_is_overdue_after_the_date_announc
     at(ctx, 2027, 1, 27, 10, 0)
     case = cases.extend(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         version=case.version,

@@ -62,7 +62,8 @@ def test_reassigned_case_reminds_its_new_assignee_and_not_the_old_one_again(ctx,
     at(ctx, 2026, 12, 21, 10, 0)
     cases.update(
         ctx,
-        actor=Actor("test"),
+        interface="api",
+        actor=Actor("test", role="admin"),
         reference=case.reference,
         changes=CaseUpdate(version=case.version, assignee_id=staff.officer.id),
     )
@@ -81,7 +82,8 @@ def test_closed_case_gets_no_more_alerts(ctx, staff):
 
     cases.fire(
         ctx,
-        actor=Actor("test"),
+        interface="api",
+        actor=Actor("test", role="admin"),
         reference=case.reference,
         request=TransitionIn(trigger="close", version=case.version, outcome="withdrawn"),
     )

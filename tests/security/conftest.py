@@ -97,10 +97,11 @@ def make_case(ctx, *, kind="complaint", assignee_id=None, path=(), requester=Tru
             "phone": "514 555-0199",
             "postal_address": "1234, rue Saint-Denis, Montréal (Québec)  H2X 3K1",
         }
-    view = case_service.open_case(ctx, actor=SYSTEM, data=CaseCreate(**data))
+    view = case_service.open_case(ctx, interface="api", actor=SYSTEM, data=CaseCreate(**data))
     for trigger in path:
         view = case_service.fire(
             ctx,
+            interface="api",
             actor=SYSTEM,
             reference=view.case.reference,
             request=TransitionIn(**transition_fields(trigger, view.case.version)),

@@ -115,7 +115,9 @@ def test_api_key_reads_are_attributed_to_the_key(app, ctx, engine):
     from casework.context import Actor
     from casework.services import apikeys
 
-    key, secret = apikeys.create(ctx, actor=Actor("test"), name="tableau-de-bord", role="officer")
+    key, secret = apikeys.create(
+        ctx, actor=Actor("test", role="admin"), name="tableau-de-bord", role="officer"
+    )
     case = make_case(ctx)
     TestClient(app, headers={"X-API-Key": secret}).get(f"/api/cases/{case.reference}")
     (entry,) = entries(engine)

@@ -99,7 +99,9 @@ def test_an_api_key_needs_no_token(app, ctx):
     from casework.context import Actor
     from casework.services import apikeys
 
-    secret = apikeys.create(ctx, actor=Actor("test"), name="integration", role="officer")[1]
+    secret = apikeys.create(
+        ctx, actor=Actor("test", role="admin"), name="integration", role="officer"
+    )[1]
     assert (
         TestClient(app, headers={"X-API-Key": secret}).post("/api/cases", json=CASE).status_code
         == 201

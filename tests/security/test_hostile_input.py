@@ -17,7 +17,9 @@ def officer(app, ctx):
     from casework.context import Actor
     from casework.services import apikeys
 
-    secret = apikeys.create(ctx, actor=Actor("test"), name="officer", role="officer")[1]
+    secret = apikeys.create(ctx, actor=Actor("test", role="admin"), name="officer", role="officer")[
+        1
+    ]
     return TestClient(app, headers={"X-API-Key": secret}, raise_server_exceptions=False)
 
 

@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from casework.services.door import CASEWORK
 from tests.web.conftest import login, look
 
 
@@ -92,7 +93,12 @@ def test_an_officer_downloads_the_protecteur_dossier_of_an_escalated_case(page, 
     from casework.repositories.cases import CaseFilters
     from casework.services import cases as case_service
 
-    views, _ = case_service.search(server.ctx, filters=CaseFilters(status=("escalated",)))
+    views, _ = case_service.search(
+        server.ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(status=("escalated",)),
+    )
     reference = views[0].case.reference
     login(page, "responsable")
     page.goto(f"/cases/{reference}")

@@ -16,12 +16,13 @@ from tests.web.conftest import ROOT
 from tests.web.test_every_page_fits import FRENCH_FAULTS, LANGUAGES, WIDTHS, _overflow, _sign_in
 
 FOLDER = ROOT / "test-artifacts" / "clock"
-OFFICER = Actor(label="user:officer")
+OFFICER = Actor(label="user:officer", role="officer")
 
 
 def _open(ctx, received_at, *, kind="complaint"):
     return cases.open_case(
         ctx,
+        interface="api",
         actor=OFFICER,
         data=CaseCreate(
             kind=kind,
@@ -36,6 +37,7 @@ def _open(ctx, received_at, *, kind="complaint"):
 def _fire(ctx, case, trigger, **fields):
     return cases.fire(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=case.reference,
         request=TransitionIn(trigger=trigger, version=case.version, **fields),
@@ -72,6 +74,7 @@ def clock_cases(server):
     )
     cases.set_reply_date(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=escalated.reference,
         version=None,
@@ -87,6 +90,7 @@ def clock_cases(server):
     clock.current = montreal(2027, 1, 27, 10, 0)
     cases.extend(
         ctx,
+        interface="api",
         actor=OFFICER,
         reference=late.reference,
         version=late.version,

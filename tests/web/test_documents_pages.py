@@ -16,6 +16,7 @@ from casework.repositories.cases import CaseFilters
 from casework.services import cases as case_service
 from casework.services import intake
 from casework.services import users as user_service
+from casework.services.door import CASEWORK
 from tests import documents_samples as samples
 from tests import mail_corpus as corpus
 from tests.web.conftest import SCREENSHOTS, login, look, screenshot
@@ -26,7 +27,14 @@ DESKTOP = {"width": 1366, "height": 900}
 
 def _complaint_assigned_to_someone_else(ctx, username: str):
     me = next(u for u in user_service.list_users(ctx) if u.username == username)
-    views, _ = case_service.search(ctx, filters=CaseFilters(kind=("complaint",)), limit=200)
+    views, _ = case_service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(kind=("complaint",)),
+        limit=200,
+        with_requesters=True,
+    )
     return next(
         v.case for v in views if v.requester is not None and v.case.assignee_id not in (None, me.id)
     )

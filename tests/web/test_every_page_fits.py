@@ -11,6 +11,7 @@ from casework.context import Actor
 from casework.repositories.cases import CaseFilters
 from casework.services import cases as case_service
 from casework.services import letters
+from casework.services.door import CASEWORK
 from tests.web.conftest import PASSWORDS, screenshot
 
 WIDTHS = (390, 1366)
@@ -37,9 +38,23 @@ FRENCH_FAULTS = {
 
 def _pages(ctx) -> list[tuple[str | None, str, str]]:
     """Return (who signs in, address, name) for every page, on a case that has a requester."""
-    views, _ = case_service.search(ctx, filters=CaseFilters(status=("acknowledged",)), limit=50)
+    views, _ = case_service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(status=("acknowledged",)),
+        limit=50,
+        with_requesters=True,
+    )
     case = next(v.case for v in views if v.requester is not None and v.case.assignee_id)
-    escalated, _ = case_service.search(ctx, filters=CaseFilters(status=("escalated",)), limit=1)
+    escalated, _ = case_service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(status=("escalated",)),
+        limit=1,
+        with_requesters=True,
+    )
     officer = Actor("test", role="officer")
     first = letters.for_case(ctx, actor=officer, interface="web", reference=case.reference)
     return [

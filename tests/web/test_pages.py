@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from casework.repositories.cases import CaseFilters
 from casework.services import cases as case_service
+from casework.services.door import CASEWORK
 from tests.web.conftest import login, look, screenshot
 
 
@@ -17,7 +18,14 @@ def _case_not_assigned_to(ctx, username: str):
     from casework.services import users
 
     user = next(u for u in users.list_users(ctx) if u.username == username)
-    views, _ = case_service.search(ctx, filters=CaseFilters(), limit=200)
+    views, _ = case_service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(),
+        limit=200,
+        with_requesters=True,
+    )
     return next(
         v.case
         for v in views
@@ -130,7 +138,9 @@ def test_an_officer_registers_a_letter_acknowledges_answers_prints_mails_and_clo
         expect(timeline).to_contain_text(step)
     look(page, "case-closed")
 
-    case = case_service.get(server.ctx, reference=reference).case
+    case = case_service.get(
+        server.ctx, actor=CASEWORK, interface="scheduler", reference=reference, with_requester=True
+    ).case
     assert (case.status, case.outcome, case.channel) == ("closed", "founded", "letter")
     assert (case.subject, case.priority) == (
         "Attente de deux heures au comptoir de service",
@@ -156,7 +166,13 @@ def test_a_refused_form_shows_the_reason_next_to_the_field_and_keeps_what_was_ty
 
 def test_an_agent_opening_a_case_assigned_to_someone_else_does_not_see_the_requester(page, server):
     case = _case_not_assigned_to(server.ctx, "agent")
-    requester = case_service.get(server.ctx, reference=case.reference).requester
+    requester = case_service.get(
+        server.ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        reference=case.reference,
+        with_requester=True,
+    ).requester
     login(page, "agent")
     expect(page).to_have_url(re.compile(r"/mine$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
@@ -199,14 +215,25 @@ def test_a_form_without_its_csrf_token_is_refused(page, server):
     login(page, "responsable")
     case = _case_not_assigned_to(server.ctx, "agent")
     page.goto(f"/cases/{case.reference}")
-    before = len(case_service.events(server.ctx, reference=case.reference))
+    before = len(
+        case_service.events(
+            server.ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+        )
+    )
     form = page.locator("form[action$='/notes']")
     form.locator("textarea").fill("Note envoyée sans jeton")
     form.locator("input[name=csrf_token]").evaluate("input => input.remove()")
     form.get_by_role("button", name="Ajouter la note").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Formulaire expiré")
     screenshot(page, "csrf-refused")
-    assert len(case_service.events(server.ctx, reference=case.reference)) == before
+    assert (
+        len(
+            case_service.events(
+                server.ctx, actor=CASEWORK, interface="scheduler", reference=case.reference
+            )
+        )
+        == before
+    )
 
 
 def test_an_officer_assigns_a_case_in_place_from_the_queue(page, server):
@@ -220,7 +247,9 @@ def test_an_officer_assigns_a_case_in_place_from_the_queue(page, server):
     row.get_by_role("button", name="Assigner").click()
     expect(row.get_by_role("status")).to_have_text("Assigné à Chloé Morin (agente).")
     assert page.url.endswith("/queue?assignee=none")  # no page load: htmx swapped the cell
-    case = case_service.get(server.ctx, reference=reference).case
+    case = case_service.get(
+        server.ctx, actor=CASEWORK, interface="scheduler", reference=reference, with_requester=True
+    ).case
     assert case.assignee_id is not None
 
 
@@ -256,13 +285,27 @@ def test_an_administrator_sees_which_deadlines_a_new_closure_moves_before_confir
     assert moves.count() > 0
     look(page, "admin-calendar-preview")
     moved_reference = moves.first.locator("th a").inner_text()
-    before = case_service.get(server.ctx, reference=moved_reference).case
+    before = case_service.get(
+        server.ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        reference=moved_reference,
+        with_requester=True,
+    ).case
 
     page.get_by_role("button", name="Confirmer le changement").click()
     expect(page.locator("p.notice")).to_contain_text("échéances en cours")
-    after = case_service.get(server.ctx, reference=moved_reference).case
+    after = case_service.get(
+        server.ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        reference=moved_reference,
+        with_requester=True,
+    ).case
     assert after.version == before.version + 1
-    events = case_service.events(server.ctx, reference=moved_reference)
+    events = case_service.events(
+        server.ctx, actor=CASEWORK, interface="scheduler", reference=moved_reference
+    )
     assert events[-1].kind == "deadline_changed"
 
     page.get_by_role("link", name="Cycle de vie").first.click()

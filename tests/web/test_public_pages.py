@@ -29,6 +29,7 @@ from casework.schemas import TransitionIn
 from casework.services import cases, citizen_survey
 from casework.services import outbox as outbox_service
 from casework.services.calendar import refresh
+from casework.services.door import CASEWORK
 from tests.conftest import TEST_SECURITY
 from tests.documents_samples import PDF
 from tests.notifications.conftest import Mailbox, SmtpServer
@@ -137,9 +138,13 @@ def link_in_last_email(server: PublicServer, address: str, part: str) -> str:
 
 
 def fire(ctx, reference, trigger, **fields):
-    version = cases.get(ctx, reference=reference).case.version
+    version = cases.get(
+        ctx, actor=CASEWORK, interface="scheduler", reference=reference
+    ).case.version
     request = TransitionIn(trigger=trigger, version=version, **fields)
-    return cases.fire(ctx, actor=OFFICER, reference=reference, request=request).case
+    return cases.fire(
+        ctx, interface="api", actor=OFFICER, reference=reference, request=request
+    ).case
 
 
 def fill_complaint(page, *, email: str) -> None:
@@ -184,7 +189,10 @@ def test_a_citizen_complains_follows_adds_information_and_answers_the_survey_fro
     page.get_by_role("button", name="Ajouter à mon dossier").click()
     page.wait_for_load_state()
     assert "Nous examinons de nouveau votre dossier." in page.locator("main").inner_text()
-    assert cases.get(ctx, reference=reference).case.status == "acknowledged"
+    assert (
+        cases.get(ctx, actor=CASEWORK, interface="scheduler", reference=reference).case.status
+        == "acknowledged"
+    )
 
     fire(ctx, reference, "answer", answer_summary="Nous avons revu l’accueil au comptoir.")
     fire(ctx, reference, "close", outcome="founded", classification=CLASSIFICATION)

@@ -26,7 +26,11 @@ def cases_of_one_person(server):
             received_at=NOW.replace(day=day, hour=11),
             requester=PERSON,
         )
-        opened.append(service.open_case(server.ctx, actor=Actor("test"), data=data).case)
+        opened.append(
+            service.open_case(
+                server.ctx, interface="api", actor=Actor("test", role="admin"), data=data
+            ).case
+        )
     return opened
 
 

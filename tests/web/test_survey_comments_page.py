@@ -6,6 +6,7 @@ from datetime import date
 from casework.db import unit_of_work
 from casework.models import SurveyComment
 from casework.services import cases
+from casework.services.door import CASEWORK
 from tests.web.conftest import NOW, login, look
 
 
@@ -32,7 +33,7 @@ def test_an_officer_turns_a_survey_comment_into_a_complaint_and_an_agent_may_not
     notice = page.locator("p.notice").inner_text()
     reference = notice.split()[2]
     assert reference.startswith("PLT-2026-")
-    case = cases.get(server.ctx, reference=reference).case
+    case = cases.get(server.ctx, actor=CASEWORK, interface="scheduler", reference=reference).case
     assert (case.description, case.channel) == ("Le préposé m’a raccroché au nez.", "web_form")
     assert reference in page.locator("table").inner_text()  # the button gave way to the case
 
