@@ -768,16 +768,16 @@ def _people_searched(filters: CaseFilters, actor: Actor) -> CaseFilters:
 
 def events(ctx: AppContext, *, actor: Actor, interface: str, reference: str) -> list[CaseEvent]:
     """Return the audit trail of a case, oldest first (`case.history`), as the actor may see it
-    (casework.services.door.trail); a trail that shows a letter to the requester is logged."""
+    (casework.services.door.trail); a trail that shows the person's information is logged."""
     with door.reading(ctx, actor, interface) as session:
         case = _read(session, reference, actor, "case.history")
-        trail, letters = door.trail(actor, case, repo.events(session, case.id))
+        trail, personal = door.trail(actor, case, repo.events(session, case.id))
         door.log(
             session,
             ctx,
             actor=actor,
             interface=interface,
-            case_ids=[case.id] if letters else [],
+            case_ids=[case.id] if personal else [],
             what="events",
         )
         return trail

@@ -147,28 +147,31 @@ def shown(
 
 
 def trail(actor: Actor, case: Case, events: Iterable[CaseEvent]) -> tuple[list[CaseEvent], bool]:
-    """Return the trail of a case as the actor may see it, and whether it shows a letter to the
-    requester (events written before letters had their own table kept the letter itself, with
-    the requester's name and address). The events returned are copies: what is hidden is never
-    written back."""
+    """Return the trail of a case as the actor may see it, and whether it shows the person's
+    information: their documents, emails or status-page additions, or a letter to them (events
+    written before letters had their own table kept the letter itself, with the requester's name
+    and address). The events returned are copies: what is hidden is never written back."""
     documents = may(actor, "document.read", case)
     requester = sees_requester(actor, case)
-    result, letters = [], False
+    result, personal = [], False
     for event in events:
         data = dict(event.data or {})
         reason = event.reason
-        if not documents and event.kind in DOCUMENT_EVENTS:
-            reason = None
-            data = {
-                "redacted": True,
-                "documents": len(data.get("documents") or ()),
-                # Whether the case resumed is the case's own fact, not the person's words.
-                **({"resumed": data["resumed"]} if "resumed" in data else {}),
-            }
+        if event.kind in DOCUMENT_EVENTS:
+            if documents:
+                personal = True
+            else:
+                reason = None
+                data = {
+                    "redacted": True,
+                    "documents": len(data.get("documents") or ()),
+                    # Whether the case resumed is the case's own fact, not the person's words.
+                    **({"resumed": data["resumed"]} if "resumed" in data else {}),
+                }
         if "letter" in data:
             if requester:
-                letters = True
+                personal = True
             else:
                 data["letter"] = {"redacted": True}
         result.append(CaseEvent(**{**event.model_dump(), "data": data, "reason": reason}))
-    return result, letters
+    return result, personal

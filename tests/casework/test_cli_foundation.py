@@ -227,7 +227,9 @@ def test_an_agent_on_the_command_line_keeps_the_agents_rights(tmp_path):
     reference = new.stdout.split("\t")[0]
     shown = casework("--as", "agente", "case", "show", reference, "--json", env=env, cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
-    assert json.loads(shown.stdout)["requester"] is None
+    hidden = json.loads(shown.stdout)["requester"]
+    assert hidden["redacted"] is True
+    assert (hidden["name"], hidden["email"]) == (None, None)
     closed = casework(
         *("--as", "agente", "case", "fire", reference, "close", "--outcome", "withdrawn"),
         env=env,

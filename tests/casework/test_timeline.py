@@ -59,6 +59,7 @@ def trail(ctx):
     case = cases.open_case(
         ctx,
         actor=ROSALIE,
+        interface="cli",
         data=CaseCreate(
             kind="complaint",
             channel="letter",
@@ -71,19 +72,28 @@ def trail(ctx):
     case = cases.update(
         ctx,
         actor=ROSALIE,
+        interface="cli",
         reference=reference,
         changes=CaseUpdate(version=case.version, assignee_id=alain.id, priority="urgent"),
     ).case
-    cases.add_note(ctx, actor=ROSALIE, reference=reference, text="Rappeler la citoyenne jeudi.")
+    cases.add_note(
+        ctx,
+        actor=ROSALIE,
+        interface="cli",
+        reference=reference,
+        text="Rappeler la citoyenne jeudi.",
+    )
     case = cases.fire(
         ctx,
         actor=ROSALIE,
+        interface="cli",
         reference=reference,
         request=TransitionIn(trigger="acknowledge", version=case.version),
     ).case
     cases.extend(
         ctx,
         actor=ROSALIE,
+        interface="cli",
         reference=reference,
         version=case.version,
         days=5,

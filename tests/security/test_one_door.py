@@ -17,11 +17,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from casework.models import AccessLogEntry
+from casework.db import unit_of_work
+from casework.models import AccessLogEntry, CaseEvent
+from casework.repositories import cases as cases_repo
 from casework.repositories import letters as letters_repo
 from casework.services import documents
 from casework.services.door import CASEWORK
 from tests.security.conftest import make_case
+from workflows.events import EventKind
 
 NAME, EMAIL, PHONE = "Marie Tremblay", "marie.tremblay@example.org", "514 555-0199"
 WHO = ("supervisor", "agent_assigned")  # allowed to see the requester
@@ -32,8 +35,8 @@ READS = {"GET"}
 
 @pytest.fixture
 def complaint(ctx, people):
-    """A complaint assigned to one agent, acknowledged (a letter by email), with a document that
-    names the person."""
+    """A complaint assigned to one agent, acknowledged (a letter by email), with a document and
+    an addition from the status page that name the person."""
     case = make_case(ctx, assignee_id=people["agent_assigned"], path=("acknowledge",))
     (document,) = documents.attach(
         ctx,
@@ -46,6 +49,19 @@ def complaint(ctx, people):
             )
         ],
     )
+    # What the person wrote on their status page names them too.
+    with unit_of_work(ctx.engine) as session:
+        cases_repo.add_event(
+            session,
+            CaseEvent(
+                case_id=case.id,
+                at=ctx.now(),
+                actor="public:status",
+                kind=EventKind.PORTAL_ADDITION,
+                reason=f"Je suis {NAME}, joignable au {PHONE}.",
+                data={"resumed": False, "documents": []},
+            ),
+        )
     with Session(ctx.engine) as session:
         (letter,) = letters_repo.for_case(session, case.id)
     return {
