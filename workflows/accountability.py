@@ -26,7 +26,7 @@ from datetime import date
 from enum import StrEnum
 from statistics import median as _median
 
-from workflows.case_flow import Message, Outcome
+from workflows.case_flow import Message, Outcome, ProtecteurConclusion
 from workflows.i18n_markers import N_
 
 __all__ = [
@@ -194,15 +194,6 @@ def missing_classification(
                 field=name,
             )
     return None
-
-
-class ProtecteurConclusion(StrEnum):
-    """What the Protecteur du citoyen concluded when it closed its file."""
-
-    FOUNDED = "founded"
-    PARTLY_FOUNDED = "partly_founded"
-    UNFOUNDED = "unfounded"
-    DISCONTINUED = "discontinued"  # the Protecteur ended its intervention without a conclusion
 
 
 PROTECTEUR_CONCLUSION_LABELS: dict[str, str] = {

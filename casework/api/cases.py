@@ -231,7 +231,7 @@ def fire_transition(
     language: Language,
     actor: CurrentActor,
 ) -> CasePublic:
-    _authorize(ctx, actor, reference, f"case.fire.{request.trigger.value}")
+    _authorize(ctx, actor, reference, policy.fire_permission(request.trigger))
     view = service.fire(ctx, actor=actor, reference=reference, request=request)
     return _present(ctx, actor, [view], language=language, what="transition")[0]
 
