@@ -80,8 +80,9 @@ def full_request(trigger: str, version: int, today) -> TransitionIn:
     )
 
 
-def test_every_trigger_the_specifications_declare_is_worked_out_here():
+def test_every_trigger_the_specifications_declare_is_worked_out_here_and_has_its_effect():
     assert set(TRIGGERS) == set(DESTINATION) == set().union(*ALLOWED.values())
+    assert set(service.EFFECTS) == set(TRIGGERS)
     for spec in SPECS:
         assert DESTINATION[spec.trigger] == spec.dest
         assert {s for s, allowed in ALLOWED.items() if spec.trigger in allowed} == set(spec.sources)
