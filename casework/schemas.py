@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, fi
 from pydantic_core import PydanticCustomError
 
 from workflows.accountability import ProtecteurConclusion, Rating, SurveySource
-from workflows.case_flow import CaseState, Outcome, Trigger
+from workflows.case_flow import SPECS, CaseState, Outcome, Trigger, TriggerSpec
 from workflows.deadlines import MONTREAL, CaseKind
 
 # A case's reference as typed: letters, digits and dashes (never a control character, which
@@ -211,7 +211,32 @@ class MeasureDoneIn(_Input):
     done_on: date
 
 
+def _transition_description() -> str:
+    """Say what each trigger reads, from the life cycle's specifications (workflows.case_flow)."""
+    lines = [
+        "A trigger and what it reads. Which fields each trigger reads (the others are ignored):"
+    ]
+    for spec in SPECS:
+        names = [
+            f"{field.name}{' (required)' if field.required else ''}"
+            + (f" (from {', '.join(field.only_from)})" if field.only_from else "")
+            for field in spec.fields
+        ]
+        lines.append(f"- {spec.trigger}: {', '.join(names) or 'nothing'}")
+    return "\n".join(lines)
+
+
 class TransitionIn(_Input):
+    """A transition: one model for every trigger, whose fields are the union of what the
+    triggers read; which of them a trigger reads and requires is its specification
+    (workflows.case_flow.SPECS), never this model."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"description": _transition_description()},
+    )
+
     trigger: Trigger
     version: int = Field(ge=1)
     comment: Text | None = Field(default=None, max_length=5000)
@@ -241,6 +266,16 @@ class TransitionIn(_Input):
         description="Closing an escalated case: what the Protecteur du citoyen concluded.",
     )
     protecteur_recommendations: Text | None = Field(default=None, max_length=20000)
+
+    def given(self, spec: TriggerSpec) -> dict[str, Any]:
+        """Return the fields the trigger of `spec` reads, by name, as plain values (an enum as
+        its code; a field of a group, such as `classification`, read inside it)."""
+        values: dict[str, Any] = {}
+        for field in spec.fields:
+            holder = getattr(self, field.part_of) if field.part_of else self
+            value = getattr(holder, field.name) if holder is not None else None
+            values[field.name] = value.value if isinstance(value, StrEnum) else value
+        return values
 
 
 class ReplyDateIn(_Input):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from workflows.case_flow import Message, Outcome
+from workflows.case_flow import Message, Outcome, ProtecteurConclusion
 from workflows.i18n_markers import N_
 
 __all__ = [
@@ -210,15 +210,6 @@ def missing_classification(
                 field=name,
             )
     return None
-
-
-class ProtecteurConclusion(StrEnum):
-    """What the Protecteur du citoyen concluded when it closed its file."""
-
-    FOUNDED = "founded"
-    PARTLY_FOUNDED = "partly_founded"
-    UNFOUNDED = "unfounded"
-    DISCONTINUED = "discontinued"  # the Protecteur ended its intervention without a conclusion
 
 
 PROTECTEUR_CONCLUSION_LABELS: dict[str, str] = {

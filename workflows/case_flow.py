@@ -1,7 +1,10 @@
-"""Move a case through its life cycle: the transition table and the guards on each transition.
+"""Move a case through its life cycle: the specification of each trigger and its guards.
 
-Rules implemented (DESIGN §2.2, "Life cycle"); the transitions of its diagram, as `TRANSITIONS`
-holds them:
+Rules implemented (DESIGN §2.2, "Life cycle"); the transitions of its diagram, as `SPECS` declares
+them (one `TriggerSpec` per trigger: its sources and destination, the fields it reads with whether
+each is required and what kind of input it is, and its permission; the transition table
+`TRANSITIONS`, the guard on required fields, the API schema's use, the page forms and the command
+line's options are all read from it):
 
     acknowledge           received -> acknowledged
     answer                received, acknowledged -> answered ("answer within the acknowledgment
@@ -59,19 +62,27 @@ from transitions import EventData, Machine
 from workflows.i18n_markers import N_
 
 __all__ = [
+    "FIELDS",
     "OPEN_STATES",
     "OUTCOMES_WITHOUT_ANSWER",
     "OUTCOME_LABELS",
+    "SPECS",
+    "SPEC_OF",
     "STATE_LABELS",
     "TRANSITIONS",
     "TRIGGER_LABELS",
     "CaseState",
+    "FieldKind",
+    "FieldSpec",
     "Message",
     "Outcome",
+    "ProtecteurConclusion",
+    "Route",
     "TransitionRefused",
     "TransitionRequest",
     "TransitionResult",
     "Trigger",
+    "TriggerSpec",
     "allowed_triggers",
     "describe",
     "fire",
@@ -145,73 +156,268 @@ OUTCOME_LABELS: dict[str, str] = {
     Outcome.NO_FOLLOW_UP: N_("No follow-up"),
 }
 
-# THE transition table, in the format `transitions.Machine(transitions=...)` accepts. Conditions
-# name guard methods of `_CaseAdapter`; each (trigger, source) pair appears in at most one row, so
-# a refusal always comes from one known guard. Plain strings, not enum members: the Machine keys
-# its states by name, and an Enum would be keyed by its member name ("RECEIVED").
-TRANSITIONS: tuple[dict[str, Any], ...] = (
-    {"trigger": "acknowledge", "source": ["received"], "dest": "acknowledged"},
-    {
-        "trigger": "answer",
-        "source": ["received", "acknowledged"],
-        "dest": "answered",
-        "conditions": ["has_answer_summary"],
-    },
-    {
-        "trigger": "request_information",
-        "source": ["received", "acknowledged"],
-        "dest": "awaiting_requester",
-        "conditions": ["says_what_is_missing"],
-    },
-    {
-        "trigger": "resume",
-        "source": ["awaiting_requester"],
-        "dest": "acknowledged",
-        "after": ["return_to_the_state_left"],
-    },
-    {
-        "trigger": "escalate",
-        "source": ["received", "acknowledged", "awaiting_requester", "answered", "closed"],
-        "dest": "escalated",
-        "conditions": ["has_protecteur_file_number", "has_plausible_escalation_dates"],
-        "after": ["warn_if_more_than_one_year_after_facts"],
-    },
-    {
-        "trigger": "close",
-        "source": ["answered", "escalated"],
-        "dest": "closed",
-        "conditions": ["has_known_outcome"],
-    },
-    {
-        "trigger": "close",
-        "source": ["received", "acknowledged", "awaiting_requester"],
-        "dest": "closed",
-        "conditions": ["has_known_outcome", "has_outcome_needing_no_answer"],
-    },
-    {
-        "trigger": "reopen",
-        "source": ["closed"],
-        "dest": "acknowledged",
-        "conditions": ["has_reopening_reason"],
-    },
+
+class ProtecteurConclusion(StrEnum):
+    """What the Protecteur du citoyen concluded when it closed its file."""
+
+    FOUNDED = "founded"
+    PARTLY_FOUNDED = "partly_founded"
+    UNFOUNDED = "unfounded"
+    DISCONTINUED = "discontinued"  # the Protecteur ended its intervention without a conclusion
+
+
+class FieldKind(StrEnum):
+    """What kind of input a field of a transition is (how a form asks it, how it is read)."""
+
+    TEXT = "text"  # one line
+    LONG_TEXT = "long_text"  # paragraphs
+    DATE = "date"
+    CHOICE = "choice"  # one member of the field's `choices` enum
+    LISTED = "listed"  # one code of a list the body configures (casework.config [accountability])
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One piece of data a trigger reads.
+
+    `required`: the trigger is refused with `missing` (naming the field) when it is blank.
+    `only_from`: asked, and required, only when the case is in one of these states.
+    `part_of`: the group of the request that holds it (the API's `classification` object).
+    `in_form`: whether the case page's form asks it (else only the API and the command line).
+    """
+
+    name: str
+    kind: FieldKind
+    required: bool = False
+    missing: str | None = None
+    choices: type[StrEnum] | None = None
+    only_from: tuple[CaseState, ...] = ()
+    part_of: str | None = None
+    in_form: bool = True
+
+    def __post_init__(self) -> None:
+        if self.required and not self.missing:
+            raise ValueError(f"the required field {self.name!r} needs the message of its refusal")
+        if (self.kind is FieldKind.CHOICE) != (self.choices is not None):
+            raise ValueError(f"{self.name!r}: a choice field, and only one, names its choices")
+
+    def applies_from(self, state: str) -> bool:
+        return not self.only_from or state in self.only_from
+
+
+@dataclass(frozen=True)
+class Route:
+    """Source states of a trigger that share their guards (beyond the required fields)."""
+
+    sources: tuple[CaseState, ...]
+    guards: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    """Everything a trigger is: where it goes from and to, what it reads, who may fire it."""
+
+    trigger: Trigger
+    routes: tuple[Route, ...]
+    dest: CaseState
+    permission: str  # a permission of casework.security.policy's table
+    fields: tuple[FieldSpec, ...] = ()
+    after: tuple[str, ...] = ()  # callbacks of `_CaseAdapter` run once the status is written
+
+    @property
+    def sources(self) -> tuple[CaseState, ...]:
+        return tuple(source for route in self.routes for source in route.sources)
+
+    def fields_from(self, state: str) -> tuple[FieldSpec, ...]:
+        """Return the fields the trigger reads when fired from `state`."""
+        return tuple(field for field in self.fields if field.applies_from(state))
+
+    def required_from(self, state: str) -> tuple[FieldSpec, ...]:
+        """Return the fields the trigger insists on when fired from `state`."""
+        return tuple(field for field in self.fields_from(state) if field.required)
+
+    def choices(self, field: FieldSpec, state: str) -> tuple[str, ...]:
+        """Return the values a choice field may take when the trigger is fired from `state`."""
+        if field.choices is None:
+            return ()
+        if field.choices is Outcome and state in OUTCOMES_NEEDING_NO_ANSWER_FROM:
+            return tuple(outcome.value for outcome in OUTCOMES_WITHOUT_ANSWER)
+        return tuple(member.value for member in field.choices)
+
+
+_UNANSWERED = (CaseState.RECEIVED, CaseState.ACKNOWLEDGED, CaseState.AWAITING_REQUESTER)
+# A case not yet answered can be closed only with an outcome that does not judge its merits.
+OUTCOMES_NEEDING_NO_ANSWER_FROM: tuple[CaseState, ...] = _UNANSWERED
+_WORK = "case.fire."
+
+# THE specification of each trigger, in the order forms and tables show them.
+SPECS: tuple[TriggerSpec, ...] = (
+    TriggerSpec(
+        Trigger.ACKNOWLEDGE,
+        routes=(Route((CaseState.RECEIVED,)),),
+        dest=CaseState.ACKNOWLEDGED,
+        permission=_WORK + Trigger.ACKNOWLEDGE,
+    ),
+    TriggerSpec(
+        Trigger.ANSWER,
+        routes=(Route((CaseState.RECEIVED, CaseState.ACKNOWLEDGED)),),
+        dest=CaseState.ANSWERED,
+        permission=_WORK + Trigger.ANSWER,
+        fields=(
+            FieldSpec(
+                "answer_summary",
+                FieldKind.LONG_TEXT,
+                required=True,
+                missing=N_("An answer needs an answer summary."),
+            ),
+        ),
+    ),
+    TriggerSpec(
+        Trigger.REQUEST_INFORMATION,
+        routes=(Route((CaseState.RECEIVED, CaseState.ACKNOWLEDGED)),),
+        dest=CaseState.AWAITING_REQUESTER,
+        permission=_WORK + Trigger.REQUEST_INFORMATION,
+        fields=(
+            FieldSpec(
+                "comment",
+                FieldKind.LONG_TEXT,
+                required=True,
+                missing=N_("A request for information needs a comment saying what is missing."),
+            ),
+        ),
+    ),
+    TriggerSpec(
+        Trigger.RESUME,
+        routes=(Route((CaseState.AWAITING_REQUESTER,)),),
+        dest=CaseState.ACKNOWLEDGED,
+        permission=_WORK + Trigger.RESUME,
+        after=("return_to_the_state_left",),
+    ),
+    TriggerSpec(
+        Trigger.ESCALATE,
+        routes=(
+            Route(
+                (*_UNANSWERED, CaseState.ANSWERED, CaseState.CLOSED),
+                guards=("has_plausible_escalation_dates",),
+            ),
+        ),
+        dest=CaseState.ESCALATED,
+        permission=_WORK + Trigger.ESCALATE,
+        fields=(
+            FieldSpec(
+                "protecteur_file_number",
+                FieldKind.TEXT,
+                required=True,
+                missing=N_("An escalation needs the Protecteur du citoyen’s file number."),
+            ),
+            FieldSpec(
+                "escalated_on",
+                FieldKind.DATE,
+                required=True,
+                missing=N_(
+                    "An escalation needs the date the person took the case to the"
+                    " Protecteur du citoyen."
+                ),
+            ),
+            FieldSpec("protecteur_reply_due_on", FieldKind.DATE),
+            FieldSpec("facts_known_on", FieldKind.DATE),
+        ),
+        after=("warn_if_more_than_one_year_after_facts",),
+    ),
+    TriggerSpec(
+        Trigger.CLOSE,
+        routes=(
+            Route((CaseState.ANSWERED, CaseState.ESCALATED), guards=("has_known_outcome",)),
+            Route(_UNANSWERED, guards=("has_known_outcome", "has_outcome_needing_no_answer")),
+        ),
+        dest=CaseState.CLOSED,
+        permission=_WORK + Trigger.CLOSE,
+        fields=(
+            FieldSpec(
+                "outcome",
+                FieldKind.CHOICE,
+                required=True,
+                missing=N_("Closing a case needs an outcome."),
+                choices=Outcome,
+            ),
+            FieldSpec("redirected_to", FieldKind.LONG_TEXT),
+            # What the closing letter adds for the requester (a case closed before any answer).
+            FieldSpec("comment", FieldKind.LONG_TEXT, in_form=False),
+            # What the case is about: a complaint closed on its merits needs it
+            # (workflows.accountability.missing_classification).
+            *(
+                FieldSpec(name, FieldKind.LISTED, part_of="classification")
+                for name in ("service", "commitment", "root_cause", "remedy")
+            ),
+            FieldSpec(
+                "protecteur_conclusion",
+                FieldKind.CHOICE,
+                required=True,
+                missing=N_(
+                    "Closing an escalated case needs what the Protecteur du citoyen concluded."
+                ),
+                choices=ProtecteurConclusion,
+                only_from=(CaseState.ESCALATED,),
+            ),
+            FieldSpec(
+                "protecteur_recommendations",
+                FieldKind.LONG_TEXT,
+                only_from=(CaseState.ESCALATED,),
+            ),
+        ),
+    ),
+    TriggerSpec(
+        Trigger.REOPEN,
+        routes=(Route((CaseState.CLOSED,)),),
+        dest=CaseState.ACKNOWLEDGED,
+        permission=_WORK + Trigger.REOPEN,
+        fields=(
+            FieldSpec(
+                "reason",
+                FieldKind.LONG_TEXT,
+                required=True,
+                missing=N_("Reopening a case needs a reason."),
+            ),
+        ),
+    ),
 )
+SPEC_OF: Mapping[Trigger, TriggerSpec] = MappingProxyType({spec.trigger: spec for spec in SPECS})
 
-# The request fields each guard insists on, for `describe()` (forms, API documentation).
-_GUARD_FIELDS: dict[str, tuple[str, ...]] = {
-    "has_answer_summary": ("answer_summary",),
-    "says_what_is_missing": ("comment",),
-    "has_protecteur_file_number": ("protecteur_file_number",),
-    "has_plausible_escalation_dates": ("escalated_on",),
-    "has_known_outcome": ("outcome",),
-    "has_outcome_needing_no_answer": ("outcome",),
-    "has_reopening_reason": ("reason",),
-}
 
-# Fields a trigger reads when given but does not insist on.
-_OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "escalate": ("protecteur_reply_due_on", "facts_known_on"),
-    "close": ("redirected_to",),
-}
+def _every_field() -> dict[str, FieldSpec]:
+    fields: dict[str, FieldSpec] = {}
+    for spec in SPECS:
+        for field in spec.fields:
+            fields.setdefault(field.name, field)
+    return fields
+
+
+# Every field any trigger reads, once each (as first declared), in the order of the specifications.
+FIELDS: Mapping[str, FieldSpec] = MappingProxyType(_every_field())
+
+
+def _table_row(spec: TriggerSpec, route: Route) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "trigger": spec.trigger.value,
+        "source": [source.value for source in route.sources],
+        "dest": spec.dest.value,
+    }
+    conditions = [*(["has_required_fields"] if spec.fields else []), *route.guards]
+    if conditions:
+        row["conditions"] = conditions
+    if spec.after:
+        row["after"] = list(spec.after)
+    return row
+
+
+# The transition table, derived from SPECS in the format `transitions.Machine(transitions=...)`
+# accepts: one row per route. Conditions name guard methods of `_CaseAdapter`; each (trigger,
+# source) pair appears in at most one row, so a refusal always comes from one known guard. Plain
+# strings, not enum members: the Machine keys its states by name, and an Enum would be keyed by
+# its member name ("RECEIVED").
+TRANSITIONS: tuple[dict[str, Any], ...] = tuple(
+    _table_row(spec, route) for spec in SPECS for route in spec.routes
+)
 
 _OUTCOME_VALUES = frozenset(outcome.value for outcome in Outcome)
 
@@ -272,44 +478,53 @@ class TransitionRefused(Exception):
         self.field = message.field
 
 
-@dataclass(frozen=True)
 class TransitionRequest:
-    """What the person asked for: a trigger and the data it needs; `today` is their local date."""
+    """What the person asked for: a trigger and the data it needs; `today` is their local date.
 
-    trigger: str
-    today: date
-    answer_summary: str | None = None
-    comment: str | None = None
-    protecteur_file_number: str | None = None
-    escalated_on: date | None = None
-    protecteur_reply_due_on: date | None = None
-    facts_known_on: date | None = None
-    outcome: str | None = None
-    redirected_to: str | None = None
-    reason: str | None = None
-    # The case clock says the acknowledgment is still owed (resume then returns to `received`).
-    acknowledgment_owed: bool = False
+    The data are the fields of the specifications (`FIELDS`), given by name; a field not given
+    reads as None. `acknowledgment_owed`: the case clock says the acknowledgment is still owed
+    (resume then returns to `received`).
+    """
 
-    def __post_init__(self) -> None:
+    __slots__ = ("acknowledgment_owed", "data", "today", "trigger")
+
+    def __init__(
+        self, *, trigger: str, today: date, acknowledgment_owed: bool = False, **data: object
+    ) -> None:
+        if not isinstance(trigger, str):
+            raise TypeError(f"trigger must be a str, not {type(trigger).__name__}")
         # A datetime is a date but cannot be compared with one: catch it here rather than
         # crash halfway through a guard.
-        for name in ("today", "escalated_on", "protecteur_reply_due_on", "facts_known_on"):
-            value = getattr(self, name)
-            if value is None and name != "today":
-                continue
-            if not isinstance(value, date) or isinstance(value, datetime):
-                raise TypeError(f"{name} must be a datetime.date, not {type(value).__name__}")
-        for name in (
-            "trigger",
-            "answer_summary",
-            "comment",
-            "protecteur_file_number",
-            "outcome",
-            "reason",
-        ):
-            value = getattr(self, name)
-            if (value is not None or name == "trigger") and not isinstance(value, str):
-                raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+        _check_type("today", today, FieldKind.DATE)
+        for name, value in data.items():
+            if name not in FIELDS:
+                raise TypeError(f"{name!r} is not a field of any trigger")
+            if value is not None:
+                _check_type(name, value, FIELDS[name].kind)
+        for name, value in (("trigger", trigger), ("today", today)):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "acknowledgment_owed", acknowledgment_owed)
+        object.__setattr__(self, "data", MappingProxyType(dict(data)))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a TransitionRequest cannot change")
+
+    def __getattr__(self, name: str) -> Any:
+        if name in FIELDS:
+            return self.data.get(name)
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        data = ", ".join(f"{name}={value!r}" for name, value in self.data.items())
+        return f"TransitionRequest(trigger={self.trigger!r}, today={self.today!r}, {data})"
+
+
+def _check_type(name: str, value: object, kind: FieldKind) -> None:
+    if kind is FieldKind.DATE:
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise TypeError(f"{name} must be a datetime.date, not {type(value).__name__}")
+    elif not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
 
 
 @dataclass(frozen=True)
@@ -326,8 +541,8 @@ class HasStatus(Protocol):
     status: str
 
 
-def _is_blank(text: str | None) -> bool:
-    return text is None or not text.strip()
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _one_year_after(day: date) -> date:
@@ -382,50 +597,18 @@ class _CaseAdapter:
     # Guards. Each returns False after recording why, because a failed condition in
     # `transitions` only makes the trigger return False.
 
-    def has_answer_summary(self, event: EventData) -> bool:
-        """Refuse an answer that does not summarize what was answered."""
-        if _is_blank(event.kwargs["request"].answer_summary):
-            return self._refuse(
-                Message(N_("An answer needs an answer summary."), field="answer_summary")
-            )
-        return True
-
-    def says_what_is_missing(self, event: EventData) -> bool:
-        """Refuse to wait for the requester without saying what is missing."""
-        if _is_blank(event.kwargs["request"].comment):
-            return self._refuse(
-                Message(
-                    N_("A request for information needs a comment saying what is missing."),
-                    field="comment",
-                )
-            )
-        return True
-
-    def has_protecteur_file_number(self, event: EventData) -> bool:
-        """Refuse an escalation without the Protecteur du citoyen's file number."""
-        if _is_blank(event.kwargs["request"].protecteur_file_number):
-            return self._refuse(
-                Message(
-                    N_("An escalation needs the Protecteur du citoyen’s file number."),
-                    field="protecteur_file_number",
-                )
-            )
+    def has_required_fields(self, event: EventData) -> bool:
+        """Refuse a transition that lacks a field its specification requires, naming it."""
+        request: TransitionRequest = event.kwargs["request"]
+        for field in SPEC_OF[Trigger(request.trigger)].required_from(self.state):
+            if _is_blank(getattr(request, field.name)):
+                return self._refuse(Message(str(field.missing), field=field.name))
         return True
 
     def has_plausible_escalation_dates(self, event: EventData) -> bool:
-        """Refuse an escalation date that is missing, in the future or out of order."""
+        """Refuse an escalation date in the future or out of order."""
         request: TransitionRequest = event.kwargs["request"]
-        escalated_on = request.escalated_on
-        if escalated_on is None:
-            return self._refuse(
-                Message(
-                    N_(
-                        "An escalation needs the date the person took the case to the"
-                        " Protecteur du citoyen."
-                    ),
-                    field="escalated_on",
-                )
-            )
+        escalated_on = request.escalated_on  # a required field: has_required_fields ran first
         if escalated_on > request.today:
             return self._refuse(
                 Message(
@@ -497,10 +680,8 @@ class _CaseAdapter:
             self.state = CaseState.RECEIVED.value
 
     def has_known_outcome(self, event: EventData) -> bool:
-        """Refuse to close a case without one of the known outcomes."""
+        """Refuse to close a case with an outcome that is not one of the known outcomes."""
         outcome = event.kwargs["request"].outcome
-        if _is_blank(outcome):
-            return self._refuse(Message(N_("Closing a case needs an outcome."), field="outcome"))
         if outcome not in _OUTCOME_VALUES:
             return self._refuse(
                 Message(
@@ -526,12 +707,6 @@ class _CaseAdapter:
                     field="outcome",
                 )
             )
-        return True
-
-    def has_reopening_reason(self, event: EventData) -> bool:
-        """Refuse to reopen a case without saying why."""
-        if _is_blank(event.kwargs["request"].reason):
-            return self._refuse(Message(N_("Reopening a case needs a reason."), field="reason"))
         return True
 
 
@@ -635,29 +810,29 @@ def mermaid_diagram() -> str:
 
 
 def describe() -> dict[str, Any]:
-    """Return the life cycle as plain data: states, one entry per table row, and the diagram."""
+    """Return the life cycle as plain data: states, one entry per route of each trigger (the rows
+    of TRANSITIONS), and the diagram. `requires` lists the fields required from every source of
+    the row, `optional` the other fields read from at least one of them."""
     triggers = []
-    for row in TRANSITIONS:
-        requires: dict[str, None] = {}
-        for guard in row.get("conditions", ()):
-            requires.update(dict.fromkeys(_GUARD_FIELDS[guard]))
-        takes_outcome = "outcome" in requires
-        restricted = "has_outcome_needing_no_answer" in row.get("conditions", ())
-        triggers.append(
-            {
-                "trigger": row["trigger"],
-                "sources": list(row["source"]),
-                "dest": row["dest"],
-                "requires": list(requires),
-                "optional": list(_OPTIONAL_FIELDS.get(row["trigger"], ())),
-                "outcomes": [
-                    outcome.value
-                    for outcome in (OUTCOMES_WITHOUT_ANSWER if restricted else Outcome)
-                ]
-                if takes_outcome
-                else [],
-            }
-        )
+    for spec in SPECS:
+        for route in spec.routes:
+            asked = [f for f in spec.fields if any(f.applies_from(s) for s in route.sources)]
+            required = [
+                f for f in asked if f.required and all(f.applies_from(s) for s in route.sources)
+            ]
+            outcome = FIELDS["outcome"]
+            triggers.append(
+                {
+                    "trigger": spec.trigger.value,
+                    "sources": [source.value for source in route.sources],
+                    "dest": spec.dest.value,
+                    "requires": [f.name for f in required],
+                    "optional": [f.name for f in asked if f not in required],
+                    "outcomes": list(spec.choices(outcome, route.sources[0]))
+                    if outcome in spec.fields
+                    else [],
+                }
+            )
     return {
         "states": _STATE_NAMES.copy(),
         "triggers": triggers,

@@ -1,5 +1,6 @@
 """`casework case`: register, list, read and move cases from the terminal, over the services."""
 
+import inspect
 import json
 
 import typer
@@ -14,6 +15,7 @@ from casework.repositories.cases import CaseFilters, shown_total
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases as service
 from casework.services.errors import ServiceError
+from workflows import case_flow
 from workflows.case_clock import DEADLINE_LABELS
 from workflows.case_flow import STATE_LABELS
 
@@ -255,68 +257,69 @@ def access_log(reference: str, as_json: bool = typer.Option(False, "--json")) ->
         )
 
 
-@app.command("fire")
+# The option of each field of the transitions when it is not `--` and the field's name with
+# dashes. Which options a trigger takes and requires is its specification (workflows.case_flow).
+OPTION_NAMES = {
+    "protecteur_file_number": "--file-number",
+    "protecteur_reply_due_on": "--reply-due-on",
+}
+OPTION_HELP = {
+    "protecteur_file_number": "Protecteur du citoyen file.",
+    "facts_known_on": "Escalating: the date the person learned of the facts.",
+    "service": "Closing: the service concerned.",
+    "commitment": "Closing: the commitment concerned.",
+    "root_cause": "Closing: the root cause.",
+    "remedy": "Closing: the remedy given.",
+    "protecteur_conclusion": "Closing an escalated case: the Protecteur's.",
+}
+
+
+def option_name(field: str) -> str:
+    """Return the command-line option of a transition's field."""
+    return OPTION_NAMES.get(field, "--" + field.replace("_", "-"))
+
+
 def fire(
     reference: str,
     trigger: str,
-    version: int = typer.Option(None, help="Expected version (default: the current one)."),
-    comment: str = typer.Option(None),
-    answer_summary: str = typer.Option(None, "--answer-summary"),
-    file_number: str = typer.Option(None, "--file-number", help="Protecteur du citoyen file."),
-    escalated_on: str = typer.Option(None, "--escalated-on"),
-    reply_due_on: str = typer.Option(None, "--reply-due-on"),
-    facts_known_on: str = typer.Option(
-        None, "--facts-known-on", help="Escalating: the date the person learned of the facts."
-    ),
-    outcome: str = typer.Option(None),
-    reason: str = typer.Option(None),
-    service_code: str = typer.Option(None, "--service", help="Closing: the service concerned."),
-    commitment: str = typer.Option(None, help="Closing: the commitment concerned."),
-    root_cause: str = typer.Option(None, "--root-cause", help="Closing: the root cause."),
-    remedy: str = typer.Option(None, help="Closing: the remedy given."),
-    protecteur_conclusion: str = typer.Option(
-        None, "--protecteur-conclusion", help="Closing an escalated case: the Protecteur's."
-    ),
-    protecteur_recommendations: str = typer.Option(None, "--protecteur-recommendations"),
+    version: int | None = None,
+    **options: str | None,
 ) -> None:
     """Fire a transition (acknowledge, answer, request_information, resume, escalate, close,
     reopen)."""
     ctx = context()
     actor = operator(ctx)
-    if version is None:
-        version = _current_version(ctx, actor, reference)
-    request = _validated(
-        TransitionIn,
-        {
-            key: value
-            for key, value in {
-                "trigger": trigger,
-                "version": version,
-                "comment": comment,
-                "answer_summary": answer_summary,
-                "protecteur_file_number": file_number,
-                "escalated_on": escalated_on,
-                "protecteur_reply_due_on": reply_due_on,
-                "facts_known_on": facts_known_on,
-                "outcome": outcome,
-                "reason": reason,
-                "classification": {
-                    k: v
-                    for k, v in {
-                        "service": service_code,
-                        "commitment": commitment,
-                        "root_cause": root_cause,
-                        "remedy": remedy,
-                    }.items()
-                    if v is not None
-                }
-                or None,
-                "protecteur_conclusion": protecteur_conclusion,
-                "protecteur_recommendations": protecteur_recommendations,
-            }.items()
-            if value is not None
-        },
-    )
+    current = _run(lambda: service.get(ctx, actor=actor, interface="cli", reference=reference))
+    data: dict = {
+        "trigger": trigger,
+        "version": current.case.version if version is None else version,
+    }
+    spec = case_flow.SPEC_OF.get(trigger)  # type: ignore[call-overload]
+    if spec is None:
+        _validated(TransitionIn, data)  # stops, naming the trigger that is not one
+    reads = {field.name: field for field in spec.fields_from(current.case.status)}
+    given = {name: value for name, value in options.items() if value is not None}
+    for name, value in given.items():
+        if name not in reads:
+            fail(
+                _(
+                    "The option %(option)s does not apply to “%(trigger)s” on this case.",
+                    option=option_name(name),
+                    trigger=trigger,
+                )
+            )
+        group = reads[name].part_of
+        (data.setdefault(group, {}) if group else data)[name] = value
+    for field in spec.required_from(current.case.status):
+        if not given.get(field.name, "").strip():
+            fail(
+                _(
+                    "“%(trigger)s” needs the option %(option)s.",
+                    trigger=trigger,
+                    option=option_name(field.name),
+                )
+            )
+    request = _validated(TransitionIn, data)
     view = _run(
         lambda: service.fire(
             ctx, actor=actor, interface="cli", reference=reference, request=request
@@ -326,6 +329,36 @@ def fire(
     typer.echo(f"{public.reference}\t{_(STATE_LABELS[public.status])}\tversion {public.version}")
     for warning in public.warnings:
         typer.echo(_("Warning: %(warning)s", warning=warning), err=True)
+
+
+def _fire_signature() -> None:
+    """Give `fire` one option per field of the transitions' specifications (Typer reads the
+    options of a command from its signature)."""
+    parameters = [
+        inspect.Parameter("reference", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str),
+        inspect.Parameter("trigger", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str),
+        inspect.Parameter(
+            "version",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=int | None,
+            default=typer.Option(None, help="Expected version (default: the current one)."),
+        ),
+    ]
+    for name in case_flow.FIELDS:
+        parameters.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=str | None,
+                default=typer.Option(None, option_name(name), help=OPTION_HELP.get(name)),
+            )
+        )
+    fire.__signature__ = inspect.Signature(parameters, return_annotation=None)
+    fire.__annotations__ = {p.name: p.annotation for p in parameters}
+    app.command("fire")(fire)
+
+
+_fire_signature()
 
 
 @app.command("extend")

@@ -28,6 +28,7 @@ from typing import Protocol
 
 from casework.models.users import Role
 from casework.services.errors import Forbidden
+from workflows import case_flow
 
 
 class Scope(StrEnum):
@@ -152,6 +153,12 @@ def can(principal: Principal, permission: str, case: Assignable | None = None) -
             and case.assignee_id == principal.user_id
         )
     return False
+
+
+def fire_permission(trigger: str) -> str:
+    """Return the permission that firing `trigger` takes: its specification names it
+    (workflows.case_flow.SPECS)."""
+    return case_flow.SPEC_OF[case_flow.Trigger(trigger)].permission
 
 
 def can_see_requester(principal: Principal, case: Assignable) -> bool:

@@ -114,16 +114,17 @@ def on_transition(
     actor: Actor,
     now: datetime,
 ) -> dict:
-    """Record what a transition carries about the case's subject; refuse a close that lacks it.
+    """Record what a transition carries about the case's subject; refuse a close that lacks it
+    (the Protecteur du citoyen's conclusion is a required field of closing an escalated case,
+    which the life cycle's guard checks).
 
     Return what the transition's event should keep.
     """
     data: dict = {}
-    if request.classification is not None:
+    # Only what the trigger's specification reads from this state (workflows.case_flow.SPECS).
+    reads = case_flow.SPEC_OF[request.trigger].fields_from(source)
+    if request.classification is not None and any(f.part_of == "classification" for f in reads):
         record_classification(ctx, session, case, request.classification, actor=actor, now=now)
-    closing_escalated = (
-        request.trigger == case_flow.Trigger.CLOSE and source == case_flow.CaseState.ESCALATED
-    )
     if request.trigger != case_flow.Trigger.CLOSE:
         return data
     stored = repo.classification(session, case.id)
@@ -136,15 +137,9 @@ def on_transition(
         raise TransitionNotAllowed(
             reason=missing, allowed=[str(t) for t in case_flow.allowed_triggers(source)]
         )
-    if closing_escalated:
-        if request.protecteur_conclusion is None:
-            raise TransitionNotAllowed(
-                reason=case_flow.Message(
-                    N_("Closing an escalated case needs what the Protecteur du citoyen concluded."),
-                    field="protecteur_conclusion",
-                ),
-                allowed=[str(t) for t in case_flow.allowed_triggers(source)],
-            )
+    if request.protecteur_conclusion is not None and any(
+        f.name == "protecteur_conclusion" for f in reads
+    ):  # closing an escalated case (its specification requires the conclusion)
         finding = repo.finding(session, case.id) or ProtecteurFinding(
             case_id=case.id, conclusion="", recorded_by=actor.label, recorded_at=now
         )

@@ -5,6 +5,7 @@ them are written together or not at all. Time comes from the context's clock so 
 can be checked on a chosen day.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -214,7 +215,7 @@ def fire(
             reference,
             request.version,
             actor=actor,
-            permissions=(f"case.fire.{request.trigger.value}",),
+            permissions=(policy.fire_permission(request.trigger),),
         )
         view = fire_on(ctx, session, case, actor=actor, request=request, now=ctx.now())
         return _shown(
@@ -237,23 +238,17 @@ def fire_on(
     today = today or now.astimezone(ctx.tz).date()
     source = case.status
     before = clock.clock_of(ctx, session, case, today=today)
-    facts_known_on = request.facts_known_on or case.facts_known_on
+    given = request.given(case_flow.SPEC_OF[request.trigger])
+    if "facts_known_on" in given:  # the date recorded with the case, unless given again
+        given["facts_known_on"] = given["facts_known_on"] or case.facts_known_on
     try:
         result = case_flow.fire(
             case,
             case_flow.TransitionRequest(
                 trigger=request.trigger.value,
                 today=today,
-                answer_summary=request.answer_summary,
-                comment=request.comment,
-                protecteur_file_number=request.protecteur_file_number,
-                escalated_on=request.escalated_on,
-                protecteur_reply_due_on=request.protecteur_reply_due_on,
-                facts_known_on=facts_known_on,
-                outcome=request.outcome.value if request.outcome else None,
-                redirected_to=request.redirected_to,
-                reason=request.reason,
                 acknowledgment_owed=before.acknowledgment.owed,
+                **given,
             ),
         )
     except case_flow.TransitionRefused as refused:
@@ -275,7 +270,8 @@ def fire_on(
         answer_due_on=before.answer.due_on if before.answer.owed else None,
     )
     clock.recompute(ctx, session, case, actor=actor, now=now, extra=[step])
-    data = _apply(ctx, session, case, request, source=source, actor=actor, now=now, today=today)
+    firing = Firing(ctx, session, case, request, source=source, actor=actor, now=now, today=today)
+    data = EFFECTS[request.trigger](firing)
     # A close that lacks what the case is about is refused here: the unit of work rolls back.
     data.update(
         accountability.on_transition(
@@ -293,7 +289,7 @@ def fire_on(
             trigger=result.trigger.value,
             from_state=source,
             to_state=case.status,
-            reason=request.reason or request.comment,
+            reason=given.get("reason") or given.get("comment"),
             data={
                 "on": today.isoformat(),
                 "judged_due_on": judged,
@@ -316,101 +312,134 @@ def _end_pause(ctx: AppContext, session: Session, case: Case, today: date) -> No
     case.paused_on = None
 
 
-def _apply(
-    ctx: AppContext,
-    session: Session,
-    case: Case,
-    request: TransitionIn,
-    *,
-    source: str,
-    actor: Actor,
-    now: datetime,
-    today: date,
-) -> dict:
-    """Record what a successful transition carries; return what its event should keep."""
-    trigger = request.trigger
-    T = case_flow.Trigger
-    if trigger == T.ACKNOWLEDGE:
-        case.acknowledged_at = now
-        return {
-            "answer_due_on": case.answer_due_on.isoformat(),
-            **notices.on_acknowledged(ctx, session, case, actor=actor, now=now, today=today),
-        }
-    if trigger == T.ANSWER:
-        case.answered_at = now
-        case.answer_summary = request.answer_summary
-        return {
-            "answer_summary": request.answer_summary,
-            **notices.on_answered(
-                ctx,
-                session,
-                case,
-                answer=request.answer_summary or "",
-                actor=actor,
-                now=now,
-                today=today,
-            ),
-        }
-    if trigger == T.REQUEST_INFORMATION:
-        case.paused_on = today
-        session.add(CasePause(case_id=case.id, start=today))
-        return {
-            "paused_on": today.isoformat(),
-            **notices.on_information_requested(
-                ctx, session, case, missing=request.comment or "", actor=actor, now=now, today=today
-            ),
-        }
-    if trigger == T.RESUME:
-        _end_pause(ctx, session, case, today)
-        return {"answer_due_on": case.answer_due_on.isoformat()}
-    if trigger == T.ESCALATE:
-        if source == case_flow.CaseState.AWAITING_REQUESTER:
-            _end_pause(ctx, session, case, today)  # escalating ends the pause
-        if source == case_flow.CaseState.CLOSED:
-            case.closed_at = None
-        case.protecteur_file_number = request.protecteur_file_number
-        case.escalated_on = request.escalated_on
-        if request.facts_known_on is not None:
-            case.facts_known_on = request.facts_known_on
-        return {
-            "facts_known_on": case.facts_known_on.isoformat() if case.facts_known_on else None,
-            "notified": notices.on_escalated(ctx, session, case, now=now),
-            "protecteur_file_number": request.protecteur_file_number,
-            "escalated_on": request.escalated_on.isoformat() if request.escalated_on else None,
-            "protecteur_reply_due_on": request.protecteur_reply_due_on.isoformat()
-            if request.protecteur_reply_due_on
-            else None,
-        }
-    if trigger == T.CLOSE:
-        case.closed_at = now
-        case.outcome = request.outcome.value if request.outcome else None
-        data = {"outcome": case.outcome}
-        if request.redirected_to:
-            data["redirected_to"] = request.redirected_to
-        if source in UNANSWERED_STATES:
-            _end_pause(ctx, session, case, today)
-            # Closed before any answer: the person learns why (DESIGN §2.7).
-            data.update(
-                notices.on_closed_without_answer(
-                    ctx,
-                    session,
-                    case,
-                    outcome=case.outcome or "",
-                    redirected_to=request.redirected_to,
-                    comment=request.comment,
-                    actor=actor,
-                    now=now,
-                    today=today,
-                )
-            )
-        return data
-    if trigger == T.REOPEN:
-        # A new answer is owed from today; the first answer stays in the trail.
+@dataclass(frozen=True)
+class Firing:
+    """A transition the life cycle allowed, as its effect sees it (the status already moved)."""
+
+    ctx: AppContext
+    session: Session
+    case: Case
+    request: TransitionIn
+    source: str
+    actor: Actor
+    now: datetime
+    today: date
+
+
+def _acknowledged(f: Firing) -> dict:
+    f.case.acknowledged_at = f.now
+    return {
+        "answer_due_on": f.case.answer_due_on.isoformat(),
+        **notices.on_acknowledged(
+            f.ctx, f.session, f.case, actor=f.actor, now=f.now, today=f.today
+        ),
+    }
+
+
+def _answered(f: Firing) -> dict:
+    f.case.answered_at = f.now
+    f.case.answer_summary = f.request.answer_summary
+    return {
+        "answer_summary": f.request.answer_summary,
+        **notices.on_answered(
+            f.ctx,
+            f.session,
+            f.case,
+            answer=f.request.answer_summary or "",
+            actor=f.actor,
+            now=f.now,
+            today=f.today,
+        ),
+    }
+
+
+def _information_requested(f: Firing) -> dict:
+    f.case.paused_on = f.today
+    f.session.add(CasePause(case_id=f.case.id, start=f.today))
+    return {
+        "paused_on": f.today.isoformat(),
+        **notices.on_information_requested(
+            f.ctx,
+            f.session,
+            f.case,
+            missing=f.request.comment or "",
+            actor=f.actor,
+            now=f.now,
+            today=f.today,
+        ),
+    }
+
+
+def _resumed(f: Firing) -> dict:
+    _end_pause(f.ctx, f.session, f.case, f.today)
+    return {"answer_due_on": f.case.answer_due_on.isoformat()}
+
+
+def _escalated(f: Firing) -> dict:
+    case, request = f.case, f.request
+    if f.source == case_flow.CaseState.AWAITING_REQUESTER:
+        _end_pause(f.ctx, f.session, case, f.today)  # escalating ends the pause
+    if f.source == case_flow.CaseState.CLOSED:
         case.closed_at = None
-        case.outcome = None
-        case.answer_summary = None
-        return {"answer_due_on": case.answer_due_on.isoformat()}
-    return {}  # pragma: no cover - every trigger is handled above
+    case.protecteur_file_number = request.protecteur_file_number
+    case.escalated_on = request.escalated_on
+    if request.facts_known_on is not None:
+        case.facts_known_on = request.facts_known_on
+    return {
+        "facts_known_on": case.facts_known_on.isoformat() if case.facts_known_on else None,
+        "notified": notices.on_escalated(f.ctx, f.session, case, now=f.now),
+        "protecteur_file_number": request.protecteur_file_number,
+        "escalated_on": request.escalated_on.isoformat() if request.escalated_on else None,
+        "protecteur_reply_due_on": request.protecteur_reply_due_on.isoformat()
+        if request.protecteur_reply_due_on
+        else None,
+    }
+
+
+def _closed(f: Firing) -> dict:
+    case, request = f.case, f.request
+    case.closed_at = f.now
+    case.outcome = request.outcome.value if request.outcome else None
+    data = {"outcome": case.outcome}
+    if request.redirected_to:
+        data["redirected_to"] = request.redirected_to
+    if f.source in UNANSWERED_STATES:
+        _end_pause(f.ctx, f.session, case, f.today)
+        # Closed before any answer: the person learns why (DESIGN §2.7).
+        data.update(
+            notices.on_closed_without_answer(
+                f.ctx,
+                f.session,
+                case,
+                outcome=case.outcome or "",
+                redirected_to=request.redirected_to,
+                comment=request.comment,
+                actor=f.actor,
+                now=f.now,
+                today=f.today,
+            )
+        )
+    return data
+
+
+def _reopened(f: Firing) -> dict:
+    # A new answer is owed from today; the first answer stays in the trail.
+    f.case.closed_at = None
+    f.case.outcome = None
+    f.case.answer_summary = None
+    return {"answer_due_on": f.case.answer_due_on.isoformat()}
+
+
+# What each trigger records once the life cycle allowed it; each returns what its event keeps.
+EFFECTS: dict[case_flow.Trigger, Callable[[Firing], dict]] = {
+    case_flow.Trigger.ACKNOWLEDGE: _acknowledged,
+    case_flow.Trigger.ANSWER: _answered,
+    case_flow.Trigger.REQUEST_INFORMATION: _information_requested,
+    case_flow.Trigger.RESUME: _resumed,
+    case_flow.Trigger.ESCALATE: _escalated,
+    case_flow.Trigger.CLOSE: _closed,
+    case_flow.Trigger.REOPEN: _reopened,
+}
 
 
 def update(
@@ -567,7 +596,11 @@ def set_reply_date(
     today = now.astimezone(ctx.tz).date()
     with unit_of_work(ctx.engine) as session:
         case = _locked(
-            session, reference, version, actor=actor, permissions=("case.fire.escalate",)
+            session,
+            reference,
+            version,
+            actor=actor,
+            permissions=(policy.fire_permission(case_flow.Trigger.ESCALATE),),
         )
         if case.status != case_flow.CaseState.ESCALATED:
             raise InvalidInput(

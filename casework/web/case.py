@@ -14,7 +14,6 @@ refused one shows the page again with the reason next to the field and what was 
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -62,12 +61,14 @@ from notifications.delivery import in_office_hours
 from workflows import case_flow
 from workflows.accountability import PROTECTEUR_CONCLUSION_LABELS, ProtecteurConclusion
 from workflows.case_clock import UNANSWERED_STATES
+from workflows.case_flow import OUTCOME_LABELS, FieldKind, Outcome
 from workflows.deadlines import CaseKind
 from workflows.events import EventKind
 
 router = page_router()
 
-# The form fields of each transition's data, with their labels (the order they are shown in).
+# The labels of the transitions' fields, by field name. Which fields a trigger's form shows, in
+# what order and as what kind of input, is the trigger's specification (workflows.case_flow).
 FIELD_LABELS = {
     "answer_summary": N_("The answer to the requester (the letter's text, in paragraphs)"),
     "comment": N_("What is missing from the requester"),
@@ -85,24 +86,18 @@ FIELD_LABELS = {
     "protecteur_conclusion": N_("Conclusion of the Protecteur du citoyen"),
     "protecteur_recommendations": N_("Recommendations of the Protecteur du citoyen"),
 }
-FIELD_KINDS = {
-    "answer_summary": "textarea",
-    "comment": "textarea",
-    "protecteur_file_number": "text",
-    "escalated_on": "date",
-    "protecteur_reply_due_on": "date",
-    "facts_known_on": "date",
-    "outcome": "outcome",
-    "redirected_to": "textarea",
-    "reason": "textarea",
-    "service": "select",
-    "commitment": "select",
-    "root_cause": "select",
-    "remedy": "select",
-    "protecteur_conclusion": "select",
-    "protecteur_recommendations": "textarea",
+# How the page asks each kind of field (templates/web/case.html); the outcome, one of a few
+# values the officer must weigh, is a set of radio buttons rather than a list.
+WIDGETS = {
+    FieldKind.TEXT: "text",
+    FieldKind.LONG_TEXT: "textarea",
+    FieldKind.DATE: "date",
+    FieldKind.CHOICE: "select",
+    FieldKind.LISTED: "select",
 }
-TRANSITION_FIELDS = tuple(name for name in FIELD_LABELS if name not in LISTS)
+RADIOS = frozenset({"outcome"})
+# The labels of the values of each choice field's enum.
+CHOICE_LABELS = {Outcome: OUTCOME_LABELS, ProtecteurConclusion: PROTECTEUR_CONCLUSION_LABELS}
 # The fields of the case page's other forms, by their ids (the error summary names them).
 OTHER_FORM_LABELS = {
     "note-text": N_("Add a note"),
@@ -140,19 +135,11 @@ class Action:
     trigger: str
     label: str
     fields: list[dict[str, Any]]
-    outcomes: list[str]
     defaults: dict[str, str]
 
 
-def _options(page: Page, name: str) -> list[tuple[str, str]]:
-    """Return the choices of a select field: the configured list, or the Protecteur's
-    conclusions."""
-    if name == "protecteur_conclusion":
-        return [("", "—")] + [
-            (c.value, page._(PROTECTEUR_CONCLUSION_LABELS[c])) for c in ProtecteurConclusion
-        ]
-    if name not in LISTS:
-        return []
+def _listed(page: Page, name: str) -> list[tuple[str, str]]:
+    """Return the choices of a field whose codes the body configures (what a case is about)."""
     config = page.ctx.settings.accountability
     return [("", "—")] + [
         (label.code, label.fr if page.language == "fr" else label.en)
@@ -160,38 +147,38 @@ def _options(page: Page, name: str) -> list[tuple[str, str]]:
     ]
 
 
-@cache
-def _trigger_rows() -> tuple[dict, ...]:
-    """Return the transition table as described by the workflow, built once per process (the
-    description carries the life cycle's diagram, which no case page needs again)."""
-    return tuple(case_flow.describe()["triggers"])
+def _field(page: Page, spec: case_flow.TriggerSpec, field: case_flow.FieldSpec, state: str):
+    """Return how the form of `spec`'s trigger asks one field, from a case in `state`."""
+    widget = "radios" if field.name in RADIOS else WIDGETS[field.kind]
+    options: list[tuple[str, str]] = []
+    if field.kind is FieldKind.LISTED:
+        options = _listed(page, field.name)
+    elif field.choices is not None:
+        labels = CHOICE_LABELS[field.choices]
+        options = [(code, page._(labels[code])) for code in spec.choices(field, state)]
+        if widget == "select":
+            options.insert(0, ("", "—"))
+    return {
+        "name": field.name,
+        "label": page._(FIELD_LABELS[field.name]),
+        "kind": widget,
+        "required": field.required,
+        "id": f"{spec.trigger.value}-{field.name}",
+        "options": options,
+    }
 
 
 def _actions(page: Page, case, about) -> list[Action]:
     """Return the transitions allowed now that this person may fire, with their fields."""
-    rows = _trigger_rows()
     actions = []
     for trigger in case_flow.allowed_triggers(case.status):
-        if not page.can(f"case.fire.{trigger.value}", case):
+        if not page.can_fire(trigger, case):
             continue
-        row = next(r for r in rows if r["trigger"] == trigger.value and case.status in r["sources"])
-        names = [n for n in (*row["requires"], *row["optional"]) if n in FIELD_LABELS]
-        if trigger == case_flow.Trigger.CLOSE:
-            # What the case is about (required for a complaint closed on its merits), and what
-            # the Protecteur du citoyen concluded when the case was before it.
-            names += list(LISTS)
-            if case.status == case_flow.CaseState.ESCALATED:
-                names += ["protecteur_conclusion", "protecteur_recommendations"]
+        spec = case_flow.SPEC_OF[trigger]
         fields = [
-            {
-                "name": name,
-                "label": page._(FIELD_LABELS[name]),
-                "kind": FIELD_KINDS[name],
-                "required": name in row["requires"] or name == "protecteur_conclusion",
-                "id": f"{trigger.value}-{name}",
-                "options": _options(page, name),
-            }
-            for name in names
+            _field(page, spec, field, case.status)
+            for field in spec.fields_from(case.status)
+            if field.in_form
         ]
         defaults = {}
         if trigger == case_flow.Trigger.ESCALATE:
@@ -205,7 +192,6 @@ def _actions(page: Page, case, about) -> list[Action]:
                 trigger=trigger.value,
                 label=page.fmt.trigger(trigger.value),
                 fields=fields,
-                outcomes=row["outcomes"],
                 defaults=defaults,
             )
         )
@@ -329,7 +315,7 @@ def case_page(
                     "name": n,
                     "label": page._(FIELD_LABELS[n]),
                     "id": f"classify-{n}",
-                    "options": _options(page, n),
+                    "options": _listed(page, n),
                 }
                 for n in LISTS
             ],
@@ -340,7 +326,7 @@ def case_page(
             "can_classify": page.can("case.classify", case),
             "can_note": page.can("case.note", case),
             "can_extend": page.can("case.extend", case) and case.status in UNANSWERED_STATES,
-            "can_set_reply_date": page.can("case.fire.escalate", case)
+            "can_set_reply_date": page.can_fire("escalate", case)
             and case.status == case_flow.CaseState.ESCALATED,
             "can_assign": page.can("case.assign", case),
             "can_edit": page.can("case.update", case),
@@ -527,15 +513,16 @@ def fire(reference: Reference, trigger: str, page: CurrentPage, form: Form) -> R
         raise NotFound(N_("No such page."))
     values = {k: v for k, v in form.items() if k != "csrf_token"}
     retry = {"open_form": trigger, "values": values}
-    dates = {name: f"{trigger}-{name}" for name, kind in FIELD_KINDS.items() if kind == "date"}
+    fields = [f for f in case_flow.SPEC_OF[case_flow.Trigger(trigger)].fields if f.in_form]
+    dates = {f.name: f"{trigger}-{f.name}" for f in fields if f.kind is FieldKind.DATE}
     read, typed_errors = typed.iso_dates(form, dates, page.language)
     if typed_errors:
         return case_page(page, reference, errors=typed_errors, status_code=422, **retry)
     data: dict[str, Any] = {"trigger": trigger, "version": form.get("version", "")}
-    data.update(blank_to_none(read, *TRANSITION_FIELDS))
-    classification = blank_to_none(form, *LISTS)
-    if classification:
-        data["classification"] = classification
+    for field in fields:
+        typed_value = blank_to_none(read, field.name)
+        if typed_value:
+            (data.setdefault(field.part_of, {}) if field.part_of else data).update(typed_value)
     try:
         request = TransitionIn(**data)
     except ValidationError as exc:

@@ -202,6 +202,10 @@ class Page:
     def can(self, permission: str, case: Any = None) -> bool:
         return policy.can(self.actor, permission, case)
 
+    def can_fire(self, trigger: str, case: Any) -> bool:
+        """Tell whether to offer a trigger's form (the service decides when it is sent)."""
+        return policy.can(self.actor, policy.fire_permission(trigger), case)
+
     def require(self, permission: str, case: Any = None) -> None:
         """Refuse the page unless the actor may do this."""
         if case is None and policy.needs_the_case(self.actor, permission):

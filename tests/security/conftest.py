@@ -6,7 +6,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +15,7 @@ from casework.context import Actor
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import apikeys, users
 from casework.services import cases as case_service
+from workflows.case_flow import SPEC_OF, Trigger
 
 PASSWORD = "un mot de passe assez long"
 SYSTEM = Actor(label="test:setup", role="admin")
@@ -104,35 +104,43 @@ def make_case(ctx, *, kind="complaint", assignee_id=None, path=(), requester=Tru
             interface="api",
             actor=SYSTEM,
             reference=view.case.reference,
-            request=TransitionIn(**transition_fields(trigger, view.case.version)),
+            request=TransitionIn(**transition_fields(trigger, view.case.version, view.case.status)),
         )
     return view.case
 
 
-def transition_fields(trigger: str, version: int) -> dict:
-    """What each trigger needs to succeed."""
-    fields = {"trigger": trigger, "version": version}
-    if trigger == "answer":
-        fields["answer_summary"] = "Le permis a été délivré."
-    if trigger == "request_information":
-        fields["comment"] = "Numéro de dossier manquant."
-    if trigger == "escalate":
-        fields.update(
-            protecteur_file_number="PC-2026-0042",
-            escalated_on=date(2026, 11, 20).isoformat(),
-            protecteur_reply_due_on=date(2026, 12, 15).isoformat(),
-        )
-    if trigger == "close":
-        fields["outcome"] = "founded"
-        fields["classification"] = {
-            "service": "support_advice",
-            "commitment": "clarity",
-            "root_cause": "information",
-            "remedy": "explanation",
-        }
-    if trigger == "reopen":
-        fields["reason"] = "Nouvel élément fourni."
-    return fields
+# A value for each field of the transitions that is not a choice, as an officer would type it
+# (the choices take the first value the trigger accepts from the case's state).
+EXAMPLES = {
+    "answer_summary": "Le permis a été délivré.",
+    "comment": "Numéro de dossier manquant.",
+    "protecteur_file_number": "PC-2026-0042",
+    "escalated_on": "2026-11-20",
+    "protecteur_reply_due_on": "2026-12-15",
+    "facts_known_on": "2026-11-02",
+    "redirected_to": "Société de l’assurance automobile du Québec, 1 800 361-7620",
+    "service": "support_advice",
+    "commitment": "clarity",
+    "root_cause": "information",
+    "remedy": "explanation",
+    "protecteur_recommendations": "Revoir le délai de délivrance des permis.",
+    "reason": "Nouvel élément fourni.",
+}
+
+
+def transition_fields(
+    trigger: str, version: int, state: str = "received", *, leave_out: str | None = None
+) -> dict:
+    """What a trigger needs to succeed from a case in `state`: every field its specification
+    reads from there (workflows.case_flow.SPECS), but the one named `leave_out`."""
+    spec = SPEC_OF[Trigger(trigger)]
+    data: dict = {"trigger": trigger, "version": version}
+    for field in spec.fields_from(state):
+        if field.name == leave_out:
+            continue
+        value = spec.choices(field, state)[0] if field.choices else EXAMPLES[field.name]
+        (data.setdefault(field.part_of, {}) if field.part_of else data)[field.name] = value
+    return data
 
 
 @contextmanager

@@ -10,6 +10,7 @@ the state its trigger needs, so that a refusal can only come from the policy.
 import pytest
 
 from tests.security.conftest import CALLERS, make_case, transition_fields
+from workflows.case_flow import SPEC_OF, SPECS, Trigger
 from workflows.deadlines import CaseKind
 
 KINDS = [kind.value for kind in CaseKind]
@@ -108,7 +109,18 @@ def _call(client, endpoint, ctx, kind, people):
             f"{base}/extensions",
             json={"version": case.version, "days": 5, "reason": "Analyse juridique"},
         )
-    return client.post(f"{base}/transitions", json=transition_fields(endpoint, case.version))
+    return client.post(
+        f"{base}/transitions", json=transition_fields(endpoint, case.version, case.status)
+    )
+
+
+def test_the_matrix_fires_every_trigger_of_the_life_cycle_from_a_state_it_leaves():
+    for spec in SPECS:
+        assert spec.trigger in EXPECTED, spec.trigger
+        state = "received"
+        for trigger in BEFORE[spec.trigger]:
+            state = SPEC_OF[Trigger(trigger)].dest
+        assert state in spec.sources, spec.trigger
 
 
 @pytest.mark.parametrize("caller", CALLERS)

@@ -1,7 +1,6 @@
 """The case life cycle (DESIGN §2.2): every (state, trigger) pair, every guard, the messages."""
 
 import ast
-import dataclasses
 import json
 import re
 import threading
@@ -13,12 +12,16 @@ import pytest
 
 from workflows import case_flow
 from workflows.case_flow import (
+    FIELDS,
     OPEN_STATES,
     OUTCOME_LABELS,
+    SPECS,
     STATE_LABELS,
     TRANSITIONS,
     TRIGGER_LABELS,
     CaseState,
+    FieldKind,
+    FieldSpec,
     Message,
     Outcome,
     TransitionRefused,
@@ -64,7 +67,7 @@ COMPLETE_DATA: dict[Trigger, dict[str, object]] = {
     T.REQUEST_INFORMATION: {"comment": "Copy of the notice of assessment is missing."},
     T.RESUME: {},
     T.ESCALATE: {"protecteur_file_number": "PC-2026-01234", "escalated_on": TODAY},
-    T.CLOSE: {"outcome": Outcome.WITHDRAWN},
+    T.CLOSE: {"outcome": Outcome.WITHDRAWN, "protecteur_conclusion": "partly_founded"},
     T.REOPEN: {"reason": "The requester sent new facts."},
 }
 
@@ -128,8 +131,72 @@ def test_table_names_only_known_states_triggers_and_guards():
         assert set(row["source"]) <= set(CaseState)
         for callback in [*row.get("conditions", ()), *row.get("after", ())]:
             assert callable(getattr(case_flow._CaseAdapter, callback, None)), callback
-        for guard in row.get("conditions", ()):
-            assert guard in case_flow._GUARD_FIELDS, guard
+
+
+def test_the_table_is_the_specifications_one_row_per_route():
+    assert [spec.trigger for spec in SPECS] == list(Trigger)
+    assert [(row["trigger"], row["source"], row["dest"]) for row in TRANSITIONS] == [
+        (spec.trigger, list(route.sources), spec.dest) for spec in SPECS for route in spec.routes
+    ]
+    for spec in SPECS:
+        assert spec.permission == f"case.fire.{spec.trigger}"
+
+
+def test_complete_data_gives_every_field_a_specification_requires():
+    for spec in SPECS:
+        for source in spec.sources:
+            required = {field.name for field in spec.required_from(source)}
+            assert required <= set(COMPLETE_DATA[spec.trigger]), (spec.trigger, source)
+
+
+@pytest.mark.parametrize(
+    ("trigger", "source", "field"),
+    [
+        (spec.trigger, source, field)
+        for spec in SPECS
+        for source in spec.sources
+        for field in spec.required_from(source)
+    ],
+    ids=str,
+)
+def test_each_required_field_missing_or_blank_is_refused_naming_it(trigger, source, field):
+    for missing in (None, "  "):
+        if missing is not None and field.kind is FieldKind.DATE:
+            continue
+        refused = refusal(CaseRecord(source), complete_request(trigger, **{field.name: missing}))
+        assert refused.code == "transition_invalid"
+        assert refused.field == field.name
+        assert refused.message.msgid == field.missing
+
+
+def test_a_field_read_by_several_triggers_is_the_same_kind_of_input_in_each():
+    for spec in SPECS:
+        for field in spec.fields:
+            first = FIELDS[field.name]
+            assert (field.kind, field.choices, field.part_of) == (
+                first.kind,
+                first.choices,
+                first.part_of,
+            ), (spec.trigger, field.name)
+
+
+def test_a_required_field_says_why_it_is_refused_and_a_choice_names_its_choices():
+    with pytest.raises(ValueError, match="message"):
+        FieldSpec("summary", FieldKind.TEXT, required=True)
+    with pytest.raises(ValueError, match="choices"):
+        FieldSpec("outcome", FieldKind.CHOICE)
+
+
+def test_closing_an_escalated_case_needs_the_protecteurs_conclusion_and_no_other_close_does():
+    close = case_flow.SPEC_OF[Trigger.CLOSE]
+    needed = {source: {f.name for f in close.required_from(source)} for source in close.sources}
+    assert needed == {
+        "answered": {"outcome"},
+        "escalated": {"outcome", "protecteur_conclusion"},
+        "received": {"outcome"},
+        "acknowledged": {"outcome"},
+        "awaiting_requester": {"outcome"},
+    }
 
 
 def test_every_trigger_and_every_state_appears_in_the_table():
@@ -395,7 +462,7 @@ def test_unanswered_case_cannot_be_closed_on_its_merits(state: str, outcome: Out
 @pytest.mark.parametrize("state", ["received", "acknowledged", "awaiting_requester"])
 def test_unanswered_case_closes_as_withdrawn_redirected_or_no_follow_up(state, outcome):
     record = CaseRecord(state)
-    fire(record, request("close", outcome=outcome.value))
+    fire(record, complete_request(Trigger.CLOSE, outcome=outcome.value))
     assert record.status == "closed"
 
 
@@ -403,7 +470,7 @@ def test_unanswered_case_closes_as_withdrawn_redirected_or_no_follow_up(state, o
 @pytest.mark.parametrize("state", ["answered", "escalated"])
 def test_answered_or_escalated_case_closes_with_any_outcome(state: str, outcome: Outcome):
     record = CaseRecord(state)
-    fire(record, request("close", outcome=outcome.value))
+    fire(record, complete_request(Trigger.CLOSE, outcome=outcome.value))
     assert record.status == "closed"
 
 
@@ -582,7 +649,7 @@ def test_describe_lists_states_rows_and_the_fields_each_needs():
     assert [(row["trigger"], row["sources"], row["dest"]) for row in rows] == [
         (row["trigger"], list(row["source"]), row["dest"]) for row in TRANSITIONS
     ]
-    fields = {f.name for f in dataclasses.fields(TransitionRequest)}
+    fields = set(FIELDS)
     by_trigger = {row["trigger"]: row for row in rows}
     for row in rows:
         assert set(row["requires"]) | set(row["optional"]) <= fields

@@ -13,6 +13,7 @@ from workflows.case_flow import (
     TRANSITIONS,
     CaseState,
     Outcome,
+    ProtecteurConclusion,
     TransitionRefused,
     TransitionRequest,
     Trigger,
@@ -38,6 +39,7 @@ texts = st.sampled_from(
 )
 days = st.integers(0, 5 * 365).map(lambda n: date(2023, 1, 1) + timedelta(days=n))
 outcomes = st.none() | st.sampled_from([*Outcome, "", "maybe", "FOUNDED"])
+conclusions = st.none() | st.sampled_from([*ProtecteurConclusion, "", " "])
 any_triggers = st.sampled_from([*Trigger, "archive", ""])
 
 
@@ -67,6 +69,7 @@ def transition_requests(
         facts_known_on=facts_known_on,
         outcome=None if (outcome := draw(outcomes)) is None else str(outcome),
         reason=draw(texts),
+        protecteur_conclusion=None if (found := draw(conclusions)) is None else str(found),
     )
 
 
@@ -95,6 +98,8 @@ def complete_for(source: CaseState, request: TransitionRequest) -> bool:
             )
         case Trigger.CLOSE:
             if request.outcome not in {outcome.value for outcome in Outcome}:
+                return False
+            if source is CaseState.ESCALATED and not filled(request.protecteur_conclusion):
                 return False
             return source in ANSWERED_OR_ESCALATED or request.outcome in OUTCOMES_WITHOUT_ANSWER
         case Trigger.REOPEN:
@@ -138,9 +143,15 @@ class CaseLifeCycle(RuleBasedStateMachine):
     def officer_records_an_escalation(self, request: TransitionRequest) -> None:
         self.fire_and_check(request)
 
-    @rule(today=days, outcome=outcomes)
-    def officer_closes(self, today: date, outcome: str | None) -> None:
-        self.fire_and_check(TransitionRequest(trigger="close", today=today, outcome=outcome))
+    @rule(today=days, outcome=outcomes, conclusion=conclusions)
+    def officer_closes(self, today: date, outcome: str | None, conclusion: str | None) -> None:
+        request = TransitionRequest(
+            trigger="close",
+            today=today,
+            outcome=outcome,
+            protecteur_conclusion=None if conclusion is None else str(conclusion),
+        )
+        self.fire_and_check(request)
 
     @rule(today=days, reason=texts)
     def officer_reopens(self, today: date, reason: str | None) -> None:
