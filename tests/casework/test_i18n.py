@@ -1,13 +1,11 @@
 """French first: every message the code can show has a French translation in the catalog."""
 
-from pathlib import Path
-
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from casework.i18n import format_day, negotiate
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"N_": None, "gettext": None, "ngettext": (1, 2), "_": None}
 
 

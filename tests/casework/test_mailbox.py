@@ -11,11 +11,11 @@ from sqlmodel import Session, select
 
 from casework import mailbox as imap
 from casework.models import Case, CaseEvent, Document, IncomingMessage
+from tests import ROOT
 from tests import mail_corpus as corpus
-from tests.security.conftest import make_case
+from tests.casework.security.conftest import make_case
 
 MONTREAL = ZoneInfo("America/Toronto")
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def rows(ctx, model, *where) -> list:

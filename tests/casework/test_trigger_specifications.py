@@ -13,8 +13,8 @@ from casework.app import create_app
 from casework.cli.cases import option_name
 from casework.schemas import TransitionIn
 from casework.web.case import FIELD_LABELS
+from tests.casework.security.conftest import EXAMPLES, make_case, sign_in, transition_fields
 from tests.conftest import command_line_account
-from tests.security.conftest import EXAMPLES, make_case, sign_in, transition_fields
 from workflows.case_flow import FIELDS, SPECS, FieldKind, TriggerSpec
 
 ACCOUNT = "olivier.officier"  # a complaints officer: may fire every trigger
