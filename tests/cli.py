@@ -82,19 +82,19 @@ def casework(*args: str, env: dict | None = None, cwd=None, stdin: str | None = 
     from casework.cli import common
     from casework.cli.main import ACCOUNT, app
 
-    common.settings.cache_clear()
-    common.engine.cache_clear()
-    ACCOUNT["name"] = None
+    def forget() -> None:
+        common.settings.cache_clear()
+        common.engine.cache_clear()
+        ACCOUNT["name"] = None
+
+    forget()
     try:
         with _environment(env, cwd), _logging_kept():
             result = CliRunner().invoke(app, list(args), input=stdin, catch_exceptions=False)
     finally:
-        try:
-            common.engine().dispose() if common.engine.cache_info().currsize else None
-        finally:
-            common.settings.cache_clear()
-            common.engine.cache_clear()
-            ACCOUNT["name"] = None
+        if common.engine.cache_info().currsize:  # the command opened the database
+            common.engine().dispose()
+        forget()
     return Ran(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
 
 
