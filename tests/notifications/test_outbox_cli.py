@@ -1,28 +1,17 @@
 """`casework outbox list [--failed]` and `casework outbox retry ID`: what failed stays visible and
-can be put back in line, to the address corrected with `casework users set-email`."""
+can be put back in line, to the address corrected with `casework users set-email`.
 
-import subprocess
-import sys
+The commands run in process, except, in
+`test_failed_message_is_listed_with_its_error_and_retried_by_id`, the `users set-email` that
+corrects the address and the `outbox retry` that puts the message back in line: the real-process
+smoke tests of the `users` and `outbox` groups.
+"""
 
 from casework.services import reminders
 from notifications.delivery import deliver_pending
+from tests.cli import casework, real_casework
 from tests.conftest import command_line_account
 from tests.notifications.conftest import add_user, at, open_case, outbox_rows, process_env
-
-
-def casework(*args, env, cwd) -> subprocess.CompletedProcess:
-    import os
-
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "casework", *args],
-        env=environment,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_failed_message_is_listed_with_its_error_and_retried_by_id(
@@ -62,7 +51,7 @@ def test_failed_message_is_listed_with_its_error_and_retried_by_id(
     refused = casework("users", "set-email", "paul.cote", "paul.cote@", env=env, cwd=tmp_path)
     assert refused.returncode == 2
     assert "Cette adresse courriel n’est pas valide." in refused.stderr
-    fixed = casework(
+    fixed = real_casework(
         "users",
         "set-email",
         "paul.cote",
@@ -72,7 +61,7 @@ def test_failed_message_is_listed_with_its_error_and_retried_by_id(
     )
     assert fixed.returncode == 0, fixed.stderr
     assert fixed.stdout == "adresse de paul.cote\u00a0: Paul.Cote@organisme.example.qc.ca\n"
-    retried = casework("outbox", "retry", str(failed.id), env=env, cwd=tmp_path)
+    retried = real_casework("outbox", "retry", str(failed.id), env=env, cwd=tmp_path)
     assert retried.returncode == 0, retried.stderr
     assert retried.stdout == (
         f"{failed.id}\ten attente\u00a0: il partira au prochain envoi, "

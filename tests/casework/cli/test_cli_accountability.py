@@ -1,9 +1,11 @@
 """The command line closes a complaint with what it was about and prints the annual report, as
-an operator types it (the real `casework` command in a child process)."""
+an operator types it. The commands run in process, except `reports annual` in
+`test_a_complaint_closes_on_the_command_line_with_what_it_was_about`: the real-process smoke test
+of the `reports` group."""
 
 import json
 
-from tests.casework.cli.test_cli_foundation import casework
+from tests.cli import casework, real_casework
 from tests.conftest import command_line_account
 
 
@@ -58,7 +60,7 @@ def test_a_complaint_closes_on_the_command_line_with_what_it_was_about(tmp_path)
         cwd=tmp_path,
     )
     assert closed.returncode == 0, closed.stderr
-    report = casework("reports", "annual", "--fiscal-year", "2026", env=env, cwd=tmp_path)
+    report = real_casework("reports", "annual", "--fiscal-year", "2026", env=env, cwd=tmp_path)
     assert report.returncode == 0, report.stderr
     data = json.loads(report.stdout)
     assert data["volumes"]["by_kind"]["complaint"] == 1

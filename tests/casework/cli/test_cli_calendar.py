@@ -1,12 +1,16 @@
-"""`casework calendar`: the exact output that scripts and acceptance checks read."""
+"""`casework calendar`: the exact output that scripts and acceptance checks read.
+
+The commands run in process, except in `test_closures_of_2027_one_line_each_with_the_french_name`:
+the real-process smoke test of the `calendar` group.
+"""
 
 import json
 
-from tests.casework.cli.test_cli_foundation import casework
+from tests.cli import casework, real_casework
 
 
 def test_closures_of_2027_one_line_each_with_the_french_name():
-    result = casework("calendar", "closures", "2027")
+    result = real_casework("calendar", "closures", "2027")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "2027-01-01\tJour de l’An",

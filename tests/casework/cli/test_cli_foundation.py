@@ -1,32 +1,25 @@
-"""The command line: version, help, configuration checks and the database commands."""
+"""The command line: version, help, configuration checks and the database commands.
+
+Most commands run in process (tests.cli.casework). Real `casework` processes: the version and
+the help (`test_version_and_help_answer`, and the import probe of `--version`), the smoke test of
+the `config` group (`test_unknown_key_in_the_configuration_file_is_refused`), of the `db` group
+(`test_db_upgrade_twice_then_current_is_up_to_date`) and of the `demo` group
+(`test_the_demo_loads_quietly_on_a_new_database`).
+"""
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
+from tests.cli import casework, real_casework
 from tests.conftest import command_line_account
 
 
-def casework(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
-    """Run the real `casework` command in a child process."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "casework", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        timeout=120,
-    )
-
-
 def test_version_and_help_answer():
-    assert casework("--version").stdout.startswith("casework ")
-    help_text = casework("--help").stdout
+    assert real_casework("--version").stdout.startswith("casework ")
+    help_text = real_casework("--help").stdout
     for command in ("db", "serve", "config", "demo"):
         assert command in help_text
 
@@ -102,7 +95,7 @@ def test_invalid_value_in_the_configuration_file_names_the_key(tmp_path):
 def test_unknown_key_in_the_configuration_file_is_refused(tmp_path):
     config = tmp_path / "casework.toml"
     config.write_text("[database]\nulr = 'sqlite:///x.db'\n")
-    result = casework("config", "show", env={"CASEWORK_CONFIG": str(config)}, cwd=tmp_path)
+    result = real_casework("config", "show", env={"CASEWORK_CONFIG": str(config)}, cwd=tmp_path)
     assert result.returncode == 2
     assert "database.ulr" in result.stderr
 
@@ -135,13 +128,13 @@ def test_config_show_masks_secrets_and_applies_environment(tmp_path):
 
 def test_db_upgrade_twice_then_current_is_up_to_date(tmp_path):
     env = {"CASEWORK_DATABASE__URL": f"sqlite:///{tmp_path}/cw.db"}
-    first = casework("db", "upgrade", env=env, cwd=tmp_path)
+    first = real_casework("db", "upgrade", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "base de données créée à la révision" in first.stdout
-    second = casework("db", "upgrade", env=env, cwd=tmp_path)
+    second = real_casework("db", "upgrade", env=env, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "base de données déjà à la révision" in second.stdout
-    current = casework("db", "current", env=env, cwd=tmp_path)
+    current = real_casework("db", "current", env=env, cwd=tmp_path)
     assert "(à jour)" in current.stdout
 
 
@@ -249,7 +242,7 @@ def test_the_demo_loads_quietly_on_a_new_database(tmp_path):
         "CASEWORK_DATA_DIR": str(tmp_path),
     }
     assert casework("db", "upgrade", env=env).returncode == 0
-    loaded = casework("demo", "load", env=env)
+    loaded = real_casework("demo", "load", env=env)
     assert loaded.returncode == 0, loaded.stderr
     assert "dossiers de démonstration chargés" in loaded.stdout
     assert "superviseure" in loaded.stdout

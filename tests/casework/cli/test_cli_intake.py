@@ -1,5 +1,12 @@
 """`casework case attach`, `case documents`, `mail import` and `mail quarantine` from a terminal
-(issue 14): real commands in child processes."""
+(issue 14).
+
+The commands run in process, except the refused `case attach` of
+`test_attach_refuses_a_file_of_the_wrong_kind_with_status_2_and_lists_the_others` (the
+real-process smoke test of the `case` group) and the `mail import -` of
+`test_mail_import_reads_a_message_from_a_pipe_once`, which reads a real pipe (that of the `mail`
+group).
+"""
 
 import json
 import os
@@ -7,7 +14,7 @@ import subprocess
 import sys
 
 from tests import mail_corpus as corpus
-from tests.casework.cli.test_cli_foundation import casework
+from tests.cli import casework, real_casework
 from tests.conftest import command_line_account
 
 
@@ -34,7 +41,7 @@ def test_attach_refuses_a_file_of_the_wrong_kind_with_status_2_and_lists_the_oth
     ).stdout.split("\t")[0]
     program = tmp_path / "lettre.pdf"
     program.write_bytes(b"MZ\x90\x00" + bytes(100))
-    refused = casework("case", "attach", reference, str(program), env=env, cwd=tmp_path)
+    refused = real_casework("case", "attach", reference, str(program), env=env, cwd=tmp_path)
     assert refused.returncode == 2
     assert "lettre.pdf n’est pas un type de fichier accepté" in refused.stderr
     scan = tmp_path / "numérisation.txt"

@@ -1,5 +1,7 @@
 """`casework retention due|apply|certificate` (issue 18): the exact output that scripts read, in
-child processes on a database prepared through the services."""
+process on a database prepared through the services, except `retention due --as-of 2026-01-10`
+in `test_the_records_officer_lists_applies_and_certifies_from_the_command_line`: the real-process
+smoke test of the `retention` group."""
 
 import json
 from datetime import datetime
@@ -14,7 +16,7 @@ from casework.migrate import upgrade
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases
 from casework.services.calendar import refresh
-from tests.casework.cli.test_cli_foundation import casework
+from tests.cli import casework, real_casework
 from tests.conftest import command_line_account, montreal
 
 OFFICER = Actor(label="user:officer", role="officer")
@@ -82,7 +84,9 @@ def test_the_records_officer_lists_applies_and_certifies_from_the_command_line(t
     # A complaint is kept 2 + 5 years: closed 10 January 2019, due 10 January 2026.
     early = casework("retention", "due", "--as-of", "2026-01-09", "--json", env=env, cwd=tmp_path)
     assert json.loads(early.stdout) == []
-    listed = casework("retention", "due", "--as-of", "2026-01-10", "--json", env=env, cwd=tmp_path)
+    listed = real_casework(
+        "retention", "due", "--as-of", "2026-01-10", "--json", env=env, cwd=tmp_path
+    )
     [item] = json.loads(listed.stdout)
     assert {k: item[k] for k in ("reference", "planned_on", "action", "rule")} == {
         "reference": reference,

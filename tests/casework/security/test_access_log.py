@@ -3,9 +3,6 @@ which case, through which interface), and nothing else does; officers and admini
 it; nobody can change it, nor the event trail (DESIGN §2.5)."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -15,6 +12,7 @@ from sqlmodel import Session
 
 from casework.models import AccessLogEntry
 from tests.casework.security.conftest import make_case
+from tests.cli import casework
 from tests.conftest import command_line_account
 
 
@@ -172,18 +170,13 @@ def test_the_database_refuses_to_change_or_delete_the_log_and_the_trail(
 
 def test_the_command_line_records_what_it_prints(ctx, engine, tmp_path):
     case = make_case(ctx)
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
-    environment["CASEWORK_DATABASE__URL"] = ctx.settings.database.url
-    environment.update(command_line_account(ctx.settings.database.url))
-    shown = subprocess.run(
-        [sys.executable, "-m", "casework", "case", "show", case.reference, "--json"],
-        capture_output=True,
-        text=True,
-        env=environment,
+    url = ctx.settings.database.url
+    shown = casework(
+        *("case", "show", case.reference, "--json"),
+        env={"CASEWORK_DATABASE__URL": url, **command_line_account(url)},
         cwd=tmp_path,
-        timeout=120,
-        check=True,
     )
+    assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)["requester"]["name"] == "Marie Tremblay"
     (entry,) = entries(engine, case.id)
     assert entry.interface == "cli"

@@ -1,11 +1,11 @@
 """Authentication: API keys and sessions; revoked keys, disabled accounts, lockout, the session's
-idle timeout and cookie; wrong passwords that never say whether the account exists."""
+idle timeout and cookie; wrong passwords that never say whether the account exists.
 
-import logging
-import os
+`test_a_key_revoked_from_the_command_line_is_refused_two_seconds_after_its_last_check` revokes
+the key from a real `casework` process (the smoke test of the `apikeys` group); the other
+commands run in process."""
+
 import re
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlmodel import Session
 
+import tests.cli
 from casework.app import create_app
 from casework.context import AppContext
 from casework.db import unit_of_work
@@ -68,14 +69,12 @@ def test_a_key_revoked_from_the_command_line_is_refused_two_seconds_after_its_la
     revoked by another process (`casework apikeys revoke`) is refused once they are over."""
     client = TestClient(app, headers={"X-API-Key": integration_key})
     assert client.get("/api/cases").status_code == 200
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
-    revoked = subprocess.run(
-        [sys.executable, "-m", "casework", "apikeys", "revoke", "formulaire-web"],
-        env={**environment, "CASEWORK_DATABASE__URL": database_url},
+    revoked = tests.cli.real_casework(
+        "apikeys",
+        "revoke",
+        "formulaire-web",
+        env={"CASEWORK_DATABASE__URL": database_url},
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
     assert revoked.returncode == 0, revoked.stderr
     clock.current += timedelta(seconds=2)
@@ -381,63 +380,43 @@ def test_the_last_administrator_cannot_be_disabled_or_demoted(ctx, people):
     users.disable(ctx, actor=SYSTEM, username="admin")
 
 
-def test_the_first_administrator_is_made_on_the_command_line(ctx, monkeypatch, tmp_path):
-    from typer.testing import CliRunner
-
-    from casework.cli import common
-    from casework.cli.main import app as command_line
-
-    monkeypatch.chdir(tmp_path)
+def test_the_first_administrator_is_made_on_the_command_line(ctx, tmp_path):
     environment = {
         "CASEWORK_DATABASE__URL": ctx.settings.database.url,
         "CASEWORK_SECURITY__ARGON2_TIME_COST": "1",
         "CASEWORK_SECURITY__ARGON2_MEMORY_KIB": "64",
         "CASEWORK_SECURITY__ARGON2_PARALLELISM": "1",
     }
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    common.settings.cache_clear()
-    common.engine.cache_clear()
-    runner = CliRunner()
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level  # the command configures logging
 
     def casework(*args, stdin=None):
-        return runner.invoke(command_line, list(args), input=stdin)
+        return tests.cli.casework(*args, env=environment, cwd=tmp_path, stdin=stdin)
 
-    try:
-        made = casework(
-            "users",
-            "add",
-            "chef",
-            "--full-name",
-            "Chef",
-            "--role",
-            "admin",
-            "--password-stdin",
-            stdin=PASSWORD + "\n",
-        )
-        assert made.exit_code == 0, made.output
-        assert PASSWORD not in made.output
-        assert "chef\tadmin\tactif" in casework("users", "list").output
-        key = casework("apikeys", "create", "--name", "formulaire", "--role", "integration")
-        assert key.exit_code == 0, key.output
-        secret = key.stdout.strip()
-        assert secret.startswith("cwk_")
-        assert secret not in casework("apikeys", "list").output
-        assert casework("apikeys", "revoke", "formulaire").exit_code == 0
-        assert "révoquée" in casework("apikeys", "list").output
-        assert casework("users", "set-role", "chef", "officer").exit_code == 2  # the last admin
-        short = casework("users", "set-password", "chef", "--password-stdin", stdin="court\n")
-        assert short.exit_code == 2
-        assert "au moins" in short.output
-        assert casework("users", "disable", "personne").exit_code == 2
-    finally:
-        common.engine().dispose()
-        common.settings.cache_clear()
-        common.engine.cache_clear()
-        root.handlers[:] = handlers
-        root.setLevel(level)
+    made = casework(
+        "users",
+        "add",
+        "chef",
+        "--full-name",
+        "Chef",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert made.returncode == 0, made.stderr
+    assert PASSWORD not in made.stdout + made.stderr
+    assert "chef\tadmin\tactif" in casework("users", "list").stdout
+    key = casework("apikeys", "create", "--name", "formulaire", "--role", "integration")
+    assert key.returncode == 0, key.stderr
+    secret = key.stdout.strip()
+    assert secret.startswith("cwk_")
+    assert secret not in casework("apikeys", "list").stdout
+    assert casework("apikeys", "revoke", "formulaire").returncode == 0
+    assert "révoquée" in casework("apikeys", "list").stdout
+    assert casework("users", "set-role", "chef", "officer").returncode == 2  # the last admin
+    short = casework("users", "set-password", "chef", "--password-stdin", stdin="court\n")
+    assert short.returncode == 2
+    assert "au moins" in short.stderr
+    assert casework("users", "disable", "personne").returncode == 2
     assert authenticate_ok(ctx, "chef")
 
 

@@ -29,7 +29,8 @@ from workflows.events import EventKind
 NAME, EMAIL, PHONE = "Marie Tremblay", "marie.tremblay@example.org", "514 555-0199"
 WHO = ("supervisor", "agent_assigned")  # allowed to see the requester
 # Routes that change a case are walked by the agent not assigned only (an allowed person's
-# commands are checked by tests/casework/security/test_access_log.py, with the bodies each one needs).
+# commands are checked by tests/casework/security/test_access_log.py, with the bodies each one
+# needs).
 READS = {"GET"}
 
 

@@ -27,8 +27,8 @@ from casework.services import access_log, apikeys, cases, documents, person
 from casework.services.calendar import refresh
 from casework.services.errors import Forbidden, InvalidInput, NotFound
 from casework.services.person import Criteria
-from tests.casework.cli.test_cli_foundation import casework
 from tests.casework.services.test_retention_no_trace import _signed_in_records_officer
+from tests.cli import casework
 from tests.conftest import command_line_account, montreal
 
 OFFICER = Actor(label="user:officer", user_id=None, role="officer")

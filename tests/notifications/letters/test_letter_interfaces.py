@@ -2,16 +2,18 @@
 letters to mail listed and marked mailed; bad input is refused with the field named (HTTP 4xx,
 exit status 2), and nothing is half-written.
 
+The command line runs in process, except the last `letters to-mail` of
+`test_the_command_line_lists_saves_and_marks_the_letters_to_mail`: the real-process smoke test of
+the `letters` group.
+
 A complaint received by mail on Friday 20 November 2026 and acknowledged on Monday 23 November:
 its acknowledgment is a letter to mail.
 """
 
 import hashlib
-import os
-import subprocess
-import sys
 from datetime import date
 
+import tests.cli
 from casework.context import Actor
 from casework.services import letters
 from casework.services.door import CASEWORK
@@ -107,18 +109,10 @@ def test_marking_a_letter_mailed_checks_the_date_and_records_it_once(ctx):
     assert [e.data for e in trail] == [{"letter_id": 1, "mailed_on": "2026-11-24"}]
 
 
-def casework(ctx, *args, cwd):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORK_")}
-    environment["CASEWORK_DATABASE__URL"] = ctx.settings.database.url
-    environment.update(command_line_account(ctx.settings.database.url))
-    return subprocess.run(
-        [sys.executable, "-m", "casework", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=cwd,
-        timeout=120,
-    )
+def casework(ctx, *args, cwd, run=tests.cli.casework):
+    """Run `casework ARGS` on the test's database as an officer (in process unless `run` says)."""
+    url = ctx.settings.database.url
+    return run(*args, env={"CASEWORK_DATABASE__URL": url, **command_line_account(url)}, cwd=cwd)
 
 
 def test_the_command_line_lists_saves_and_marks_the_letters_to_mail(ctx, tmp_path):
@@ -151,6 +145,7 @@ def test_the_command_line_lists_saves_and_marks_the_letters_to_mail(ctx, tmp_pat
     mailed = casework(ctx, "letters", "mark-mailed", "1", "--on", "2026-11-24", cwd=tmp_path)
     assert mailed.returncode == 0, mailed.stderr
     assert mailed.stdout == "1\tPLT-2026-00001\tpostée le 24 novembre 2026\n"
-    assert casework(ctx, "letters", "to-mail", cwd=tmp_path).stdout == (
-        "Aucune lettre n’attend d’être postée.\n"
-    )
+    # The smoke test of the `letters` group in a real process.
+    again = casework(ctx, "letters", "to-mail", cwd=tmp_path, run=tests.cli.real_casework)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == ("Aucune lettre n’attend d’être postée.\n")

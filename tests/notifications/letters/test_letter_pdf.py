@@ -2,8 +2,8 @@
 name, whose SHA-256 is the stored one, and that reads the same byte for byte after the case or the
 calendar changed.
 
-The hand-worked case of tests/notifications/letters/conftest.py. Each letter's first page is also rendered to
-PNG with pdftoppm under test-artifacts/letters/, to be looked at.
+The hand-worked case of tests/notifications/letters/conftest.py. Each letter's first page is also
+rendered to PNG with pdftoppm under test-artifacts/letters/, to be looked at.
 """
 
 import hashlib

@@ -1,8 +1,8 @@
 """Each letter's French and English text for the hand-worked case, compared with text written by
 hand.
 
-The case (tests/notifications/letters/conftest.py): a complaint received by mail on Friday 18 December 2026,
-answer due Monday 25 January 2027 (20 business days). Then, worked out by hand:
+The case (tests/notifications/letters/conftest.py): a complaint received by mail on Friday
+18 December 2026, answer due Monday 25 January 2027 (20 business days). Then, worked out by hand:
 - acknowledged Monday 21 December 2026;
 - information requested Tuesday 5 January 2027: 14 business days were left (6, 7, 8, 11 to 15,
   18 to 22 and 25 January);

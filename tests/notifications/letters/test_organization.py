@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from casework.config import OrganizationSettings
 from casework.services import letters
-from tests.casework.cli.test_cli_foundation import casework
+from tests.cli import casework
 from tests.notifications.letters.conftest import OFFICER, fire, letter_of_18_december
 
 
