@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.engine import make_url
 
-from casework.cli.common import context, engine, fail, settings
+from casework.cli.common import context, engine, fail, say, settings
 from casework.context import AppContext, build_calendar
 from casework.explain import sentence
 from casework.schemas import as_montreal
@@ -55,7 +55,14 @@ def closures(
     calendar = _calendar()
     if not calendar.first_year <= year < calendar.last_year:
         last = calendar.last_year - 1
-        fail(f"invalid year {year}: the calendar covers {calendar.first_year}–{last}")
+        fail(
+            say(
+                "Invalid year %(year)s: the calendar covers %(first)s to %(last)s.",
+                year=year,
+                first=calendar.first_year,
+                last=last,
+            )
+        )
     days = calendar.closures(year)
     if as_json:
         typer.echo(json.dumps([c.as_dict() for c in days], ensure_ascii=False, indent=2))
@@ -73,7 +80,7 @@ def _explain(received: str, days: int, calendar_days: bool):
             calendar, received_at=received_at, delay=Delay(days, unit), tz=settings().calendar.zone
         )
     except ValueError as exc:
-        fail(f"invalid receipt {received!r}: {exc}")
+        fail(say("Invalid moment of receipt “%(value)s”: %(reason)s", value=received, reason=exc))
 
 
 @app.command("due")
@@ -106,7 +113,7 @@ def explain(
 ) -> None:
     """Explain how the due date of a receipt is computed, in a sentence."""
     if lang not in ("fr", "en"):
-        fail(f"invalid language {lang!r}: choose fr or en")
+        fail(say("Invalid language “%(value)s”: choose fr or en.", value=lang))
     days = settings().deadlines.complaint.acknowledgment.days if days is None else days
     typer.echo(sentence(_explain(received, days, calendar_days), lang))
 
@@ -125,7 +132,7 @@ def _closure_change(day: str, action: str, name_fr: str = "", name_en: str = "")
     try:
         parsed = date.fromisoformat(day.strip())
     except ValueError:
-        fail(f"invalid date {day!r}: expected YYYY-MM-DD")
+        fail(say("Invalid date “%(value)s”: write it as YYYY-MM-DD.", value=day))
     ctx = context()
     language = ctx.settings.i18n.default_language
     try:

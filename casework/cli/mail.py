@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from casework.cli.common import context, fail, operator, settings
+from casework.cli.common import context, fail, operator, say, settings
 
 app = typer.Typer(help="Incoming email.", no_args_is_help=True)
 
@@ -28,7 +28,7 @@ def fetch(
 
     ctx = context()
     if not settings().mail.imap_host:
-        fail("mail.imap_host is not set: no mailbox to read (docs/operations.md)")
+        fail(say("mail.imap_host is not set: there is no mailbox to read (docs/operations.md)."))
     while True:
         try:
             report = mailbox.fetch(ctx)
@@ -60,10 +60,10 @@ def import_(
     else:
         path = Path(source)
         if not path.is_file():
-            fail(f"{source}: no such file")
+            fail(say("%(file)s: no such file.", file=source))
         raw = path.read_bytes()
     if not raw.strip():
-        fail("the message is empty")
+        fail(say("The message is empty."))
     ctx = context()
     typer.echo(_describe(intake.receive(ctx, raw=raw)))
 

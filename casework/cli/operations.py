@@ -85,7 +85,7 @@ def db_backup(
     files = destination.with_name(destination.name + ".documents")
     for path in (destination, files):
         if path.exists():
-            fail(f"{path} exists already: choose a new file")
+            fail(say("%(path)s exists already: choose a new file.", path=path))
     source = sqlite3.connect(url.database)
     try:
         with sqlite3.connect(destination) as copy:
@@ -112,7 +112,7 @@ def _copy_documents(destination) -> int:
     from casework.storage import DocumentStore
 
     if destination.exists():
-        fail(f"{destination} exists already: choose a new folder")
+        fail(say("%(path)s exists already: choose a new folder.", path=destination))
     root = DocumentStore.under(settings().data_dir).root
     destination.mkdir(parents=True)
     copied = 0

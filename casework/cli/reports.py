@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from casework.cli.common import context, fail, operator, say_count, settings
+from casework.cli.common import context, fail, operator, say, say_count, settings
 from casework.services.errors import ServiceError
 
 app = typer.Typer(help="The declaration's results and the annual management report.")
@@ -23,7 +23,13 @@ def _day(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        fail(f"{option}: not a date (YYYY-MM-DD): {value!r}")
+        fail(
+            say(
+                "%(option)s: write the date as YYYY-MM-DD (not “%(value)s”).",
+                option=option,
+                value=value,
+            )
+        )
 
 
 def _run(command):
@@ -106,9 +112,9 @@ def annual(
     from casework.services import accountability_report as service
 
     if format not in FORMATS:
-        fail(f"--format: choose one of {', '.join(FORMATS)}")
+        fail(say("--format: choose one of %(formats)s.", formats=", ".join(FORMATS)))
     if format != "json" and output is None:
-        fail("-o: name the file to write an xlsx or pdf report to")
+        fail(say("-o: name the file to write the xlsx or pdf report to."))
     ctx = context()
     actor = operator(ctx)
     language = _language()
@@ -144,7 +150,7 @@ def import_survey(
     from casework.services import survey
 
     if not file.is_file():
-        fail(f"{file}: no such file")
+        fail(say("%(file)s: no such file.", file=file))
     ctx = context()
     actor = operator(ctx)
     batch, count = _run(lambda: survey.import_csv(ctx, actor=actor, content=file.read_bytes()))

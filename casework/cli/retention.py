@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from casework.cli.common import context, fail, operator, settings
+from casework.cli.common import context, fail, operator, say, settings
 from casework.services import person, retention
 from casework.services.errors import ServiceError
 
@@ -25,7 +25,13 @@ def _day(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        fail(f"{name}: write the date as YYYY-MM-DD (not {value!r})")
+        fail(
+            say(
+                "%(option)s: write the date as YYYY-MM-DD (not “%(value)s”).",
+                option=name,
+                value=value,
+            )
+        )
 
 
 def _language() -> str:
@@ -85,9 +91,9 @@ def certificate(
 ) -> None:
     """Write the destruction certificate of a period as CSV or PDF."""
     if form not in ("csv", "pdf"):
-        fail(f"--format: write csv or pdf (not {form!r})")
+        fail(say("--format: write csv or pdf (not “%(value)s”).", value=form))
     if form == "pdf" and output is None:
-        fail("-o: name the PDF file to write")
+        fail(say("-o: name the PDF file to write."))
     ctx = context()
     first, last = _day(start, "--from"), _day(end, "--to")
     try:

@@ -14,7 +14,7 @@ def _parse_now(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        fail(f"invalid --now {value!r}: expected YYYY-MM-DDTHH:MM±HH:MM")
+        fail(say("Invalid --now “%(value)s”: write it as YYYY-MM-DDTHH:MM±HH:MM.", value=value))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=settings().calendar.zone)
     return moment
@@ -48,7 +48,7 @@ def scheduler(
     from casework import scheduler as jobs
 
     if (now or digest) and not once:
-        fail("--now and --digest go with --once")
+        fail(say("--now and --digest go with --once."))
     clock = FixedClock(_parse_now(now)) if now else None
     ctx = context(clock)
     worker = jobs.worker_name()

@@ -169,7 +169,7 @@ def test_scheduler_refuses_now_without_once(ctx, smtp, tmp_path):
     )
     _, err = process.communicate(timeout=60)
     assert process.returncode == 2
-    assert "--now and --digest go with --once" in err
+    assert "--now et --digest s’emploient avec --once." in err
 
 
 def test_a_stop_asked_during_the_start_up_catch_up_lets_it_finish_then_stops(ctx, monkeypatch):

@@ -124,3 +124,14 @@ def test_closures_decided_in_the_pages_reach_the_command_line(tmp_path):
     assert casework("calendar", "due", "2026-12-23", env=env, cwd=tmp_path).stdout == (
         "2027-01-15\n"
     )
+
+
+def test_a_refusal_is_said_in_the_configured_language_and_stops_with_status_2():
+    french = casework("calendar", "closures", "1999")
+    assert french.returncode == 2
+    assert french.stderr.startswith("casework: Année invalide (1999)\u00a0: le calendrier couvre")
+    english = casework(
+        "calendar", "closures", "1999", env={"CASEWORK_I18N__DEFAULT_LANGUAGE": "en"}
+    )
+    assert english.returncode == 2
+    assert english.stderr.startswith("casework: Invalid year 1999: the calendar covers")

@@ -148,7 +148,7 @@ def test_db_backup_copies_the_sqlite_database_and_never_overwrites(tmp_path):
     assert "(à jour)" in casework("db", "current", env=restored, cwd=tmp_path).stdout
     again = casework("db", "backup", str(backup), env=env, cwd=tmp_path)
     assert again.returncode == 2
-    assert "exists already" in again.stderr
+    assert "existe déjà\u00a0: choisissez un nouveau" in again.stderr
 
 
 def test_db_backup_copies_the_documents_files_beside_the_database(tmp_path):
