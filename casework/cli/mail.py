@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from casework.cli.common import context, fail, operator, say, settings
+from casework.cli.common import context, fail, operator, say, say_count, settings
 
 app = typer.Typer(help="Incoming email.", no_args_is_help=True)
 
@@ -37,7 +37,7 @@ def fetch(
                 fail(str(exc), code=1)
             typer.echo(f"casework: {exc}", err=True)
         else:
-            typer.echo(report.summary())
+            typer.echo(_said(report))
             for reference in report.new_cases:
                 typer.echo(f"  {reference}")
         if once:
@@ -81,3 +81,23 @@ def quarantine() -> None:
         size = format_size(row.raw_size or 0, language)
         reason = gettext(row.reason, language) if row.reason else ""
         typer.echo(f"{row.id}\t{moment}\t{size}\t{row.message_key}\t{reason}")
+
+
+def _said(report) -> str:
+    """Say in one line what a fetch did, in the language the command line speaks."""
+    return ", ".join(
+        (
+            say_count("%(n)s message read", "%(n)s messages read", report.read),
+            say_count("%(n)s new case", "%(n)s new cases", len(report.new_cases)),
+            say_count(
+                "%(n)s reply added to its case",
+                "%(n)s replies added to their case",
+                len(report.correspondence),
+            ),
+            say_count("%(n)s ignored", "%(n)s ignored", report.ignored),
+            say_count("%(n)s kept in quarantine", "%(n)s kept in quarantine", report.quarantined),
+            say_count(
+                "%(n)s already processed", "%(n)s already processed", report.already_processed
+            ),
+        )
+    )

@@ -2,6 +2,7 @@
 message once, even with two processes at once or one killed after its commit (issue 14)."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -124,6 +125,9 @@ def test_two_fetches_at_once_create_each_case_once(ctx, mailbox, tmp_path):
         f"PLT-2026-{n:05d}" for n in range(1, 13)
     ]
     assert mailbox.count("UNSEEN") == 0
+    # Each run says what it did, in French: together, the twelve new cases, each once.
+    said = [int(re.search(r"(\d+) nouveaux? dossiers?,", out).group(1)) for out in outputs]
+    assert sum(said) == 12, outputs
 
 
 KILLED_AFTER_COMMIT = """
