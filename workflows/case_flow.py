@@ -291,6 +291,9 @@ SPECS: tuple[TriggerSpec, ...] = (
         routes=(Route((CaseState.AWAITING_REQUESTER,)),),
         dest=CaseState.ACKNOWLEDGED,
         permission=_WORK + Trigger.RESUME,
+        # Why it resumes: written by the intake of a reply and by the status page (« La personne
+        # a répondu par courriel le 26 novembre 2026. »); an officer's button asks nothing.
+        fields=(FieldSpec("reason", FieldKind.LONG_TEXT, in_form=False),),
         after=("return_to_the_state_left",),
     ),
     TriggerSpec(
