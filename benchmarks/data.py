@@ -36,6 +36,7 @@ from casework.context import shared_calendar
 from casework.db import make_engine
 from casework.models import Case, CaseEvent, CasePause, ReferenceCounter, Requester, User
 from casework.schemas import PREFIXES, WRITTEN_CHANNELS
+from workflows.accountability import people_who_handled
 from workflows.case_clock import Step, derive
 from workflows.deadlines import CaseKind, Delay, KindPolicy, due_date
 
@@ -350,8 +351,10 @@ class Loader:
             )
             trail = [("created", None, None, "received", received_at)]
             assignee = rnd.choice(staff) if status != "received" or rnd.random() < 0.4 else None
+            assignments = []
             if assignee is not None and rnd.random() < 0.3:
                 trail.append(("assignment", None, None, None, received_at + timedelta(hours=2)))
+                assignments.append({"from": None, "to": assignee})
 
             def on(n: int, received_on=received_on) -> datetime:
                 return self.moment(min(self.business(received_on, n), self.today))
@@ -434,6 +437,8 @@ class Loader:
                 "received_at": received_at,
                 "requester_id": requester_id,
                 "assignee_id": assignee,
+                # As the services keep it: the people of its assignments and its assignee.
+                "handlers": len(people_who_handled(assignments, assignee)),
                 "facts_known_on": None,
                 "ack_due_on": ack_due,
                 "answer_due_on": answer_due,
@@ -459,7 +464,7 @@ class Loader:
                 at = min(at, self.moment(self.today))
                 data: dict = {}
                 if kind_ == "assignment":
-                    data = {"from": None, "to": assignee}
+                    data = dict(assignments[0])
                 if trigger is not None:
                     on = at.astimezone(self.tz).date()
                     data["on"] = on.isoformat()

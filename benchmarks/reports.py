@@ -27,7 +27,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import case, func, insert, literal, select, text
+from sqlalchemy import bindparam, case, func, insert, literal, select, text, update
 
 from benchmarks.common import postgresql_admin_url, postgresql_database, sqlite_database
 from benchmarks.data import _Writer, load
@@ -149,12 +149,26 @@ def fill(url: str, count: int, *, today: date = TODAY) -> None:
             )
         ).all()
         transfers = []
+        handled = []
         for case_id, assignee, received_at in transferred:
             colleague = assignee + 1 if case_id % 16 else assignee - 1
+            added = [_assignment(case_id, received_at, colleague, assignee)]
             if case_id % 24 == 0:  # and before that, from a third one
-                transfers.append(_assignment(case_id, received_at, colleague + 1, colleague))
-            transfers.append(_assignment(case_id, received_at, colleague, assignee))
+                added.insert(0, _assignment(case_id, received_at, colleague + 1, colleague))
+            transfers += added
+            # The loader's first assignment (to the assignee) adds nobody: the people who
+            # handled the case are those of its transfers and its assignee, as the services
+            # count them.
+            people = rules.people_who_handled([a["data"] for a in added], assignee)
+            handled.append({"case_id": case_id, "people": len(people)})
         writer.write(connection, CaseEvent.__table__, transfers)
+        if handled:
+            connection.execute(
+                update(Case)
+                .where(Case.id == bindparam("case_id"))
+                .values(handlers=bindparam("people")),
+                handled,
+            )
         escalated = connection.execute(
             select(Case.id).where(Case.escalated_on.is_not(None), Case.id % 2 == 0)
         ).scalars()

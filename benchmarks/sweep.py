@@ -47,6 +47,7 @@ from casework.db import make_engine, unit_of_work
 from casework.repositories import claims
 from casework.services import reminders
 from casework.services.calendar import refresh
+from workflows.accountability import people_who_handled
 from workflows.case_clock import DeadlineName
 
 MONTREAL = ZoneInfo("America/Toronto")
@@ -148,6 +149,7 @@ def build_database(path: Path, total: int) -> dict[str, int]:
                 status,
                 stamp(received),
                 assignee,
+                len(people_who_handled([], assignee)),  # assigned once, at registration
                 ack_due.isoformat() if ack_due else None,
                 answer_due.isoformat(),
                 nxt.isoformat() if nxt else None,
@@ -161,9 +163,9 @@ def build_database(path: Path, total: int) -> dict[str, int]:
 
     db.executemany(
         "INSERT INTO cases (id, reference, kind, channel, subject, description, priority, status, "
-        "received_at, assignee_id, ack_due_on, answer_due_on, next_due_on, next_deadline, "
-        "calendar_version, paused_business_days, version, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "received_at, assignee_id, handlers, ack_due_on, answer_due_on, next_due_on, "
+        "next_deadline, calendar_version, paused_business_days, version, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows(),
     )
     for _, sql in indexes:

@@ -46,6 +46,7 @@ __all__ = [
     "fiscal_year_of",
     "median_counted",
     "missing_classification",
+    "people_who_handled",
     "satisfaction",
 ]
 
@@ -164,6 +165,21 @@ def fewest_people_counted(cases_by_people: Mapping[int, int]) -> FewestPeople:
         cases=sum(cases_by_people.values()),
         at_most_two=sum(n for people, n in cases_by_people.items() if few_enough(people)),
     )
+
+
+def people_who_handled(
+    assignments: Iterable[Mapping[str, int | None]], current: int | None
+) -> frozenset[int]:
+    """Return the distinct people who handled a case: « le moins d'intervenants possible entre le
+    demandeur et la réponse » ("the fewest possible people between the requester and the
+    answer") counts every person ever assigned to it, from its assignment events (`{"from",
+    "to"}`: the first assignment and every transfer) and its current assignee (`current`, the
+    only trace of an assignee given at registration and never changed)."""
+    people = {current} if current is not None else set()
+    for assignment in assignments:
+        people.update(assignment.get(end) for end in ("from", "to"))
+    people.discard(None)
+    return frozenset(people)
 
 
 def few_enough(people: int) -> bool:

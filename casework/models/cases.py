@@ -72,6 +72,10 @@ class Case(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("users.id"), nullable=True, index=True),
     )
     facts_known_on: date | None = None
+    # How many distinct people were ever assigned to the case (the declaration's "fewest possible
+    # people"), written only from workflows.accountability.people_who_handled wherever an
+    # assignment happens, so that the report counts it in SQL instead of reading the trail.
+    handlers: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     ack_due_on: date | None = None
     answer_due_on: date

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlmodel import Session, SQLModel
 
 from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
+from workflows.events import EventKind
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,17 @@ def events(session: Session, case_id: int) -> list[CaseEvent]:
     """Return the audit trail of a case, oldest first."""
     query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
     return list(session.execute(query).scalars())
+
+
+def assignments(session: Session, case_id: int) -> list[dict]:
+    """Return what the assignment events of a case's trail say (`{"from", "to"}`), oldest
+    first."""
+    query = (
+        select(CaseEvent.data)
+        .where(CaseEvent.case_id == case_id, CaseEvent.kind == EventKind.ASSIGNMENT)
+        .order_by(CaseEvent.id)
+    )
+    return [data or {} for data in session.execute(query).scalars()]
 
 
 def add_event(session: Session, event: CaseEvent) -> CaseEvent:

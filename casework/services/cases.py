@@ -24,6 +24,7 @@ from casework.services import accountability, clock, documents, door, notices
 from casework.services.calendar import ensure_covered
 from casework.services.errors import InvalidInput, NotFound, TransitionNotAllowed, VersionConflict
 from workflows import case_flow
+from workflows.accountability import people_who_handled
 from workflows.case_clock import UNANSWERED_STATES, CaseClock, DeadlineClock, Step
 from workflows.deadlines import receipt_date
 from workflows.events import EventKind
@@ -109,6 +110,8 @@ def register(
         received_at=received_at.astimezone(UTC),
         requester_id=requester.id if requester else None,
         assignee_id=data.assignee_id,
+        # An assignee given at registration is the first person who handled it.
+        handlers=len(people_who_handled([], data.assignee_id)),
         facts_known_on=data.facts_known_on,
         calendar_version=calendar.version,
         created_at=now,
@@ -452,7 +455,9 @@ def update(
     with_requester: bool = False,
 ) -> CaseView:
     """Assign, reassign or unassign a case (`case.assign`), or edit its subject or priority
-    (`case.update`)."""
+    (`case.update`). An assignment is a line of the trail (`{"from", "to"}`) and recounts the
+    people who handled the case (`handlers`: workflows.accountability.people_who_handled, « le
+    moins d'intervenants possible entre le demandeur et la réponse »)."""
     now = ctx.now()
     needed = []
     if changes.assignee_id is not None or changes.unassign:
@@ -467,17 +472,17 @@ def update(
         ):
             new_assignee = None if changes.unassign else changes.assignee_id
             _check_assignee(session, new_assignee)
+            assignment = {"from": case.assignee_id, "to": new_assignee}
+            # The people who handled it, recounted from its trail with this assignment.
+            handled = people_who_handled(
+                [*repo.assignments(session, case.id), assignment], new_assignee
+            )
             repo.add_event(
                 session,
-                _event(
-                    case,
-                    actor=actor,
-                    at=now,
-                    kind=EventKind.ASSIGNMENT,
-                    data={"from": case.assignee_id, "to": new_assignee},
-                ),
+                _event(case, actor=actor, at=now, kind=EventKind.ASSIGNMENT, data=assignment),
             )
             case.assignee_id = new_assignee
+            case.handlers = len(handled)
             changed = True
         edits = {}
         for field in ("subject", "priority"):
