@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Date,
-    Integer,
     Select,
     and_,
     case,
@@ -20,20 +19,17 @@ from sqlalchemy import (
     select,
     text,
     type_coerce,
-    union,
 )
 from sqlmodel import Session
 
 from casework.models import (
     Case,
     CaseClassification,
-    CaseEvent,
     CorrectiveMeasure,
     ProtecteurFinding,
     SurveyAnswer,
 )
 from casework.repositories import reports as reports_repo
-from workflows.events import EventKind
 
 
 def classification(session: Session, case_id: int) -> CaseClassification | None:
@@ -225,13 +221,15 @@ def _references(session: Session, start: datetime, end: datetime) -> list[str]:
 
 @dataclass(frozen=True)
 class AnswerRow:
-    """Cases received on one local day whose first answer the case clock judged alike."""
+    """Cases received on one local day whose first answer the case clock judged alike, handled
+    by as many people."""
 
     received_on: date
     due_on: date
     counted_on: date | None
     outcome: str | None
     answered_on: date | None
+    handlers: int  # the distinct people ever assigned (cases.handlers; 0: nobody)
     count: int
     reference: str | None
 
@@ -245,9 +243,10 @@ def answers(
     zone: ZoneInfo,
     trace: bool,
 ) -> list[AnswerRow]:
-    """Count the cases received from `start` to `end` by day of receipt and what the case clock
-    says of their first answer: due date, date it is judged against, outcome and local day of
-    the answer."""
+    """Count the cases received from `start` to `end` by day of receipt, what the case clock
+    says of their first answer (due date, date it is judged against, outcome and local day of
+    the answer) and the number of distinct people ever assigned to them (`cases.handlers`,
+    kept by the services from the assignments of the trail): one scan for both figures."""
     dialect = session.get_bind().dialect.name
     columns = [
         local_day(Case.received_at, zone, dialect, start, until),
@@ -255,70 +254,33 @@ def answers(
         Case.answer_counted_on,
         Case.answer_outcome,
         local_day(Case.answered_at, zone, dialect, start, until),
+        Case.handlers,
     ]
     query = _counted(columns, _received(start, end), trace=trace)
     return [AnswerRow(*row) for row in session.execute(query)]
 
 
-@dataclass(frozen=True)
-class PeopleRow:
-    """Answered cases with assignments in their trail handled by one number of people."""
-
-    people: int
-    count: int
-    reference: str | None
-
-
-def people(session: Session, *, start: datetime, end: datetime, trace: bool) -> list[PeopleRow]:
-    """Count the cases received from `start` to `end`, answered, and with assignments in their
-    trail, by the number of distinct people ever assigned to them: the assignees and transfers
-    of their trail and the current assignee. (Any other case has at most its current
-    assignee.)"""
-    assignments = (
-        select(CaseEvent.case_id, CaseEvent.data, Case.assignee_id)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.kind == EventKind.ASSIGNMENT, *_received(start, end))
-        .where(Case.answered_at.is_not(None))
-        .cte("assignments")
-    )
-    persons = union(
-        *(
-            select(assignments.c.case_id, cast(assignments.c.data[key].as_string(), Integer))
-            for key in ("from", "to")
-        ),
-        select(assignments.c.case_id, assignments.c.assignee_id),
-    ).subquery()
-    case_id, person = persons.c
-    handled = (
-        select(case_id.label("case_id"), func.count().label("people"))
-        .where(person.is_not(None))
-        .group_by(case_id)
-        .subquery()
-    )
-    if trace:
-        query = select(handled.c.people, literal(1), Case.reference).join(
-            Case, Case.id == handled.c.case_id
-        )
-    else:
-        query = select(handled.c.people, func.count(), null()).group_by(handled.c.people)
-    return [PeopleRow(*row) for row in session.execute(query)]
-
-
-def for_counting(session: Session) -> None:
+def for_counting(session: Session, zone: ZoneInfo) -> None:
     """Prepare PostgreSQL for the report's grouped counts, for the rest of the transaction: they
     sort and hash a year of cases (memory enough to do it without temporary files), and are
-    estimated costly enough to be compiled first, which takes longer than they run (no JIT)."""
+    estimated costly enough to be compiled first, which takes longer than they run (no JIT);
+    the session's time zone is `zone`, so that `local_day` casts an instant to its local day
+    without a zone lookup per row (the report's transaction is prepared here, and only here)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '32MB'"))
+        # SET takes no bound parameter: set_config is the same SET LOCAL, with one.
+        session.execute(text("SELECT set_config('TimeZone', :zone, true)"), {"zone": zone.key})
 
 
 def local_day(column, zone: ZoneInfo, dialect: str, start: datetime, until: datetime):
     """Return a SQL expression of the local day in `zone` of an instant `column` falling from
-    `start` to `until`: PostgreSQL converts it; SQLite, which knows no zones, shifts the UTC
-    text by the zone's offset in force at that instant (known to Python)."""
+    `start` to `until`. PostgreSQL casts it under the session's time zone, which `for_counting`
+    set to `zone` for the report's transaction (the caller prepared it: a cast costs less than
+    a zone lookup per row); SQLite, which knows no zones, shifts the UTC text by the zone's
+    offset in force at that instant (known to Python)."""
     if dialect == "postgresql":
-        return cast(func.timezone(zone.key, column), Date)
+        return cast(column, Date)
     *changes, (_, last) = offsets(zone, start, until)
     shift = (
         case(

@@ -11,8 +11,9 @@ management report.
   of on time for the dashboard and the report); the median delay counts business days from the
   day of receipt (day 0) to the day the deadline was met.
 - "The fewest possible people between the requester and the answer": among the cases received in
-  the period and answered, the number of distinct people assigned to each over its life, and the
-  share handled by at most two.
+  the period and answered, the number of distinct people assigned to each over its life (kept on
+  the case as `handlers` by the assignments: workflows.accountability.people_who_handled), and
+  the share handled by at most two.
 
 Every figure counts cases, grouped in SQL (casework.repositories.accountability: a few columns at
 a time, never a year of cases read one by one), and each count can list the references behind it
@@ -213,27 +214,29 @@ def _count_volumes(volumes: list[repo.VolumeRow], trends: list[repo.TrendRow], t
     return received
 
 
-def _count_people(
-    tally: Tally, answered: list[str | None], answered_count: int, people: list[repo.PeopleRow]
-) -> None:
-    """Tally the answered cases, and those handled by the fewest people: the cases with
-    assignments in their trail by their number of people, the others by their assignee alone."""
-    handled: Counter[int] = Counter()
-    crowded = set()
-    for p in people:
-        handled[p.people] += p.count
-        if not rules.few_enough(p.people):
-            crowded.add(p.reference)
-    handled[1] += answered_count - sum(handled.values())  # at most their current assignee
-    figures = rules.fewest_people_counted(handled)
-    if not tally.trace:
-        tally.add("fewest_people.answered", None, figures.cases)
-        tally.add("fewest_people.at_most_two", None, figures.at_most_two)
-        return
-    for reference in answered:
-        tally.add("fewest_people.answered", reference)
-        if reference not in crowded:
-            tally.add("fewest_people.at_most_two", reference)
+class _People:
+    """The answered cases, and those handled by the fewest people: each by the number of
+    distinct people ever assigned to it (`cases.handlers`), one counted as handled by its one
+    person even when nobody was assigned (at most its current assignee)."""
+
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
+        self.handled: Counter[int] = Counter()
+
+    def add(self, handlers: int, reference: str | None, count: int) -> None:
+        people = max(handlers, 1)
+        self.handled[people] += count
+        if self.tally.trace:
+            self.tally.add("fewest_people.answered", reference)
+            if rules.few_enough(people):
+                self.tally.add("fewest_people.at_most_two", reference)
+
+    def count(self) -> None:
+        if self.tally.trace:
+            return
+        figures = rules.fewest_people_counted(self.handled)
+        self.tally.add("fewest_people.answered", None, figures.cases)
+        self.tally.add("fewest_people.at_most_two", None, figures.at_most_two)
 
 
 def _quarter_starts(ctx: AppContext, first: date, last: date) -> list[tuple[str, datetime]]:
@@ -335,7 +338,7 @@ def gather(
     quarters = _quarter_starts(ctx, first, last)
     span = {"start": start, "end": end, "trace": trace}
     with read_session(ctx.engine) as session:
-        repo.for_counting(session)
+        repo.for_counting(session, ctx.tz)
         if whole:
             volumes = repo.volumes(session, **span)
             kinds = sorted(rules.CLASSIFIED_KINDS)
@@ -344,7 +347,6 @@ def gather(
             measures = repo.measures_until(session, end=end)
         acknowledgments = repo.acknowledgments(session, until=until, zone=ctx.tz, **span)
         answers = repo.answers(session, until=until, zone=ctx.tz, **span)
-        people = repo.people(session, **span)
         counts = repo.survey_counts(session, first=first, last=last)
     tally = Tally(trace=trace)
     received = _count_volumes(volumes, trends, tally) if whole else None
@@ -355,17 +357,15 @@ def gather(
         )
         ack.add(a.received_on, item, a.reference, a.count)
     answer = _Delays(ctx, tally, "delays.answer", today)
-    answered: list[str | None] = []
-    answered_count = 0
+    people = _People(tally)
     for a in answers:
         item = clock_figures.answer_commitment(
             due_on=a.due_on, counted_on=a.counted_on, outcome=a.outcome, answered_on=a.answered_on
         )
         answer.add(a.received_on, item, a.reference, a.count)
         if a.answered_on is not None:
-            answered_count += a.count
-            answered.append(a.reference)
-    _count_people(tally, answered, answered_count, people)
+            people.add(a.handlers, a.reference, a.count)
+    people.count()
     if whole:
         for e in escalations:
             tally.add("escalations.total", e.reference)
