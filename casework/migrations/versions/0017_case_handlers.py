@@ -13,6 +13,13 @@ workflows.accountability.people_who_handled), so that the report groups one colu
 The backfill counts, for every case, the distinct people among its current assignee and the
 `from` and `to` of its assignment events, in one set-based UPDATE on each database (the same
 count the report made from the trail). A case nobody was ever assigned to keeps 0.
+
+On PostgreSQL, an index of the cases by receipt carrying the clock columns the declaration's
+figures group (the acknowledgment's and the first answer's due dates, outcomes and days, and
+`handlers`) answers both of its grouped counts from the index alone: the table is wide (some
+70,000 pages at a million cases), the index a seventh of it. Index-only scans need the
+visibility map: after this backfill, the rows it rewrote are read from the table until the next
+VACUUM (autovacuum, or `VACUUM ANALYZE cases` after the upgrade).
 """
 
 from collections.abc import Sequence
@@ -25,6 +32,8 @@ revision: str = '0017_case_handlers'
 down_revision: str | None = '0016_page_indexes'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+RECEIVED_CLOCK = 'ix_cases_received_at_clock'
 
 
 def _backfill(dialect: str) -> str:
@@ -58,8 +67,17 @@ def upgrade() -> None:
     op.add_column(
         'cases', sa.Column('handlers', sa.Integer(), server_default=sa.text('0'), nullable=False)
     )
-    op.execute(_backfill(op.get_bind().dialect.name))
+    dialect = op.get_bind().dialect.name
+    op.execute(_backfill(dialect))
+    if dialect == 'postgresql':
+        op.execute(
+            f'CREATE INDEX {RECEIVED_CLOCK} ON cases (received_at) INCLUDE (ack_due_on, '
+            'ack_outcome, ack_met_on, answer_due_on, answer_counted_on, answer_outcome, '
+            'answered_at, handlers)'
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute(f'DROP INDEX IF EXISTS {RECEIVED_CLOCK}')
     op.drop_column('cases', 'handlers')

@@ -132,3 +132,39 @@ def test_the_ageing_list_reads_the_open_cases_in_receipt_order(loaded):
         # Their partial index, carrying what the list shows: neither the table nor a sort.
         assert "Index Only Scan using ix_cases_open_received_at" in text, text
         assert "Sort" not in text, text
+
+
+def test_the_declarations_grouped_counts_read_the_clock_index_alone(loaded):
+    # Migration 0017_case_handlers: on PostgreSQL the cases by receipt carry every column the
+    # acknowledgment and answer counts group (and `handlers`): neither reads the wide table.
+    # SQLite has no index with included columns: it reads the cases of the period by receipt.
+    from sqlmodel import Session
+
+    from casework.repositories import accountability
+
+    start = datetime.combine(date(2025, 4, 1), time(), MONTREAL)
+    end = datetime.combine(date(2026, 4, 1), time(), MONTREAL)
+    span = {"start": start, "end": end, "until": end, "zone": MONTREAL, "trace": False}
+    sent = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    with Session(loaded) as session:
+        accountability.for_counting(session, MONTREAL)
+        connection = session.connection()
+        event.listen(connection, "before_cursor_execute", grab)
+        accountability.acknowledgments(session, **span)
+        accountability.answers(session, **span)
+        event.remove(connection, "before_cursor_execute", grab)
+        if loaded.dialect.name == "sqlite":
+            for statement, parameters in sent[-2:]:
+                rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                text = "\n".join(row[-1] for row in rows)
+                assert "SEARCH cases USING INDEX ix_cases_received_at_id" in text, text
+            return
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        for statement, parameters in sent[-2:]:
+            rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+            text = "\n".join(row[0] for row in rows)
+            assert "Index Only Scan using ix_cases_received_at_clock" in text, text
