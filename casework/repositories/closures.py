@@ -72,7 +72,7 @@ def deadlines_reaching(session: Session, day: date) -> list[Row]:
         .where(Case.id.in_(reaching(day)))
         .order_by(Case.id)
     )
-    return list(session.execute(query))
+    return list(session.connection().execute(query))
 
 
 def mark_calendar(session: Session, *, version: str) -> None:

@@ -105,7 +105,7 @@ def histories(ctx: AppContext, session: Session, ids: Select) -> dict[int, list[
         .order_by(CaseEvent.case_id, CaseEvent.id)
     )
     found: dict[int, list[Step]] = defaultdict(list)
-    for event in session.execute(query):
+    for event in session.connection().execute(query):  # plain rows: no ORM bookkeeping
         step = step_of(ctx, event)
         if step is not None:
             found[event.case_id].append(step)
@@ -193,13 +193,17 @@ def recompute(
     record: bool = True,
     apply: bool = True,
     history: Sequence[Step] | None = None,
+    today: date | None = None,
 ) -> list[dict]:
     """THE recomputation: derive the clock with `calendar` (the context's by default), write the
     stored columns from it (unless `apply` is False: a preview), and record an event per moved
-    deadline when `reason` is given (`history`: the case's trail as `histories` read it, for many
-    cases at once). Return the moves as {deadline, from, to} (ISO dates)."""
+    deadline when `reason` is given (`history`: the case's trail as `histories` read it, and
+    `today`, the context's by default, for many cases at once). Return the moves as {deadline,
+    from, to} (ISO dates)."""
     calendar = calendar or ctx.calendar
-    clock = clock_of(ctx, session, case, extra=extra, calendar=calendar, history=history)
+    clock = clock_of(
+        ctx, session, case, extra=extra, calendar=calendar, history=history, today=today
+    )
     previous_version = case.calendar_version
     if apply:
         moves = write_columns(case, clock, calendar_version=calendar.version)

@@ -111,6 +111,7 @@ def _moves(
     read = repo.cases_reaching if apply else repo.deadlines_reaching
     cases = read(session, day)
     trails = clock.histories(ctx, session, repo.reaching(day))
+    today = ctx.today()
     for case in cases:
         for moved in clock.recompute(
             ctx,
@@ -122,6 +123,7 @@ def _moves(
             reason=CALENDAR_CHANGED if apply else None,
             apply=apply,
             history=trails.get(case.id, ()),
+            today=today,
         ):
             moves.append(
                 DeadlineMove(
