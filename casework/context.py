@@ -176,12 +176,19 @@ class AppContext:
         return self.now().astimezone(self.tz).date()
 
     def policy(self, kind: str) -> KindPolicy:
-        """Return the deadline policy of one case kind, from the settings."""
-        config = self.settings.deadlines.for_kind(kind)
-        return KindPolicy(
-            acknowledgment=Delay(config.acknowledgment.days, config.acknowledgment.unit),
-            answer=Delay(config.answer.days, config.answer.unit),
-        )
+        """Return the deadline policy of one case kind, from the settings (built once per kind
+        and deadline settings: a recomputation asks it for every case)."""
+        deadlines = self.settings.deadlines
+        built = self.__dict__.setdefault("_policies", {})
+        found = built.get(kind)
+        if found is None or found[0] is not deadlines:
+            config = deadlines.for_kind(kind)
+            policy = KindPolicy(
+                acknowledgment=Delay(config.acknowledgment.days, config.acknowledgment.unit),
+                answer=Delay(config.answer.days, config.answer.unit),
+            )
+            found = built[kind] = (deadlines, policy)
+        return found[1]
 
 
 class Clock:

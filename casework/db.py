@@ -25,16 +25,20 @@ def make_engine(settings: DatabaseSettings) -> Engine:
         return _sqlite_engine(settings)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
+    # Instants come back in UTC, as they are stored (the driver then gives them the plain UTC
+    # zone, which needs no conversion per row, whatever the server's default zone is called).
+    options = "-c TimeZone=UTC"
     # A lock held longer than the busy timeout fails the command (503, Retry-After) instead of
     # holding the request forever, as on SQLite.
-    options = f"-c lock_timeout={settings.busy_timeout_ms}" if settings.busy_timeout_ms else ""
+    if settings.busy_timeout_ms:
+        options += f" -c lock_timeout={settings.busy_timeout_ms}"
     return create_engine(
         url,
         echo=settings.echo,
         pool_size=settings.pool_size,
         max_overflow=settings.pool_size,
         pool_pre_ping=True,
-        connect_args={"options": options} if options else {},
+        connect_args={"options": options},
     )
 
 

@@ -571,6 +571,10 @@ class BusinessCalendar:
             raise self._out_of_range(day)
 
     def _index(self, day: date) -> int:
+        if type(day) is date:  # the common case, checked without the general test
+            index = day.toordinal() - self._first_ord
+            if 0 <= index <= self._last_ord - self._first_ord:
+                return index
         self._check_range(day)
         return day.toordinal() - self._first_ord
 

@@ -361,9 +361,6 @@ def derive(
     received_on, moved = local_receipt_day(
         received_at, calendar, tz=tz, after_hours=after_hours, office_hours=office_hours
     )
-    ack_explanation = explain_due(
-        calendar, received_at=_at_noon(received_on, tz), delay=policy.acknowledgment, tz=tz
-    )
     ack_met_on: date | None = None
     ack_judged: date | None = None
     ack_closed: tuple[date, str | None] | None = None
@@ -459,6 +456,9 @@ def derive(
     first_answer = answer if first is None else answer_clock(first)
 
     if written:
+        ack_explanation = explain_due(
+            calendar, received_at=_at_noon(received_on, tz), delay=policy.acknowledgment, tz=tz
+        )
         ack_due_on = ack_judged or ack_explanation.due_on
         state, met_on, late_by, left, outcome = _settle(
             calendar,

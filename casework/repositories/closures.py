@@ -3,7 +3,7 @@ place that builds them)."""
 
 from datetime import date
 
-from sqlalchemy import select, union, update
+from sqlalchemy import Row, Select, select, union, update
 from sqlmodel import Session
 
 from casework.models import CalendarClosure, Case
@@ -33,28 +33,46 @@ def add_change(session: Session, row: CalendarClosure) -> CalendarClosure:
     return row
 
 
-def cases_with_open_deadlines(session: Session, *, for_update: bool = False) -> list[Case]:
-    """Return the cases whose deadlines can still move (every case not closed)."""
-    query = select(Case).where(Case.status.in_(OPEN_DEADLINE_STATES)).order_by(Case.id)
-    if for_update:
-        query = query.with_for_update()
-    return list(session.execute(query).scalars())
-
-
-def cases_reaching(session: Session, day: date, *, for_update: bool = False) -> list[Case]:
-    """Return the open cases with a deadline due on `day` or later (a closure on that day can
-    move only those): the union of three index ranges on (status, due date), as SQLite would
-    read every case for the same condition written with OR."""
-    reaching = union(
+def reaching(day: date) -> Select:
+    """Return the ids of the open cases with a deadline due on `day` or later (a closure on that
+    day can move only those; the case clock decides which do): the union of three index ranges
+    on (status, due date), as SQLite would read every case for the same condition written with
+    OR."""
+    return union(
         *(
             select(Case.id).where(Case.status.in_(OPEN_DEADLINE_STATES), column >= day)
             for column in (Case.ack_due_on, Case.answer_due_on, Case.protecteur_reply_due_on)
         )
     )
-    query = select(Case).where(Case.id.in_(reaching)).order_by(Case.id)
-    if for_update:
-        query = query.with_for_update()
+
+
+def cases_reaching(session: Session, day: date) -> list[Case]:
+    """Return the cases of `reaching`, locked for the unit of work that moves their deadlines."""
+    query = select(Case).where(Case.id.in_(reaching(day))).order_by(Case.id).with_for_update()
     return list(session.execute(query).scalars())
+
+
+def deadlines_reaching(session: Session, day: date) -> list[Row]:
+    """Return the cases of `reaching` as plain rows of what the case clock and a preview read
+    (the ORM's bookkeeping would cost more than the rows)."""
+    query = (
+        select(
+            Case.id,
+            Case.reference,
+            Case.subject,
+            Case.status,
+            Case.kind,
+            Case.channel,
+            Case.received_at,
+            Case.ack_due_on,
+            Case.answer_due_on,
+            Case.protecteur_reply_due_on,
+            Case.calendar_version,
+        )
+        .where(Case.id.in_(reaching(day)))
+        .order_by(Case.id)
+    )
+    return list(session.connection().execute(query))
 
 
 def mark_calendar(session: Session, *, version: str) -> None:

@@ -85,7 +85,7 @@ def listed_by_due(session: Session, filters: CaseFilters, *, limit: int) -> list
 def open_cases(session: Session) -> Iterator[OpenCaseRow]:
     """Yield every case not closed, oldest receipt first, fetched in batches as they are read."""
     sqlite = session.get_bind().dialect.name == "sqlite"
-    query = open_cases_query(sqlite=sqlite).execution_options(stream_results=True, yield_per=1000)
+    query = open_cases_query(sqlite=sqlite).execution_options(stream_results=True, yield_per=5000)
     # Plain rows from the connection: the ORM's bookkeeping costs more than the row here.
     for row in session.connection().execute(query):
         yield OpenCaseRow(*row)

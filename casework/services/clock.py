@@ -6,10 +6,11 @@ and outcome columns are written (`recompute`): on registration, on every transit
 and reply date, after a closure change (preview and apply alike) and in the scheduler's pass.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from casework.context import Actor, AppContext
@@ -45,7 +46,7 @@ def _day(value, fallback: date | None) -> date | None:
 def step_of(ctx: AppContext, event: CaseEvent) -> Step | None:
     """Return the clock's view of one line of the trail, or None when it does not count."""
     data = event.data or {}
-    on = _day(data.get("on"), event.at.astimezone(ctx.tz).date())
+    on = _day(data.get("on"), None) or event.at.astimezone(ctx.tz).date()
     if event.kind == EventKind.TRANSITION and event.trigger:
         reply = data.get("protecteur_reply_due_on")
         judged = data.get("judged_due_on") or {}
@@ -88,35 +89,26 @@ def steps(ctx: AppContext, session: Session, case: Case) -> list[Step]:
     return [step for step in found if step is not None]
 
 
-# Ids per query when many cases' trails are read at once (well under SQLite's parameter limit).
-_IDS_PER_QUERY = 5000
-
-
-def histories(ctx: AppContext, session: Session, cases: Sequence[Case]) -> dict[int, list[Step]]:
-    """Return the history of each of many cases as the clock reads it (as `steps` does for one),
-    read in a few queries of plain rows instead of one query per case."""
-    found: dict[int, list[Step]] = {case.id: [] for case in cases if case.id is not None}
-    ids = list(found)
-    for start in range(0, len(ids), _IDS_PER_QUERY):
-        query = (
-            select(
-                CaseEvent.case_id,
-                CaseEvent.kind,
-                CaseEvent.trigger,
-                CaseEvent.at,
-                CaseEvent.data,
-                CaseEvent.reason,
-            )
-            .where(
-                CaseEvent.case_id.in_(ids[start : start + _IDS_PER_QUERY]),
-                CaseEvent.kind.in_(CLOCK_EVENTS),
-            )
-            .order_by(CaseEvent.case_id, CaseEvent.id)
+def histories(ctx: AppContext, session: Session, ids: Select) -> dict[int, list[Step]]:
+    """Return the history of each case whose id `ids` selects, as the clock reads it (as `steps`
+    does for one), in one query of plain rows instead of one query per case."""
+    query = (
+        select(
+            CaseEvent.case_id,
+            CaseEvent.kind,
+            CaseEvent.trigger,
+            CaseEvent.at,
+            CaseEvent.data,
+            CaseEvent.reason,
         )
-        for event in session.execute(query):
-            step = step_of(ctx, event)
-            if step is not None:
-                found[event.case_id].append(step)
+        .where(CaseEvent.case_id.in_(ids), CaseEvent.kind.in_(CLOCK_EVENTS))
+        .order_by(CaseEvent.case_id, CaseEvent.id)
+    )
+    found: dict[int, list[Step]] = defaultdict(list)
+    for event in session.connection().execute(query):  # plain rows: no ORM bookkeeping
+        step = step_of(ctx, event)
+        if step is not None:
+            found[event.case_id].append(step)
     return found
 
 
@@ -201,13 +193,17 @@ def recompute(
     record: bool = True,
     apply: bool = True,
     history: Sequence[Step] | None = None,
+    today: date | None = None,
 ) -> list[dict]:
     """THE recomputation: derive the clock with `calendar` (the context's by default), write the
     stored columns from it (unless `apply` is False: a preview), and record an event per moved
-    deadline when `reason` is given (`history`: the case's trail as `histories` read it, for many
-    cases at once). Return the moves as {deadline, from, to} (ISO dates)."""
+    deadline when `reason` is given (`history`: the case's trail as `histories` read it, and
+    `today`, the context's by default, for many cases at once). Return the moves as {deadline,
+    from, to} (ISO dates)."""
     calendar = calendar or ctx.calendar
-    clock = clock_of(ctx, session, case, extra=extra, calendar=calendar, history=history)
+    clock = clock_of(
+        ctx, session, case, extra=extra, calendar=calendar, history=history, today=today
+    )
     previous_version = case.calendar_version
     if apply:
         moves = write_columns(case, clock, calendar_version=calendar.version)

@@ -107,8 +107,11 @@ def _moves(
     recomputation (`casework.services.clock.recompute`); write them and record an event for each
     move when `apply`, else only tell them."""
     moves = []
-    cases = repo.cases_reaching(session, day, for_update=apply)
-    trails = clock.histories(ctx, session, cases)
+    # A preview reads plain rows; the apply locks the cases it writes.
+    read = repo.cases_reaching if apply else repo.deadlines_reaching
+    cases = read(session, day)
+    trails = clock.histories(ctx, session, repo.reaching(day))
+    today = ctx.today()
     for case in cases:
         for moved in clock.recompute(
             ctx,
@@ -119,7 +122,8 @@ def _moves(
             calendar=calendar,
             reason=CALENDAR_CHANGED if apply else None,
             apply=apply,
-            history=trails[case.id],
+            history=trails.get(case.id, ()),
+            today=today,
         ):
             moves.append(
                 DeadlineMove(

@@ -7,6 +7,7 @@ figures". The page is for those who balance the workload (permission `reports.re
 supervisors, administrators); it shows no requester.
 """
 
+from datetime import date
 from functools import cache
 
 from fastapi import Request
@@ -129,8 +130,9 @@ def export(name: str, request: Request, page: CurrentPage) -> Response:
             ],
         )
     if name == "ageing":
-        # The same few kinds, states and people on every line: each worded once.
+        # The same few kinds, states, days and people on every line: each written once.
         kind, state, user = cache(fmt.kind), cache(fmt.state), cache(fmt.user)
+        day_of = cache(date.isoformat)
         return csv_response(
             _file(_("ageing"), day),
             [
@@ -148,7 +150,7 @@ def export(name: str, request: Request, page: CurrentPage) -> Response:
                     a.subject,
                     kind(a.kind),
                     state(a.status),
-                    a.received_on.isoformat(),
+                    day_of(a.received_on),
                     a.age,
                     user(a.assignee_id) if a.assignee_id else "",
                 ]
