@@ -14,9 +14,10 @@ forty, and survey answers (one for ten cases) on the declaration's aspects. Each
 measured against a baseline taken in the same run on the same database: `SELECT count(*)` over
 the same cases (those received in the year).
 
-Targets: the annual report (JSON) in under 5 s at one million cases on PostgreSQL; the
-declaration page's figures in under 1 s. The best and the median of three runs are reported; the
-exit status is 1 when a target is missed at one million cases or more. The loaded SQLite file is
+Targets (on PostgreSQL, as the issue sets them): the annual report (JSON) in under 5 s at one
+million cases; the declaration page's figures in under 1 s. The best and the median of three runs
+are reported, on SQLite too; the exit status is 1 when a PostgreSQL target is missed at one
+million cases or more. The loaded SQLite file is
 kept under var/bench/ and reused by the next run of the same scale and schema; with --keep, the
 PostgreSQL database too.
 """
@@ -321,9 +322,11 @@ def run(label: str, url: str, count: int) -> bool:
     ):
         print(f"  {name:38}{best * 1000:9.1f}  {median * 1000:10.1f}  {best / baseline:10.1f}x")
     ok_declaration, ok_annual = declaration < 1.0, annual_time < 5.0
+    engine.dispose()
+    if label != "PostgreSQL":  # the targets are PostgreSQL's; SQLite's figures are for reading
+        return True
     print(f"  {'PASS' if ok_declaration else 'FAIL'}  declaration page < 1 s")
     print(f"  {'PASS' if ok_annual else 'FAIL'}  annual report < 5 s", flush=True)
-    engine.dispose()
     return (ok_declaration and ok_annual) or count < 1_000_000
 
 
