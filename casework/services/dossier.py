@@ -29,10 +29,9 @@ from casework.context import Actor, AppContext
 from casework.db import read_session, unit_of_work
 from casework.i18n import N_, format_day, format_moment, gettext
 from casework.models import Case, CaseEvent
-from casework.repositories import access_log as access_repo
 from casework.repositories import cases as cases_repo
 from casework.repositories.reports import DeadlineRow, aware, left_received
-from casework.security import policy
+from casework.services import door
 from casework.services import reports as clock_figures
 from casework.services.errors import InvalidInput, NotFound
 from workflows import service_standards as standards
@@ -174,7 +173,7 @@ def _escalated_case(session: Session, reference: str, actor: Actor) -> Case:
     case = cases_repo.get_by_reference(session, reference, for_update=False)
     if case is None:
         raise NotFound(N_("No case has the reference %(reference)s."), reference=reference)
-    policy.check(actor, "case.dossier", case)
+    door.check(actor, "case.dossier", case)
     if case.protecteur_file_number is None:
         raise NotFound(
             N_("Only a case taken to the Protecteur du citoyen has a dossier to send it.")
@@ -404,20 +403,7 @@ def export(
             for attachment in attachments:
                 archive.writestr(attachment.filename, attachment.content)
         content = buffer.getvalue()
-        access_repo.add_many(
-            session,
-            [
-                {
-                    "at": now,
-                    "actor": actor.label,
-                    "user_id": actor.user_id,
-                    "api_key_id": actor.api_key_id,
-                    "case_id": case.id,
-                    "interface": interface,
-                    "what": "dossier",
-                }
-            ],
-        )
+        door.log(session, ctx, actor=actor, interface=interface, case_ids=[case.id], what="dossier")
         cases_repo.add_event(
             session,
             CaseEvent(

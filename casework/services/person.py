@@ -33,10 +33,9 @@ from casework.context import Actor, AppContext
 from casework.db import unit_of_work
 from casework.i18n import N_
 from casework.models import Case, CaseEvent, Document, Letter, Requester
-from casework.repositories import access_log as access_repo
 from casework.repositories import cases as cases_repo
 from casework.security import policy
-from casework.services import documents
+from casework.services import documents, door
 from casework.services.errors import InvalidInput, NotFound
 from workflows.events import EventKind
 
@@ -161,21 +160,8 @@ def _found(session: Session, criteria: Criteria) -> list[tuple[Case, Requester, 
 
 
 def _log(session: Session, ctx: AppContext, actor: Actor, cases, interface: str, what: str):
-    now = ctx.now()
-    access_repo.add_many(
-        session,
-        [
-            {
-                "at": now,
-                "actor": actor.label,
-                "user_id": actor.user_id,
-                "api_key_id": actor.api_key_id,
-                "case_id": case.id,
-                "interface": interface,
-                "what": what,
-            }
-            for case in cases
-        ],
+    door.log(
+        session, ctx, actor=actor, interface=interface, case_ids=[c.id for c in cases], what=what
     )
 
 

@@ -59,8 +59,8 @@ from casework.schemas import (
     TransitionIn,
     clean_text,
 )
-from casework.services import access_log, documents, notices
 from casework.services import cases as case_service
+from casework.services import documents, door, notices
 from casework.services import retention as retention_service
 from casework.services.errors import InvalidInput, NotFound, TooManyAttempts
 from notifications import outbox
@@ -447,8 +447,8 @@ def _sent(letter: Letter) -> bool:
 
 
 def status(ctx: AppContext, *, token: str, address: str) -> StatusView:
-    """Return what the person sees of their case; log the reading."""
-    with read_session(ctx.engine) as session:
+    """Return what the person sees of their case; log the reading with it (one unit of work)."""
+    with unit_of_work(ctx.engine) as session:
         _, case = find_link(ctx, session, token=token, purpose=TokenPurpose.STATUS, address=address)
         letters = [letter for letter in letters_repo.for_case(session, case.id) if _sent(letter)]
         given = [d for d in documents_repo.for_case(session, case.id) if d.from_requester]
@@ -471,7 +471,9 @@ def status(ctx: AppContext, *, token: str, address: str) -> StatusView:
             may_add=case.status != CaseState.CLOSED,
             awaiting=case.status == CaseState.AWAITING_REQUESTER,
         )
-    access_log.record(ctx, actor=_reader(case), case_ids=[case.id], interface=PORTAL, what="read")
+        door.log(
+            session, ctx, actor=_reader(case), interface=PORTAL, case_ids=[case.id], what="read"
+        )
     return view
 
 
@@ -480,16 +482,19 @@ def _reader(case: Case) -> Actor:
 
 
 def letter(ctx: AppContext, *, token: str, address: str, letter_id: int) -> tuple[str, bytes]:
-    """Return the file name and bytes of one letter sent to the person; log the reading."""
+    """Return the file name and bytes of one letter sent to the person; log the reading with it
+    (one unit of work)."""
     from casework.services.letters import letter_file_name
 
-    with read_session(ctx.engine) as session:
+    with unit_of_work(ctx.engine) as session:
         _, case = find_link(ctx, session, token=token, purpose=TokenPurpose.STATUS, address=address)
         row = letters_repo.get(session, letter_id)
         if row is None or row.case_id != case.id or not _sent(row):
             raise unknown_link()
-    access_log.record(ctx, actor=_reader(case), case_ids=[case.id], interface=PORTAL, what="letter")
-    return letter_file_name(row, case.reference), row.pdf
+        door.log(
+            session, ctx, actor=_reader(case), interface=PORTAL, case_ids=[case.id], what="letter"
+        )
+        return letter_file_name(row, case.reference), row.pdf
 
 
 def add_information(
