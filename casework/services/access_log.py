@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from sqlmodel import Session
 
 from casework.context import Actor, AppContext
-from casework.db import read_session, unit_of_work
+from casework.db import read_session
 from casework.i18n import N_
 from casework.models import AccessLogEntry
 from casework.repositories import access_log as repo
@@ -51,17 +51,6 @@ INTERFACE_LABELS = {
 }
 
 
-def record(
-    ctx: AppContext, *, actor: Actor, case_ids: Iterable[int], interface: str, what: str
-) -> int:
-    """Append one entry per case whose personal information the actor is shown; return how
-    many."""
-    with unit_of_work(ctx.engine) as session:
-        return record_in(
-            session, ctx, actor=actor, case_ids=case_ids, interface=interface, what=what
-        )
-
-
 def record_in(
     session: Session,
     ctx: AppContext,
@@ -71,8 +60,9 @@ def record_in(
     interface: str,
     what: str,
 ) -> int:
-    """Append the entries of `record` in the caller's unit of work, so that the read and its
-    entries are written together or not at all; return how many."""
+    """Append one entry per case whose personal information the actor is shown, in the caller's
+    unit of work, so that the read and its entries are written together or not at all (through
+    casework.services.door.log); return how many."""
     if interface not in INTERFACES:
         raise ValueError(f"unknown interface {interface!r}")
     now = ctx.now()
