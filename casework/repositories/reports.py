@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import pairwise
-from typing import NamedTuple
 
 from sqlalchemy import (
     CompoundSelect,
@@ -28,18 +27,6 @@ from casework.models import Case, CaseEvent
 from casework.repositories.cases import CaseFilters, filter_conditions
 from workflows.case_flow import OPEN_STATES
 from workflows.events import EventKind
-
-
-class OpenCaseRow(NamedTuple):  # one per open case: a tuple, quick to make
-    reference: str
-    kind: str
-    status: str
-    subject: str
-    received_at: datetime
-    assignee_id: int | None
-    next_due_on: date | None
-    next_deadline: str | None
-
 
 OPEN = tuple(sorted(state.value for state in OPEN_STATES))
 
@@ -82,13 +69,13 @@ def listed_by_due(session: Session, filters: CaseFilters, *, limit: int) -> list
     return [ListedCase(*row) for row in session.execute(query)]
 
 
-def open_cases(session: Session) -> Iterator[OpenCaseRow]:
-    """Yield every case not closed, oldest receipt first, fetched in batches as they are read."""
+def open_cases(session: Session) -> Iterator[tuple[str, str, str, str, datetime, int | None]]:
+    """Yield every case not closed, oldest receipt first, fetched in batches as they are read:
+    (reference, kind, status, subject, received_at, assignee_id), plain tuples."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     query = open_cases_query(sqlite=sqlite).execution_options(stream_results=True, yield_per=5000)
     # Plain rows from the connection: the ORM's bookkeeping costs more than the row here.
-    for row in session.connection().execute(query):
-        yield OpenCaseRow(*row)
+    yield from session.connection().execute(query).tuples()
 
 
 def open_cases_query(*, sqlite: bool) -> Select:
@@ -113,8 +100,6 @@ def open_cases_query(*, sqlite: bool) -> Select:
             Case.subject,
             Case.received_at,
             Case.assignee_id,
-            Case.next_due_on,
-            Case.next_deadline,
         )
         .where(condition)
         .order_by(order, Case.id)

@@ -173,21 +173,13 @@ def aged_cases(ctx: AppContext) -> Iterator[AgedCase]:
     calendar, tz = ctx.calendar, ctx.tz
     received_on, next_day, age = None, None, 0
     with read_session(ctx.engine) as session:
-        for row in repo.open_cases(session):
-            if next_day is None or row.received_at >= next_day:
-                received_on = row.received_at.astimezone(tz).date()
+        for reference, kind, status, subject, received_at, assignee_id in repo.open_cases(session):
+            if next_day is None or received_at >= next_day:
+                received_on = received_at.astimezone(tz).date()
                 next_day = datetime.combine(received_on + timedelta(days=1), time(), tz)
                 next_day = next_day.astimezone(UTC)  # compared with UTC instants: quicker
                 age = standards.age_in_business_days(calendar, received_on, today)
-            yield AgedCase(
-                row.reference,
-                row.kind,
-                row.status,
-                row.subject,
-                received_on,
-                age,
-                row.assignee_id,
-            )
+            yield AgedCase(reference, kind, status, subject, received_on, age, assignee_id)
 
 
 def weekly(ctx: AppContext, *, weeks: int = 12) -> tuple[list[WeekFigures], Rate, Rate]:
