@@ -46,6 +46,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 
 __all__ = [
     "BASES",
@@ -257,7 +258,14 @@ def base_closures(base: str, year: int) -> list[Closure]:
         raise UnknownCalendarBase(base) from None
     if not _MIN_YEAR <= year <= _MAX_YEAR:
         raise ValueError(f"year {year} is outside {_MIN_YEAR}-{_MAX_YEAR}")
-    return builder(year)
+    return list(_built(builder, year))
+
+
+@cache
+def _built(builder, year: int) -> tuple[Closure, ...]:
+    # The same year of a base is the same days every time: worked out once per process (every
+    # calendar built, a closure change's preview among them, reads a century of years).
+    return tuple(builder(year))
 
 
 class _Tables:
