@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from sqlalchemy import (
     CompoundSelect,
+    DateTime,
     Select,
     and_,
     case,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    type_coerce,
     union_all,
 )
 from sqlmodel import Session
@@ -89,16 +91,19 @@ def open_cases_query(*, sqlite: bool) -> Select:
     """
     if sqlite:
         condition, order = Case.status.in_(OPEN), literal_column("+cases.received_at")
+        received_at = Case.received_at
     else:
         condition = Case.status.in_([literal(state, literal_execute=True) for state in OPEN])
         order = Case.received_at
+        # The driver gives the instants in UTC already (casework.db): no conversion per row.
+        received_at = type_coerce(Case.received_at, DateTime(timezone=True))
     return (
         select(
             Case.reference,
             Case.kind,
             Case.status,
             Case.subject,
-            Case.received_at,
+            received_at,
             Case.assignee_id,
         )
         .where(condition)
