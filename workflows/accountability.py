@@ -40,7 +40,6 @@ __all__ = [
     "SurveySource",
     "commitment_status",
     "few_enough",
-    "fewest_people_counted",
     "fiscal_quarter",
     "fiscal_year_bounds",
     "fiscal_year_of",
@@ -156,15 +155,6 @@ class FewestPeople:
     @property
     def share(self) -> float | None:
         return None if self.cases == 0 else 100.0 * self.at_most_two / self.cases
-
-
-def fewest_people_counted(cases_by_people: Mapping[int, int]) -> FewestPeople:
-    """Count the cases handled by at most two distinct people, from how many cases each number
-    of people handled."""
-    return FewestPeople(
-        cases=sum(cases_by_people.values()),
-        at_most_two=sum(n for people, n in cases_by_people.items() if few_enough(people)),
-    )
 
 
 def people_who_handled(

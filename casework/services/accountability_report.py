@@ -214,31 +214,6 @@ def _count_volumes(volumes: list[repo.VolumeRow], trends: list[repo.TrendRow], t
     return received
 
 
-class _People:
-    """The answered cases, and those handled by the fewest people: each by the number of
-    distinct people ever assigned to it (`cases.handlers`), one counted as handled by its one
-    person even when nobody was assigned (at most its current assignee)."""
-
-    def __init__(self, tally: Tally) -> None:
-        self.tally = tally
-        self.handled: Counter[int] = Counter()
-
-    def add(self, handlers: int, reference: str | None, count: int) -> None:
-        people = max(handlers, 1)
-        self.handled[people] += count
-        if self.tally.trace:
-            self.tally.add("fewest_people.answered", reference)
-            if rules.few_enough(people):
-                self.tally.add("fewest_people.at_most_two", reference)
-
-    def count(self) -> None:
-        if self.tally.trace:
-            return
-        figures = rules.fewest_people_counted(self.handled)
-        self.tally.add("fewest_people.answered", None, figures.cases)
-        self.tally.add("fewest_people.at_most_two", None, figures.at_most_two)
-
-
 def _quarter_starts(ctx: AppContext, first: date, last: date) -> list[tuple[str, datetime]]:
     """Return the fiscal quarters of the period, each with the instant it starts in it."""
     starts: list[tuple[str, datetime]] = []
@@ -357,15 +332,15 @@ def gather(
         )
         ack.add(a.received_on, item, a.reference, a.count)
     answer = _Delays(ctx, tally, "delays.answer", today)
-    people = _People(tally)
     for a in answers:
         item = clock_figures.answer_commitment(
             due_on=a.due_on, counted_on=a.counted_on, outcome=a.outcome, answered_on=a.answered_on
         )
         answer.add(a.received_on, item, a.reference, a.count)
-        if a.answered_on is not None:
-            people.add(a.handlers, a.reference, a.count)
-    people.count()
+        if a.answered_on is not None:  # the fewest people: the answered cases by their handlers
+            tally.add("fewest_people.answered", a.reference, a.count)
+            if rules.few_enough(a.handlers):
+                tally.add("fewest_people.at_most_two", a.reference, a.count)
     if whole:
         for e in escalations:
             tally.add("escalations.total", e.reference)
