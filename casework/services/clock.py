@@ -9,13 +9,13 @@ and reply date, after a closure change (preview and apply alike) and in the sche
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlmodel import Session
 
 from casework.context import Actor, AppContext
 from casework.models import Case, CaseEvent
+from casework.repositories import cases as cases_repo
 from casework.schemas import WRITTEN_CHANNELS
 from workflows.calendar import BusinessCalendar
 from workflows.case_clock import CaseClock, Step, derive
@@ -44,7 +44,7 @@ def _day(value, fallback: date | None) -> date | None:
     return fallback
 
 
-def step_of(ctx: AppContext, event: CaseEvent) -> Step | None:
+def step_of(ctx: AppContext, event: cases_repo.TrailLine) -> Step | None:
     """Return the clock's view of one line of the trail, or None when it does not count."""
     data = event.data or {}
     on = _day(data.get("on"), None) or event.at.astimezone(ctx.tz).date()
@@ -78,42 +78,17 @@ def steps(ctx: AppContext, session: Session, case: Case) -> list[Step]:
     """Return the case's history as the clock reads it, in order."""
     if case.id is None:
         return []
-    query = (
-        select(CaseEvent)
-        .where(
-            CaseEvent.case_id == case.id,
-            CaseEvent.kind.in_(CLOCK_EVENTS),
-        )
-        .order_by(CaseEvent.id)
-    )
-    found = (step_of(ctx, event) for event in session.execute(query).scalars())
-    return [step for step in found if step is not None]
+    return histories(ctx, session, [case.id]).get(case.id, [])
 
 
-class _TrailLine(NamedTuple):
-    """What the clock reads of a line of the trail (a tuple: quick to make and to read)."""
-
-    case_id: int
-    kind: str
-    trigger: str | None
-    at: datetime
-    data: dict | None
-    reason: str | None
-
-
-def histories(ctx: AppContext, session: Session, ids: Select) -> dict[int, list[Step]]:
-    """Return the history of each case whose id `ids` selects, as the clock reads it (as `steps`
-    does for one), in one query of plain rows instead of one query per case."""
-    query = (
-        select(*(getattr(CaseEvent, name) for name in _TrailLine._fields))
-        .where(CaseEvent.case_id.in_(ids), CaseEvent.kind.in_(CLOCK_EVENTS))
-        .order_by(CaseEvent.case_id, CaseEvent.id)
-    )
+def histories(ctx: AppContext, session: Session, ids: Select | list[int]) -> dict[int, list[Step]]:
+    """Return the history of each case whose id `ids` selects (or lists), as the clock reads
+    it, in one query of plain rows instead of one query per case."""
     found: dict[int, list[Step]] = defaultdict(list)
-    for event in map(_TrailLine._make, session.connection().execute(query)):
-        step = step_of(ctx, event)
+    for line in cases_repo.trail_lines(session, case_ids=ids, kinds=CLOCK_EVENTS):
+        step = step_of(ctx, line)
         if step is not None:
-            found[event.case_id].append(step)
+            found[line.case_id].append(step)
     return found
 
 
