@@ -4,23 +4,10 @@ the person, with dates counted by hand."""
 
 from datetime import date
 
-from casework.context import Actor
-from casework.schemas import TransitionIn
 from casework.services import cases, reminders
 from notifications.delivery import deliver_pending
+from tests.cases import OFFICER, fire
 from tests.notifications.conftest import at, open_case
-
-OFFICER = Actor(label="user:officer", role="officer")
-
-
-def _fire(ctx, case, trigger, **fields):
-    return cases.fire(
-        ctx,
-        interface="api",
-        actor=OFFICER,
-        reference=case.reference,
-        request=TransitionIn(trigger=trigger, version=case.version, **fields),
-    ).case
 
 
 def test_a_reopened_answered_case_is_not_in_the_digest_as_overdue(mail_ctx, staff, mailbox):
@@ -31,10 +18,10 @@ def test_a_reopened_answered_case_is_not_in_the_digest_as_overdue(mail_ctx, staf
     at(ctx, 2026, 11, 2, 10, 0)
     case = open_case(ctx, kind="information_request", received_at="2026-11-02T09:00:00-05:00")
     at(ctx, 2026, 11, 20, 10, 0)
-    case = _fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
-    case = _fire(ctx, case, "close", outcome="founded")
+    case = fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
+    case = fire(ctx, case, "close", outcome="founded")
     at(ctx, 2026, 12, 1, 10, 0)
-    case = _fire(ctx, case, "reopen", reason="Nouvelle question de la personne.")
+    case = fire(ctx, case, "reopen", reason="Nouvelle question de la personne.")
     assert case.answer_due_on == date(2027, 1, 6)
     at(ctx, 2026, 12, 2, 8, 30)
     report = reminders.send_digest(ctx, worker="test")

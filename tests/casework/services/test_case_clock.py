@@ -8,41 +8,14 @@ The year-end closures of the Quebec public service in 2026–2027: Thursday 24, 
 from datetime import date
 
 from casework.context import Actor
-from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases, closures
 from casework.services.calendar import refresh
 from casework.services.door import CASEWORK
 from casework.services.errors import InvalidInput
+from tests.cases import OFFICER, fire, open_case
 from tests.conftest import montreal
 
 ADMIN = Actor(label="user:admin", role="admin")
-OFFICER = Actor(label="user:officer", role="officer")
-
-
-def _open(ctx, received_at, *, channel="letter", kind="complaint", **fields):
-    return cases.open_case(
-        ctx,
-        interface="api",
-        actor=OFFICER,
-        data=CaseCreate(
-            kind=kind,
-            channel=channel,
-            subject="Délai de traitement",
-            received_at=received_at,
-            requester={"name": "Jeanne Roy", "email": "jeanne.roy@example.org"},
-            **fields,
-        ),
-    ).case
-
-
-def _fire(ctx, case, trigger, **fields):
-    return cases.fire(
-        ctx,
-        interface="api",
-        actor=OFFICER,
-        reference=case.reference,
-        request=TransitionIn(trigger=trigger, version=case.version, **fields),
-    ).case
 
 
 def _items(ctx, case):
@@ -78,7 +51,7 @@ def test_a_closure_added_moves_an_escalated_case_the_same_in_its_headline_and_ex
     # extended by 10 business days: 30 December, 5–8 and 11–15 January (31, 1 and 4 closed),
     # Friday 15 January 2027.
     clock.current = montreal(2026, 11, 26, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 26, 9, 0))
+    case = open_case(ctx, montreal(2026, 11, 26, 9, 0))
     clock.current = montreal(2026, 11, 27, 10, 0)
     case = cases.extend(
         ctx,
@@ -91,7 +64,7 @@ def test_a_closure_added_moves_an_escalated_case_the_same_in_its_headline_and_ex
     ).case
     assert case.answer_due_on == date(2027, 1, 15)
     clock.current = montreal(2026, 11, 30, 10, 0)
-    case = _fire(
+    case = fire(
         ctx,
         case,
         "escalate",
@@ -132,11 +105,11 @@ def test_a_pause_before_the_acknowledgment_leaves_it_owed(ctx, clock, client):
     # plus the 5 business days spent waiting (23, 29, 30 December, 5, 6 January): Monday
     # 1 February 2027.
     clock.current = montreal(2026, 12, 18, 11, 0)
-    case = _open(ctx, montreal(2026, 12, 18, 10, 0))
+    case = open_case(ctx, montreal(2026, 12, 18, 10, 0))
     clock.current = montreal(2026, 12, 22, 10, 0)
-    case = _fire(ctx, case, "request_information", comment="Il manque le numéro de dossier.")
+    case = fire(ctx, case, "request_information", comment="Il manque le numéro de dossier.")
     clock.current = montreal(2027, 1, 6, 10, 0)
-    case = _fire(ctx, case, "resume")
+    case = fire(ctx, case, "resume")
     assert case.status == "received"
     assert case.acknowledged_at is None
     assert (case.ack_due_on, case.answer_due_on) == (date(2027, 1, 11), date(2027, 2, 1))
@@ -161,12 +134,12 @@ def test_reopening_an_answered_case_starts_a_new_answer_deadline_not_an_overdue_
     # 20 November, closed, reopened Tuesday 1 December: a new answer is due 20 business days
     # later (2–4, 7–11, 14–18, 21–23, 29, 30 December, 5, 6 January), Wednesday 6 January 2027.
     clock.current = montreal(2026, 11, 2, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 2, 9, 0), kind="information_request")
+    case = open_case(ctx, montreal(2026, 11, 2, 9, 0), kind="information_request")
     clock.current = montreal(2026, 11, 20, 10, 0)
-    case = _fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
-    case = _fire(ctx, case, "close", outcome="founded")
+    case = fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
+    case = fire(ctx, case, "close", outcome="founded")
     clock.current = montreal(2026, 12, 1, 10, 0)
-    case = _fire(ctx, case, "reopen", reason="Nouvelle question de la personne.")
+    case = fire(ctx, case, "reopen", reason="Nouvelle question de la personne.")
     assert case.answer_due_on == date(2027, 1, 6)
     assert case.answer_summary is None  # the first answer stays in the trail
     assert (case.answer_outcome, case.answer_counted_on) == ("on_time", date(2026, 11, 30))
@@ -186,10 +159,10 @@ def test_an_escalation_is_recorded_on_a_closed_case_without_reopening_its_answer
     ctx, clock, client
 ):
     clock.current = montreal(2026, 11, 2, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 2, 9, 0), kind="information_request", channel="phone")
+    case = open_case(ctx, montreal(2026, 11, 2, 9, 0), kind="information_request", channel="phone")
     clock.current = montreal(2026, 11, 20, 10, 0)
-    case = _fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
-    case = _fire(ctx, case, "close", outcome="founded")
+    case = fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
+    case = fire(ctx, case, "close", outcome="founded")
     clock.current = montreal(2026, 12, 3, 10, 0)
     response = client.post(
         f"/api/cases/{case.reference}/transitions",
@@ -225,7 +198,7 @@ def test_an_escalation_is_recorded_on_a_closed_case_without_reopening_its_answer
 
 
 def test_a_reply_date_cannot_be_set_on_a_case_not_escalated(ctx, clock, client):
-    case = _open(ctx, montreal(2026, 11, 20, 9, 0))
+    case = open_case(ctx, montreal(2026, 11, 20, 9, 0))
     response = client.post(
         f"/api/cases/{case.reference}/reply-date", json={"reply_due_on": "2027-02-05"}
     )
@@ -239,9 +212,9 @@ def test_an_extension_after_the_deadline_keeps_the_answer_missed(ctx, clock, cli
     # 2027. Extended on Wednesday 27 January by 5 business days: announced for Monday
     # 1 February. Answered Friday 29 January: met late, 4 business days after the 25th.
     clock.current = montreal(2026, 12, 18, 11, 0)
-    case = _open(ctx, montreal(2026, 12, 18, 10, 0))
+    case = open_case(ctx, montreal(2026, 12, 18, 10, 0))
     clock.current = montreal(2026, 12, 21, 10, 0)
-    case = _fire(ctx, case, "acknowledge")
+    case = fire(ctx, case, "acknowledge")
     assert case.answer_due_on == date(2027, 1, 25)
     clock.current = montreal(2027, 1, 27, 10, 0)
     case = cases.extend(
@@ -271,7 +244,7 @@ def test_an_extension_after_the_deadline_keeps_the_answer_missed(ctx, clock, cli
     assert "au lieu du" not in text
     assert "25 janvier 2027" in text
     clock.current = montreal(2027, 1, 29, 10, 0)
-    case = _fire(ctx, case, "answer", answer_summary="Réponse transmise.")
+    case = fire(ctx, case, "answer", answer_summary="Réponse transmise.")
     answer = _api_items(client, case.reference)["answer"]
     assert (answer["state"], answer["met_on"], answer["late_by"]) == ("met_late", "2027-01-29", 4)
     assert case.answer_outcome == "late"
@@ -290,7 +263,7 @@ def test_a_calendar_day_answer_ending_on_a_closure_carries_to_the_next_business_
     # Received Friday 4 December 2026: 20 calendar days end Thursday 24 December (closed); 25,
     # 26, 27 and 28 are not business days either: Tuesday 29 December 2026.
     clock.current = montreal(2026, 12, 4, 11, 0)
-    case = _open(ctx, montreal(2026, 12, 4, 10, 0))
+    case = open_case(ctx, montreal(2026, 12, 4, 10, 0))
     assert case.answer_due_on == date(2026, 12, 29)
     answer = _items(ctx, case)["answer"]
     assert answer.explanation.rolled_forward_from == date(2026, 12, 24)
@@ -305,10 +278,10 @@ def test_a_calendar_day_answer_ending_on_a_closure_carries_to_the_next_business_
 # 7. A Protecteur reply date on a closure day carries to the next business day.
 def test_a_protecteur_reply_date_on_christmas_carries_to_tuesday_29_december(ctx, clock, client):
     clock.current = montreal(2026, 11, 20, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 20, 9, 0))
-    case = _fire(ctx, case, "answer", answer_summary="Réponse.")
+    case = open_case(ctx, montreal(2026, 11, 20, 9, 0))
+    case = fire(ctx, case, "answer", answer_summary="Réponse.")
     clock.current = montreal(2026, 12, 1, 10, 0)
-    case = _fire(
+    case = fire(
         ctx,
         case,
         "escalate",
@@ -329,12 +302,12 @@ def test_a_closed_case_shows_when_each_deadline_was_met(ctx, clock, client):
     # Received Monday 2 November 2026: acknowledgment due Monday 16 November, sent Wednesday
     # 18 November (2 business days late); answered Friday 20 November (due the 30th).
     clock.current = montreal(2026, 11, 2, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 2, 9, 0), kind="information_request")
+    case = open_case(ctx, montreal(2026, 11, 2, 9, 0), kind="information_request")
     clock.current = montreal(2026, 11, 18, 10, 0)
-    case = _fire(ctx, case, "acknowledge")
+    case = fire(ctx, case, "acknowledge")
     clock.current = montreal(2026, 11, 20, 10, 0)
-    case = _fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
-    case = _fire(ctx, case, "close", outcome="founded")
+    case = fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
+    case = fire(ctx, case, "close", outcome="founded")
     items = _api_items(client, case.reference)
     ack, answer = items["acknowledgment"], items["answer"]
     assert (ack["state"], ack["met_on"], ack["late_by"]) == ("met_late", "2026-11-18", 2)
@@ -344,9 +317,9 @@ def test_a_closed_case_shows_when_each_deadline_was_met(ctx, clock, client):
 
 def test_a_case_withdrawn_before_its_deadlines_makes_them_not_applicable(ctx, clock, client):
     clock.current = montreal(2026, 11, 2, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 2, 9, 0))
+    case = open_case(ctx, montreal(2026, 11, 2, 9, 0))
     clock.current = montreal(2026, 11, 5, 10, 0)
-    case = _fire(ctx, case, "close", outcome="withdrawn")
+    case = fire(ctx, case, "close", outcome="withdrawn")
     items = _api_items(client, case.reference)
     assert items["acknowledgment"]["state"] == "not_applicable"
     assert items["answer"]["state"] == "not_applicable"
@@ -354,8 +327,8 @@ def test_a_case_withdrawn_before_its_deadlines_makes_them_not_applicable(ctx, cl
 
 
 def test_only_an_answer_still_owed_can_be_extended(ctx, clock):
-    case = _open(ctx, montreal(2026, 11, 20, 9, 0))
-    case = _fire(ctx, case, "answer", answer_summary="Réponse.")
+    case = open_case(ctx, montreal(2026, 11, 20, 9, 0))
+    case = fire(ctx, case, "answer", answer_summary="Réponse.")
     try:
         cases.extend(
             ctx,
@@ -391,34 +364,34 @@ def test_on_time_rates_of_eight_cases_as_of_15_february_2027(ctx, clock, client)
         clock.current = montreal(2027, month, day, 10, 0)
 
     on(11)
-    a, b, c, d, e = (_open(ctx, montreal(2027, 1, 11, 9, 0)) for _ in range(5))
-    f = _open(ctx, montreal(2027, 1, 11, 9, 0), channel="phone")
+    a, b, c, d, e = (open_case(ctx, montreal(2027, 1, 11, 9, 0)) for _ in range(5))
+    f = open_case(ctx, montreal(2027, 1, 11, 9, 0), channel="phone")
     on(13)
-    a = _fire(ctx, a, "acknowledge")
-    b = _fire(ctx, b, "request_information", comment="Il manque la facture.")
+    a = fire(ctx, a, "acknowledge")
+    b = fire(ctx, b, "request_information", comment="Il manque la facture.")
     on(14)
-    d = _fire(ctx, d, "acknowledge")
+    d = fire(ctx, d, "acknowledge")
     on(15)
-    e = _fire(ctx, e, "close", outcome="withdrawn")
-    f = _fire(ctx, f, "close", outcome="withdrawn")
+    e = fire(ctx, e, "close", outcome="withdrawn")
+    f = fire(ctx, f, "close", outcome="withdrawn")
     on(18)
-    c = _fire(
+    c = fire(
         ctx, c, "escalate", protecteur_file_number="PC-2027-0001", escalated_on=date(2027, 1, 18)
     )
     on(20)
-    b = _fire(ctx, b, "resume")
+    b = fire(ctx, b, "resume")
     on(25)
-    h = _open(ctx, montreal(2027, 1, 25, 9, 0))
+    h = open_case(ctx, montreal(2027, 1, 25, 9, 0))
     on(27)
-    b = _fire(ctx, b, "acknowledge")
+    b = fire(ctx, b, "acknowledge")
     on(1, 2)
-    g = _open(ctx, montreal(2027, 2, 1, 9, 0))
+    g = open_case(ctx, montreal(2027, 2, 1, 9, 0))
     on(3, 2)
-    g = _fire(ctx, g, "acknowledge")
+    g = fire(ctx, g, "acknowledge")
     on(5, 2)
-    a = _fire(ctx, a, "answer", answer_summary="Réponse.")
+    a = fire(ctx, a, "answer", answer_summary="Réponse.")
     on(9, 2)
-    h = _fire(ctx, h, "acknowledge")
+    h = fire(ctx, h, "acknowledge")
     on(10, 2)
     d = cases.extend(
         ctx,
@@ -430,7 +403,7 @@ def test_on_time_rates_of_eight_cases_as_of_15_february_2027(ctx, clock, client)
         reason="Expertise",
     ).case
     on(12, 2)
-    d = _fire(ctx, d, "answer", answer_summary="Réponse.")
+    d = fire(ctx, d, "answer", answer_summary="Réponse.")
     on(15, 2)
 
     response = client.get(
@@ -476,9 +449,9 @@ def test_the_acknowledgment_of_a_calendar_day_answer_states_the_delay_not_the_ca
     ctx = AppContext(settings=settings, engine=engine, clock=clock)
     refresh(ctx)
     clock.current = montreal(2026, 12, 4, 11, 0)
-    case = _open(ctx, montreal(2026, 12, 4, 10, 0))
+    case = open_case(ctx, montreal(2026, 12, 4, 10, 0))
     clock.current = montreal(2026, 12, 7, 10, 0)
-    _fire(ctx, case, "acknowledge")
+    fire(ctx, case, "acknowledge")
     found = letters.for_case(ctx, actor=ADMIN, interface="cli", reference=case.reference)
     body = found.letters[0].text_body
     assert "29 décembre 2026" in body

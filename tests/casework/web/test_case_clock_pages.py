@@ -8,9 +8,8 @@ from datetime import date
 
 import pytest
 
-from casework.context import Actor
-from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases
+from tests.cases import OFFICER, fire, open_case
 from tests.casework.web.conftest import ROOT
 from tests.casework.web.test_every_page_fits import (
     FRENCH_FAULTS,
@@ -22,32 +21,7 @@ from tests.casework.web.test_every_page_fits import (
 from tests.conftest import montreal
 
 FOLDER = ROOT / "test-artifacts" / "clock"
-OFFICER = Actor(label="user:officer", role="officer")
-
-
-def _open(ctx, received_at, *, kind="complaint"):
-    return cases.open_case(
-        ctx,
-        interface="api",
-        actor=OFFICER,
-        data=CaseCreate(
-            kind=kind,
-            channel="letter",
-            subject="Délai de traitement d’une demande de permis",
-            received_at=received_at,
-            requester={"name": "Jeanne Roy", "email": "jeanne.roy@example.org"},
-        ),
-    ).case
-
-
-def _fire(ctx, case, trigger, **fields):
-    return cases.fire(
-        ctx,
-        interface="api",
-        actor=OFFICER,
-        reference=case.reference,
-        request=TransitionIn(trigger=trigger, version=case.version, **fields),
-    ).case
+SUBJECT = "Délai de traitement d’une demande de permis"
 
 
 @pytest.fixture(scope="module")
@@ -59,18 +33,22 @@ def clock_cases(server):
     # Received Monday 2 November 2026: acknowledgment due Monday 16 November, sent Wednesday
     # 18 November (2 business days late); answered Friday 20 November (due the 30th), closed.
     clock.current = montreal(2026, 11, 2, 10, 0)
-    closed = _open(ctx, montreal(2026, 11, 2, 9, 0), kind="information_request")
+    closed = open_case(
+        ctx, montreal(2026, 11, 2, 9, 0), kind="information_request", subject=SUBJECT
+    )
     clock.current = montreal(2026, 11, 18, 10, 0)
-    closed = _fire(ctx, closed, "acknowledge")
+    closed = fire(ctx, closed, "acknowledge")
     clock.current = montreal(2026, 11, 20, 10, 0)
-    closed = _fire(ctx, closed, "answer", answer_summary="Renseignements transmis.")
-    closed = _fire(ctx, closed, "close", outcome="founded")
+    closed = fire(ctx, closed, "answer", answer_summary="Renseignements transmis.")
+    closed = fire(ctx, closed, "close", outcome="founded")
     # Answered Friday 20 November, escalated Tuesday 1 December; the Protecteur's later letter
     # sets its reply date to Friday 5 February 2027.
-    escalated = _open(ctx, montreal(2026, 11, 20, 9, 0), kind="information_request")
-    escalated = _fire(ctx, escalated, "answer", answer_summary="Réponse.")
+    escalated = open_case(
+        ctx, montreal(2026, 11, 20, 9, 0), kind="information_request", subject=SUBJECT
+    )
+    escalated = fire(ctx, escalated, "answer", answer_summary="Réponse.")
     clock.current = montreal(2026, 12, 1, 10, 0)
-    escalated = _fire(
+    escalated = fire(
         ctx,
         escalated,
         "escalate",
@@ -90,9 +68,9 @@ def clock_cases(server):
     # 2027; extended on Wednesday 27 January by 5 business days, announced for Monday
     # 1 February.
     clock.current = montreal(2026, 12, 18, 11, 0)
-    late = _open(ctx, montreal(2026, 12, 18, 10, 0))
+    late = open_case(ctx, montreal(2026, 12, 18, 10, 0), subject=SUBJECT)
     clock.current = montreal(2026, 12, 21, 10, 0)
-    late = _fire(ctx, late, "acknowledge")
+    late = fire(ctx, late, "acknowledge")
     clock.current = montreal(2027, 1, 27, 10, 0)
     cases.extend(
         ctx,

@@ -6,7 +6,7 @@ from datetime import date
 
 from casework.services import cases as case_service
 from casework.services.door import CASEWORK
-from tests.casework.services.test_case_clock import _fire, _open
+from tests.cases import fire, open_case
 from tests.casework.web.test_web_account import app  # noqa: F401  (the fixture)
 from tests.casework.web.test_web_pages import _signed_in, _token
 from tests.conftest import montreal
@@ -21,10 +21,10 @@ def _deadlines(page: str) -> str:
 def _escalated_without_reply_date(ctx, clock):
     # Received Friday 20 November 2026, answered the same day, escalated Tuesday 1 December.
     clock.current = montreal(2026, 11, 20, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 20, 9, 0))
-    case = _fire(ctx, case, "answer", answer_summary="Réponse.")
+    case = open_case(ctx, montreal(2026, 11, 20, 9, 0))
+    case = fire(ctx, case, "answer", answer_summary="Réponse.")
     clock.current = montreal(2026, 12, 1, 10, 0)
-    return _fire(
+    return fire(
         ctx, case, "escalate", protecteur_file_number="PC-2026-0099", escalated_on=date(2026, 12, 1)
     )
 
@@ -35,12 +35,12 @@ def test_escalation_is_offered_on_answered_and_closed_cases_with_the_facts_and_r
     clock,
 ):
     clock.current = montreal(2026, 11, 20, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 20, 9, 0), kind="information_request")
-    case = _fire(ctx, case, "answer", answer_summary="Réponse.")
+    case = open_case(ctx, montreal(2026, 11, 20, 9, 0), kind="information_request")
+    case = fire(ctx, case, "answer", answer_summary="Réponse.")
     officer = _signed_in(app, "responsable")
     for status in ("answered", "closed"):
         if status == "closed":
-            case = _fire(ctx, case, "close", outcome="founded")
+            case = fire(ctx, case, "close", outcome="founded")
         page = officer.get(f"/cases/{case.reference}").text
         form = page[page.index('id="action-escalate"') :]
         form = form[: form.index("</details>")]
@@ -79,7 +79,7 @@ def test_escalation_is_offered_on_answered_and_closed_cases_with_the_facts_and_r
 
 def test_a_facts_date_typed_day_first_at_escalation_is_refused_and_kept(app, ctx, clock):  # noqa: F811
     clock.current = montreal(2026, 11, 20, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 20, 9, 0))
+    case = open_case(ctx, montreal(2026, 11, 20, 9, 0))
     officer = _signed_in(app, "responsable")
     token = _token(officer.get(f"/cases/{case.reference}").text)
     refused = officer.post(
@@ -184,7 +184,7 @@ def test_a_reply_date_typed_day_first_or_before_the_escalation_is_refused_next_t
 
 def test_the_reply_date_form_is_only_on_an_escalated_case(app, ctx, clock):  # noqa: F811
     clock.current = montreal(2026, 11, 20, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 20, 9, 0))
+    case = open_case(ctx, montreal(2026, 11, 20, 9, 0))
     officer = _signed_in(app, "responsable")
     page = officer.get(f"/cases/{case.reference}").text
     assert 'id="action-reply"' not in page
@@ -208,9 +208,9 @@ def test_the_page_says_an_answer_extended_after_its_deadline_was_missed(app, ctx
     # 2027. Extended on Wednesday 27 January by 5 business days: announced for Monday
     # 1 February.
     clock.current = montreal(2026, 12, 18, 11, 0)
-    case = _open(ctx, montreal(2026, 12, 18, 10, 0))
+    case = open_case(ctx, montreal(2026, 12, 18, 10, 0))
     clock.current = montreal(2026, 12, 21, 10, 0)
-    case = _fire(ctx, case, "acknowledge")
+    case = fire(ctx, case, "acknowledge")
     clock.current = montreal(2027, 1, 27, 10, 0)
     officer = _signed_in(app, "responsable")
     page = officer.get(f"/cases/{case.reference}").text
@@ -236,12 +236,12 @@ def test_a_closed_case_page_says_when_each_deadline_was_met_and_how_late(app, ct
     # Received Monday 2 November 2026: acknowledgment due Monday 16 November, sent Wednesday
     # 18 November (2 business days late); answered Friday 20 November (due the 30th), closed.
     clock.current = montreal(2026, 11, 2, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 2, 9, 0), kind="information_request")
+    case = open_case(ctx, montreal(2026, 11, 2, 9, 0), kind="information_request")
     clock.current = montreal(2026, 11, 18, 10, 0)
-    case = _fire(ctx, case, "acknowledge")
+    case = fire(ctx, case, "acknowledge")
     clock.current = montreal(2026, 11, 20, 10, 0)
-    case = _fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
-    case = _fire(ctx, case, "close", outcome="founded")
+    case = fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
+    case = fire(ctx, case, "close", outcome="founded")
     officer = _signed_in(app, "responsable")
     deadlines = _deadlines(officer.get(f"/cases/{case.reference}").text)
     assert (

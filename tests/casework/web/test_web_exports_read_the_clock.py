@@ -9,7 +9,7 @@ from datetime import date
 from casework.context import Actor
 from casework.services import cases as case_service
 from casework.services import reports
-from tests.casework.services.test_case_clock import OFFICER, _fire, _open
+from tests.cases import OFFICER, fire, open_case
 from tests.casework.web.test_web_account import app  # noqa: F401  (the fixture)
 from tests.casework.web.test_web_pages import _signed_in
 from tests.conftest import montreal
@@ -29,12 +29,12 @@ def _reopened(ctx, clock):
     # 20 November, closed, reopened Tuesday 1 December: a new answer is due Wednesday
     # 6 January 2027.
     clock.current = montreal(2026, 11, 2, 10, 0)
-    case = _open(ctx, montreal(2026, 11, 2, 9, 0), kind="information_request")
+    case = open_case(ctx, montreal(2026, 11, 2, 9, 0), kind="information_request")
     clock.current = montreal(2026, 11, 20, 10, 0)
-    case = _fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
-    case = _fire(ctx, case, "close", outcome="founded")
+    case = fire(ctx, case, "answer", answer_summary="Renseignements transmis.")
+    case = fire(ctx, case, "close", outcome="founded")
     clock.current = montreal(2026, 12, 1, 10, 0)
-    return _fire(ctx, case, "reopen", reason="Nouvelle question de la personne.")
+    return fire(ctx, case, "reopen", reason="Nouvelle question de la personne.")
 
 
 def _extended_late(ctx, clock):
@@ -42,9 +42,9 @@ def _extended_late(ctx, clock):
     # 2027. Extended on Wednesday 27 January by 5 business days: announced for Monday
     # 1 February.
     clock.current = montreal(2026, 12, 18, 11, 0)
-    case = _open(ctx, montreal(2026, 12, 18, 10, 0))
+    case = open_case(ctx, montreal(2026, 12, 18, 10, 0))
     clock.current = montreal(2026, 12, 21, 10, 0)
-    case = _fire(ctx, case, "acknowledge")
+    case = fire(ctx, case, "acknowledge")
     clock.current = montreal(2027, 1, 27, 10, 0)
     return case_service.extend(
         ctx,
