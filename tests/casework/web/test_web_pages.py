@@ -129,6 +129,19 @@ def test_a_page_the_role_does_not_allow_is_refused_with_a_page(app):
         assert "Votre rôle ne permet pas cette action." in answer.text
 
 
+def _received_case(ctx, *, priority: str | None = None):
+    """Return the newest demo case still received (of this priority, when given)."""
+    views, _ = case_service.search(
+        ctx,
+        actor=CASEWORK,
+        interface="scheduler",
+        filters=CaseFilters(status=("received",)),
+        limit=100,
+        with_requesters=True,
+    )
+    return next(v.case for v in views if priority in (None, v.case.priority))
+
+
 def test_an_unknown_case_is_a_page_that_says_so(app):
     answer = _signed_in(app, "responsable").get("/cases/PLT-1999-00001")
     assert answer.status_code == 404
@@ -136,15 +149,7 @@ def test_an_unknown_case_is_a_page_that_says_so(app):
 
 
 def test_a_transition_refused_by_the_life_cycle_shows_its_reason_next_to_the_form(app, ctx):
-    views, _ = case_service.search(
-        ctx,
-        actor=CASEWORK,
-        interface="scheduler",
-        filters=CaseFilters(status=("received",)),
-        limit=1,
-        with_requesters=True,
-    )
-    case = views[0].case
+    case = _received_case(ctx)
     officer = _signed_in(app, "responsable")
     token = _token(officer.get(f"/cases/{case.reference}").text)
     answer = officer.post(
@@ -157,15 +162,7 @@ def test_a_transition_refused_by_the_life_cycle_shows_its_reason_next_to_the_for
 
 
 def test_a_stale_form_says_the_case_changed_and_shows_it_as_it_is(app, ctx):
-    views, _ = case_service.search(
-        ctx,
-        actor=CASEWORK,
-        interface="scheduler",
-        filters=CaseFilters(status=("received",)),
-        limit=1,
-        with_requesters=True,
-    )
-    case = views[0].case
+    case = _received_case(ctx)
     officer = _signed_in(app, "responsable")
     token = _token(officer.get(f"/cases/{case.reference}").text)
     answer = officer.post(
@@ -263,18 +260,6 @@ def test_the_language_switch_is_remembered_and_goes_back_to_the_page(app):
     assert answer.headers["location"] == "/mine"
     assert "My cases" in officer.get("/mine").text
     assert officer.get("/language/en?next=https://evil.example").headers["location"] == "/"
-
-
-def _received_case(ctx, *, priority: str):
-    views, _ = case_service.search(
-        ctx,
-        actor=CASEWORK,
-        interface="scheduler",
-        filters=CaseFilters(status=("received",)),
-        limit=100,
-        with_requesters=True,
-    )
-    return next(v.case for v in views if v.case.priority == priority)
 
 
 def test_an_officer_corrects_the_subject_and_raises_the_priority_from_the_case_page(app, ctx):
