@@ -316,10 +316,13 @@ def search(
             session.execute(_ONE_PROCESS)
         # The matches first, up to the cap: a few are then sorted directly; past the cap, the
         # matches are common and the page comes soonest by walking the order's index.
-        found = list(session.execute(matches_query(filters, sqlite=sqlite)).scalars())
-        ids = list(dict.fromkeys(found))
-        total = len(ids) if len(found) <= TEXT_COUNT_CAP else TEXT_COUNT_CAP + 1
-        query = select(Case).where(Case.id.in_(ids)) if total <= TEXT_COUNT_CAP else None
+        if not sqlite and _over_cap(session, whole_words_query(filters)):
+            total, query = TEXT_COUNT_CAP + 1, None
+        else:
+            found = list(session.execute(matches_query(filters, sqlite=sqlite)).scalars())
+            ids = list(dict.fromkeys(found))
+            total = len(ids) if len(found) <= TEXT_COUNT_CAP else TEXT_COUNT_CAP + 1
+            query = select(Case).where(Case.id.in_(ids)) if total <= TEXT_COUNT_CAP else None
     else:
         total = session.execute(
             _filtered(select(func.count(Case.id)), filters, sqlite=sqlite)
@@ -382,6 +385,25 @@ def matches_query(filters: CaseFilters, *, sqlite: bool) -> Select:
     if sqlite:
         return _filtered(select(Case.id), filters, sqlite=True).limit(TEXT_COUNT_CAP + 1)
     return _pg_matches(filters).limit(TEXT_COUNT_CAP + 1)
+
+
+def whole_words_query(filters: CaseFilters) -> Select | None:
+    """Return, on PostgreSQL, the ids of the cases holding every word whole, up to the cap and
+    one more (None without words); its plan is checked in the tests.
+
+    They are some of the matches (each word is matched from its start): when they pass the cap,
+    so do the matches, and reading one entry of the words' index costs less than gathering every
+    word that starts the same way (a third of the time for « remboursement » at a million cases).
+    """
+    _, words = _parsed(filters)
+    if not words:
+        return None
+    whole = text(_PG_CASE_MATCH).bindparams(case_words=" & ".join(words))
+    return select(Case.id).where(whole, *filter_conditions(filters)).limit(TEXT_COUNT_CAP + 1)
+
+
+def _over_cap(session: Session, query: Select | None) -> bool:
+    return query is not None and len(session.execute(query).all()) > TEXT_COUNT_CAP
 
 
 def _pg_matches(filters: CaseFilters):

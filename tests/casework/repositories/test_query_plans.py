@@ -12,7 +12,13 @@ import pytest
 from sqlalchemy import event
 
 from casework.repositories import reports
-from casework.repositories.cases import CaseFilters, matches_query, triage_query, walked_query
+from casework.repositories.cases import (
+    CaseFilters,
+    matches_query,
+    triage_query,
+    walked_query,
+    whole_words_query,
+)
 from workflows.case_flow import OPEN_STATES
 from workflows.deadlines import MONTREAL
 
@@ -82,6 +88,9 @@ def test_a_search_is_answered_by_the_full_text_indexes(loaded, people):
         assert "ix_cases_search" in text, text
         if people:
             assert "ix_requesters_search" in text and "ix_cases_requester_id" in text, text
+        # The words taken whole, read first to tell a common word: the same index.
+        whole = plan(loaded, whole_words_query(CaseFilters(text="tremblay", people=people)))
+        assert "ix_cases_search" in whole and "Seq Scan" not in whole, whole
     assert "SCAN cases\n" not in text + "\n" and "Seq Scan" not in text, text
 
 

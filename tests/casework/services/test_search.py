@@ -155,6 +155,10 @@ def test_a_common_word_is_counted_up_to_the_cap_and_its_newest_cases_come_first(
     body = client.get("/api/cases", params={"q": "PRÉPOSÉ", "limit": 20}).json()
     assert body["total"] == TEXT_COUNT_CAP and body["total_capped"] is True
     assert [c["reference"] for c in body["items"]] == having[:20]
+    # Typed in part, the word is no longer whole anywhere: still more than the cap, same order.
+    partial = client.get("/api/cases", params={"q": "prépo", "limit": 20}).json()
+    assert partial["total"] == TEXT_COUNT_CAP and partial["total_capped"] is True
+    assert [c["reference"] for c in partial["items"]] == having[:20]
     rare = client.get("/api/cases", params={"q": having[-1]}).json()
     assert rare["total"] == 1 and rare["total_capped"] is False
     every = client.get("/api/cases", params={"limit": 1}).json()  # no text: counted exactly
