@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from workflows.calendar import BusinessCalendar, Closure
@@ -159,9 +159,9 @@ class Extension:
         return {"days": self.days, "reason": self.reason, "unit": self.unit.value}
 
 
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """How a due date was computed, step by step."""
+class Explanation(NamedTuple):
+    """How a due date was computed, step by step (a named tuple, as the case clock's values:
+    workflows.case_clock)."""
 
     received_on: date
     delay: Delay
@@ -335,8 +335,7 @@ class DeadlineState(StrEnum):
     OVERDUE = "overdue"
 
 
-@dataclass(frozen=True, slots=True)
-class DeadlineStatus:
+class DeadlineStatus(NamedTuple):
     """A deadline state with the business days left (or overdue)."""
 
     state: DeadlineState
