@@ -24,10 +24,13 @@ SEARCH_INDEXES = frozenset(
         "ix_requesters_email_nocase",
     }
 )
-# Indexes only PostgreSQL has, with included columns, which the models cannot describe for both
-# databases: the partial index of the open cases (migration 0016_page_indexes) and the cases by
-# receipt with the clock columns the declaration's figures group (0017_case_handlers).
-POSTGRESQL_INDEXES = frozenset({"ix_cases_open_received_at", "ix_cases_received_at_clock"})
+# Indexes only PostgreSQL has, partial or with included columns, which the models cannot
+# describe for both databases: the open cases by receipt (migration 0016_page_indexes) and by due
+# date (0018_queue_by_due_date), and the cases by receipt with the clock columns the
+# declaration's figures group (0017_case_handlers).
+POSTGRESQL_INDEXES = frozenset(
+    {"ix_cases_open_received_at", "ix_cases_open_next_due_on", "ix_cases_received_at_clock"}
+)
 SEARCH_TABLE_PREFIXES = ("cases_fts", "requesters_fts")
 SEARCH_VECTOR = "search_vector"
 

@@ -12,7 +12,7 @@ the whole text as a reference, exactly. The full-text indexes answer; nothing re
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from typing import NamedTuple
@@ -25,7 +25,9 @@ from sqlalchemy import (
     false,
     func,
     insert,
+    literal,
     literal_column,
+    not_,
     or_,
     select,
     table,
@@ -35,6 +37,7 @@ from sqlalchemy import (
 from sqlmodel import Session, SQLModel
 
 from casework.models import Case, CaseEvent, CaseExtension, CasePause, Requester
+from workflows.case_flow import OPEN_STATES
 from workflows.events import EventKind
 
 
@@ -58,6 +61,9 @@ class CaseFilters:
     people_assignee_id: int | None = None
 
 
+# The states of a case not closed, as stored (the order fixed, so that queries built from them
+# read the same).
+OPEN = tuple(sorted(state.value for state in OPEN_STATES))
 # A text search counts its matches up to this many (and says "more than" beyond): counting every
 # match of a common word would read a large part of the table for a figure nobody needs exactly.
 TEXT_COUNT_CAP = 1000
@@ -352,11 +358,9 @@ def walked_query(filters: CaseFilters, *, sqlite: bool) -> Select:
 
 
 # The triage order: new cases nobody is assigned to first, then by due date (none last).
-_TRIAGE_ORDER = (
-    case((and_(Case.status == "received", Case.assignee_id.is_(None)), 0), else_=1),
-    Case.next_due_on.asc().nulls_last(),
-    Case.id,
-)
+_NEW_UNASSIGNED = and_(Case.status == "received", Case.assignee_id.is_(None))
+_BY_DUE_DATE = (Case.next_due_on.asc().nulls_last(), Case.id)
+_TRIAGE_ORDER = (case((_NEW_UNASSIGNED, 0), else_=1), *_BY_DUE_DATE)
 
 
 def _triaged(
@@ -365,7 +369,7 @@ def _triaged(
     """Return one page of the triage queue: the ids sorted first, from an index alone when only
     states are filtered ((status, assignee_id, next_due_on) on SQLite, the open cases' partial
     index on PostgreSQL), then only the page's cases read."""
-    page = triage_query(filters, sqlite=sqlite).limit(limit).offset(offset)
+    page = triage_query(filters, sqlite=sqlite, limit=limit, offset=offset)
     ids = list(session.execute(page).scalars())
     if not ids:
         return []
@@ -373,10 +377,39 @@ def _triaged(
     return [found[i] for i in ids]
 
 
-def triage_query(filters: CaseFilters, *, sqlite: bool) -> Select:
-    """Return the ids of the cases matching the filters in the triage order (its plan is checked
-    in the tests)."""
-    return _filtered(select(Case.id), filters, sqlite=sqlite).order_by(*_TRIAGE_ORDER)
+def triage_query(filters: CaseFilters, *, sqlite: bool, limit: int, offset: int) -> Select:
+    """Return one page of the ids of the cases matching the filters in the triage order (its
+    plan is checked in the tests).
+
+    On PostgreSQL, a queue of open cases is read as its two groups, new cases nobody is assigned
+    to and the others, each walked by due date through the open cases' partial index (migration
+    0018_queue_by_due_date) and stopped at the end of the page: no sort of every open case. The
+    open states are written out so that the planner sees that index answers whatever plan a
+    prepared statement gets."""
+    states = set(filters.status)
+    if sqlite or filters.text or not states or not states <= set(OPEN):
+        query = _filtered(select(Case.id), filters, sqlite=sqlite).order_by(*_TRIAGE_ORDER)
+        return query.limit(limit).offset(offset)
+    others = replace(filters, status=())
+
+    def group(rank: int, *conditions) -> Select:
+        columns = select(Case.id, literal(rank).label("rank"), Case.next_due_on)
+        query = _filtered(columns, others, sqlite=False).where(*conditions)
+        return query.order_by(*_BY_DUE_DATE).limit(offset + limit)
+
+    # Each group's states said once (twice would count twice in the planner's estimates); the
+    # others' as literals, which the partial index's condition can be proven from.
+    literals = [literal(state, literal_execute=True) for state in sorted(states)]
+    groups = [group(1, Case.status.in_(literals), not_(_NEW_UNASSIGNED))]
+    if "received" in states:
+        groups.append(group(0, _NEW_UNASSIGNED))
+    both = union_all(*groups).subquery()
+    return (
+        select(both.c.id)
+        .order_by(both.c.rank, both.c.next_due_on.asc().nulls_last(), both.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
 
 
 def matches_query(filters: CaseFilters, *, sqlite: bool) -> Select:

@@ -8,11 +8,11 @@ from sqlalchemy import Select, select, union, update
 from sqlmodel import Session
 
 from casework.models import CalendarClosure, Case
+from casework.repositories.cases import OPEN
 from workflows.calendar import ClosureChange
-from workflows.case_flow import OPEN_STATES
 
 # The states in which a deadline can still run or restart (workflows.case_clock).
-OPEN_DEADLINE_STATES = tuple(sorted(state.value for state in OPEN_STATES))
+OPEN_DEADLINE_STATES = OPEN
 
 
 def changes(session: Session) -> list[ClosureChange]:

@@ -15,8 +15,8 @@ from sqlalchemy import Row, and_, func, or_, select
 from sqlmodel import Session
 
 from casework.models import Case, User
+from casework.repositories.cases import OPEN as OPEN_STATES
 from workflows.case_clock import ACK_CLOCK_STATES, ANSWER_RUNNING_STATES, DeadlineName
-from workflows.case_flow import OPEN_STATES as OPEN_CASE_STATES
 
 # The column of each deadline, the states in which its clock can run and the column that says
 # it was met (workflows.case_clock.running_deadlines reads the same columns).
@@ -45,7 +45,6 @@ SWEEP_COLUMNS = (
     Case.ack_outcome,
     Case.answer_met_on,
 )
-OPEN_STATES = tuple(sorted(state.value for state in OPEN_CASE_STATES))
 # The states whose deadlines a calendar change can move (every case not closed).
 RECOMPUTED_STATES = OPEN_STATES
 # The calendar version 0005_case_clock gave existing cases, so that their clock is derived once.

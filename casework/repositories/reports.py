@@ -26,11 +26,8 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from casework.models import Case, CaseEvent
-from casework.repositories.cases import CaseFilters, filter_conditions
-from workflows.case_flow import OPEN_STATES
+from casework.repositories.cases import OPEN, CaseFilters, filter_conditions
 from workflows.events import EventKind
-
-OPEN = tuple(sorted(state.value for state in OPEN_STATES))
 
 
 @dataclass(frozen=True, slots=True)

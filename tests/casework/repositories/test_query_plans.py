@@ -33,8 +33,9 @@ def loaded(ctx):
     return ctx.engine
 
 
-def plan(engine, query) -> str:
-    """Return the plan of a query as text: the statement and parameters sent for it, explained."""
+def plan(engine, query, *settings: str) -> str:
+    """Return the plan of a query as text: the statement and parameters sent for it, explained
+    (on PostgreSQL, after these planner settings)."""
     sent = []
     with engine.connect() as connection:
 
@@ -48,7 +49,8 @@ def plan(engine, query) -> str:
         if engine.dialect.name == "sqlite":
             rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
             return "\n".join(row[-1] for row in rows)
-        connection.exec_driver_sql("SET enable_seqscan = off")
+        for setting in ("SET enable_seqscan = off", *settings):
+            connection.exec_driver_sql(setting)
         rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
         return "\n".join(row[0] for row in rows)
 
@@ -111,12 +113,18 @@ def test_the_on_time_rates_count_the_outcomes_from_their_due_date_index_alone(lo
 def test_the_triage_queue_sorts_the_open_cases_from_their_index_alone(loaded):
     open_states = tuple(sorted(state.value for state in OPEN_STATES))
     sqlite = loaded.dialect.name == "sqlite"
-    text = plan(loaded, triage_query(CaseFilters(status=open_states), sqlite=sqlite).limit(20))
-    assert "ix_cases_status_assignee_id_next_due_on" in text or OPEN_INDEX in text, text
+    query = triage_query(CaseFilters(status=open_states), sqlite=sqlite, limit=20, offset=40)
     if sqlite:
+        text = plan(loaded, query)
+        assert "ix_cases_status_assignee_id_next_due_on" in text, text
         assert "COVERING INDEX" in text, text
     else:
-        assert "Index Only Scan" in text, text
+        # The two groups each stopped at the page's end (the third Limit is the page's), the
+        # open cases already in due-date order in their partial index (0018_queue_by_due_date):
+        # with a few thousand cases sorting them is cheaper, so sorts are priced out here.
+        text = plan(loaded, query, "SET enable_sort = off")
+        assert text.count("Limit") == 3, text
+        assert "ix_cases_open_next_due_on" in text, text
 
 
 def test_a_common_word_walks_the_receipt_index_to_the_end_of_the_page(loaded):
