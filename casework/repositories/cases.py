@@ -382,10 +382,9 @@ def triage_query(filters: CaseFilters, *, sqlite: bool, limit: int, offset: int)
     plan is checked in the tests).
 
     On PostgreSQL, a queue of open cases is read as its two groups, new cases nobody is assigned
-    to and the others, each walked by due date through the open cases' partial index (migration
-    0018_queue_by_due_date) and stopped at the end of the page: no sort of every open case. The
-    open states are written out so that the planner sees that index answers whatever plan a
-    prepared statement gets."""
+    to and the others, each read in due-date order and stopped at the end of the page (the
+    others through the open cases' partial index of migration 0018_queue_by_due_date): no sort
+    of every open case."""
     states = set(filters.status)
     if sqlite or filters.text or not states or not states <= set(OPEN):
         query = _filtered(select(Case.id), filters, sqlite=sqlite).order_by(*_TRIAGE_ORDER)
@@ -397,8 +396,9 @@ def triage_query(filters: CaseFilters, *, sqlite: bool, limit: int, offset: int)
         query = _filtered(columns, others, sqlite=False).where(*conditions)
         return query.order_by(*_BY_DUE_DATE).limit(offset + limit)
 
-    # Each group's states said once (twice would count twice in the planner's estimates); the
-    # others' as literals, which the partial index's condition can be proven from.
+    # The new cases are told by their own state (the filter's states as well would count twice
+    # in the planner's estimates); the others' states are written out as literals, so that the
+    # planner sees the partial index answers whatever plan a prepared statement gets.
     literals = [literal(state, literal_execute=True) for state in sorted(states)]
     groups = [group(1, Case.status.in_(literals), not_(_NEW_UNASSIGNED))]
     if "received" in states:
