@@ -8,6 +8,9 @@ settings and engine are cleared before and the engine disposed after, the `--as`
 forgotten, and the logging configuration the command installed (a handler on the runner's
 stderr, closed once the run ends) is put back as it was.
 
+`invoked(*args)` runs it in the caller's own environment instead (a test that patches the
+command's context through its fixtures), with the same logging put back.
+
 Process-level behaviour (the import time of `--version`, exit codes seen by a shell, signals)
 is tested with a real `casework` process instead: see `real_casework`.
 """
@@ -53,7 +56,7 @@ def _environment(env: dict | None, cwd):
 
 
 @contextmanager
-def _logging_kept():
+def logging_kept():
     """Put back the loggers' handlers, levels and propagation the command reconfigured."""
     loggers = [logging.root, *logging.root.manager.loggerDict.values()]
     saved = {
@@ -76,6 +79,17 @@ def _logging_kept():
             logger.disabled = disabled
 
 
+def invoked(*args: str):
+    """Run `casework ARGS` in process with typer's CliRunner in the caller's own environment (its
+    fixtures' settings and patches kept), and put back the logging configuration it installed;
+    return the runner's result."""
+    import importlib
+
+    app = importlib.import_module("casework.cli.main").app
+    with logging_kept():
+        return CliRunner().invoke(app, list(args))
+
+
 def casework(*args: str, env: dict | None = None, cwd=None, stdin: str | None = None) -> Ran:
     """Run `casework ARGS` in process with only `env`'s CASEWORK_* settings, in `cwd`, reading
     `stdin`."""
@@ -89,7 +103,7 @@ def casework(*args: str, env: dict | None = None, cwd=None, stdin: str | None = 
 
     forget()
     try:
-        with _environment(env, cwd), _logging_kept():
+        with _environment(env, cwd), logging_kept():
             result = CliRunner().invoke(app, list(args), input=stdin, catch_exceptions=False)
     finally:
         if common.engine.cache_info().currsize:  # the command opened the database

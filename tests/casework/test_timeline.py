@@ -9,13 +9,13 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from casework.app import create_app
 from casework.context import Actor
 from casework.i18n import CATALOGS, gettext
 from casework.schemas import CaseCreate, CaseUpdate, TransitionIn
 from casework.services import cases, users
+from tests.cli import invoked
 from tests.conftest import montreal
 from workflows.case_clock import DEADLINE_LABELS
 from workflows.case_flow import STATE_LABELS, TRIGGER_LABELS
@@ -131,14 +131,13 @@ def page(ctx):
 @pytest.fixture
 def show(ctx, monkeypatch):
     """`casework --as rosalie case show REF` with the language configured."""
-    cli = importlib.import_module("casework.cli.main")
     common = importlib.import_module("casework.cli.common")
     monkeypatch.setattr("casework.cli.cases.context", lambda: ctx)
 
     def run(reference: str, language: str) -> str:
         monkeypatch.setenv("CASEWORK_I18N__DEFAULT_LANGUAGE", language)
         common.settings.cache_clear()
-        result = CliRunner().invoke(cli.app, ["--as", "rosalie", "case", "show", reference])
+        result = invoked("--as", "rosalie", "case", "show", reference)
         assert result.exit_code == 0, result.output
         return result.output
 

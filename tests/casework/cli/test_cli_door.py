@@ -2,15 +2,14 @@
 email address only to whom may see that case's requester and logs each case whose address it
 prints; `casework case access-log` reads the log as the API does (DESIGN §2.5)."""
 
-import importlib
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from casework.context import Actor
 from casework.schemas import CaseCreate, CaseUpdate, TransitionIn
 from casework.services import access_log, cases, users
+from tests.cli import invoked
 from tests.conftest import command_line_account, montreal
 
 OFFICER = Actor(label="user:officer", role="officer")
@@ -19,16 +18,14 @@ ADDRESS = "jeanne.roy@example.org"
 
 @pytest.fixture
 def run(ctx, monkeypatch):
-    cli = importlib.import_module("casework.cli.main")
     monkeypatch.setattr("casework.cli.cases.context", lambda: ctx)
     monkeypatch.setattr("casework.cli.outbox.context", lambda: ctx)
     url = ctx.settings.database.url
     command_line_account(url, username="agathe.agente", role="agent")
     command_line_account(url, username="olivier.officier", role="officer")
-    runner = CliRunner()
 
     def invoke(*args, account=None):
-        return runner.invoke(cli.app, [*(["--as", account] if account else []), *args])
+        return invoked(*(["--as", account] if account else []), *args)
 
     return invoke
 

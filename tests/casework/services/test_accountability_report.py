@@ -27,7 +27,6 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from typer.testing import CliRunner
 
 from casework.context import Actor
 from casework.schemas import CaseCreate, CaseUpdate, MeasureDoneIn, MeasureIn, TransitionIn
@@ -35,6 +34,7 @@ from casework.services import accountability, survey, users
 from casework.services import cases as service
 from casework.services.door import CASEWORK
 from tests import ROOT
+from tests.cli import invoked
 from tests.conftest import command_line_account, montreal
 
 ARTIFACTS = ROOT / "test-artifacts" / "reports"
@@ -516,25 +516,18 @@ def test_an_agent_cannot_read_the_reports(ctx):
 def test_the_command_line_prints_the_declaration_and_writes_the_workbook(
     ctx, data_set, tmp_path, monkeypatch
 ):
-    import importlib
-
-    cli = importlib.import_module("casework.cli.main")
     command_line_account(ctx.settings.database.url)
-    runner = CliRunner()
     monkeypatch.setattr("casework.cli.reports.context", lambda: ctx)
-    result = runner.invoke(
-        cli.app,
-        [
-            "--as",
-            "operateur",
-            "reports",
-            "service-declaration",
-            "--from",
-            "2026-04-01",
-            "--to",
-            "2027-03-31",
-            "--json",
-        ],
+    result = invoked(
+        "--as",
+        "operateur",
+        "reports",
+        "service-declaration",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2027-03-31",
+        "--json",
     )
     assert result.exit_code == 0, result.output
     import json
@@ -543,10 +536,8 @@ def test_the_command_line_prints_the_declaration_and_writes_the_workbook(
     assert commitments[1]["rate"] == 90.0 and commitments[1]["status"] == "met"
     target = tmp_path / "annual.xlsx"
     command = ["--as", "operateur", "reports", "annual", "--fiscal-year", "2026", "--format"]
-    result = runner.invoke(cli.app, [*command, "xlsx", "-o", str(target)])
+    result = invoked(*command, "xlsx", "-o", str(target))
     assert result.exit_code == 0, result.output
     assert load_workbook(target)["Volumes"]["B8"].value == 30
-    result = runner.invoke(
-        cli.app, ["--as", "operateur", "reports", "annual", "--fiscal-year", "1999"]
-    )
+    result = invoked("--as", "operateur", "reports", "annual", "--fiscal-year", "1999")
     assert result.exit_code == 2
