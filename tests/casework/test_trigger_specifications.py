@@ -14,6 +14,7 @@ from casework.cli.cases import option_name
 from casework.schemas import TransitionIn
 from casework.web.case import FIELD_LABELS
 from tests.casework.security.conftest import EXAMPLES, make_case, sign_in, transition_fields
+from tests.cli import invoked
 from tests.conftest import command_line_account
 from workflows.case_flow import FIELDS, SPECS, FieldKind, TriggerSpec
 
@@ -61,14 +62,12 @@ def officer(ctx):
 @pytest.fixture
 def fire_command(ctx, monkeypatch):
     """Run `casework --as olivier.officier case fire …` in this process, on the test's database."""
-    cli = importlib.import_module("casework.cli.main")
     monkeypatch.setattr("casework.cli.cases.context", lambda: ctx)
     command_line_account(ctx.settings.database.url, username=ACCOUNT, role="officer")
-    runner = CliRunner()
 
     def invoke(reference: str, trigger: str, options: dict[str, str]):
         given = [part for name, value in options.items() for part in (option_name(name), value)]
-        return runner.invoke(cli.app, ["--as", ACCOUNT, "case", "fire", reference, trigger, *given])
+        return invoked("--as", ACCOUNT, "case", "fire", reference, trigger, *given)
 
     return invoke
 

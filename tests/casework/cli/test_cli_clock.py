@@ -1,17 +1,16 @@
 """The case clock from the terminal: `case show --json` deadlines, escalation with the date the
 person learned of the facts, the Protecteur's reply date, extensions and closure days."""
 
-import importlib
 import json
 from datetime import date
 
 import pytest
-from typer.testing import CliRunner
 
 from casework.context import Actor
 from casework.schemas import CaseCreate, TransitionIn
 from casework.services import cases
 from casework.services.door import CASEWORK
+from tests.cli import invoked
 from tests.conftest import command_line_account, montreal
 
 OFFICER = Actor(label="user:officer", role="officer")
@@ -19,14 +18,12 @@ OFFICER = Actor(label="user:officer", role="officer")
 
 @pytest.fixture
 def run(ctx, monkeypatch):
-    cli = importlib.import_module("casework.cli.main")
     monkeypatch.setattr("casework.cli.cases.context", lambda: ctx)
     monkeypatch.setattr("casework.cli.calendar.context", lambda: ctx)
     command_line_account(ctx.settings.database.url, username="administratrice", role="admin")
-    runner = CliRunner()
 
     def invoke(*args):
-        return runner.invoke(cli.app, ["--as", "administratrice", *args])
+        return invoked("--as", "administratrice", *args)
 
     return invoke
 

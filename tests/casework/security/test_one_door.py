@@ -15,7 +15,6 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 from sqlmodel import Session
-from typer.testing import CliRunner
 
 from casework.db import unit_of_work
 from casework.models import AccessLogEntry, CaseEvent
@@ -24,6 +23,7 @@ from casework.repositories import letters as letters_repo
 from casework.services import documents
 from casework.services.door import CASEWORK
 from tests.casework.security.conftest import make_case
+from tests.cli import invoked
 from workflows.events import EventKind
 
 NAME, EMAIL, PHONE = "Marie Tremblay", "marie.tremblay@example.org", "514 555-0199"
@@ -198,13 +198,11 @@ def _cli_commands():
 @pytest.fixture
 def run(ctx, monkeypatch, people):
     """Run a command in process, as one of the accounts of `people` (`--as`)."""
-    cli = importlib.import_module("casework.cli.main")
     for module in ("cases", "documents", "letters"):
         monkeypatch.setattr(f"casework.cli.{module}.context", lambda: ctx)
-    runner = CliRunner()
 
     def invoke(*args, account):
-        return runner.invoke(cli.app, ["--as", account, *args])
+        return invoked("--as", account, *args)
 
     return invoke
 
