@@ -79,15 +79,15 @@ def logging_kept():
             logger.disabled = disabled
 
 
-def invoked(*args: str):
+def invoked(*args: str, **options):
     """Run `casework ARGS` in process with typer's CliRunner in the caller's own environment (its
     fixtures' settings and patches kept), and put back the logging configuration it installed;
-    return the runner's result."""
+    return the runner's result (`options` go to the runner's invoke, `terminal_width` say)."""
     import importlib
 
     app = importlib.import_module("casework.cli.main").app
     with logging_kept():
-        return CliRunner().invoke(app, list(args))
+        return CliRunner().invoke(app, list(args), **options)
 
 
 def casework(*args: str, env: dict | None = None, cwd=None, stdin: str | None = None) -> Ran:

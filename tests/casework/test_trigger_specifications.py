@@ -3,11 +3,9 @@ specification is read by the API, asked by the case page's form and taken by `ca
 fire`, and a required one missing is refused by each of them naming it; on SQLite and
 PostgreSQL."""
 
-import importlib
 import re
 
 import pytest
-from typer.testing import CliRunner
 
 from casework.app import create_app
 from casework.cli.cases import option_name
@@ -83,9 +81,7 @@ def _flat(data: dict) -> dict[str, str]:
 
 
 def test_every_field_of_a_specification_is_in_the_api_schema_has_a_label_and_an_option():
-    runner = CliRunner()
-    cli = importlib.import_module("casework.cli.main")
-    shown = runner.invoke(cli.app, ["case", "fire", "--help"], terminal_width=200).output
+    shown = invoked("case", "fire", "--help", terminal_width=200).output
     for spec, source in FIRED_FROM:
         data = transition_fields(spec.trigger, 1, source)
         given = TransitionIn.model_validate(data).given(spec)
