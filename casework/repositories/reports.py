@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from casework.db import streamed
 from casework.models import Case, CaseEvent
 from casework.repositories.cases import OPEN, CaseFilters, filter_conditions
 from workflows.events import EventKind
@@ -72,9 +73,8 @@ def open_cases(session: Session) -> Iterator[tuple[str, str, str, str, datetime,
     """Yield every case not closed, oldest receipt first, fetched in batches as they are read:
     (reference, kind, status, subject, received_at, assignee_id), plain tuples."""
     sqlite = session.get_bind().dialect.name == "sqlite"
-    query = open_cases_query(sqlite=sqlite).execution_options(stream_results=True, yield_per=5000)
     # Plain rows from the connection: the ORM's bookkeeping costs more than the row here.
-    yield from session.connection().execute(query).tuples()
+    yield from streamed(session, open_cases_query(sqlite=sqlite))
 
 
 def open_cases_query(*, sqlite: bool) -> Select:
