@@ -288,8 +288,9 @@ def explain_due(
         ended_on = date.fromordinal(received_on.toordinal() + delay.days)
         if ended_on != base_due_on:
             rolled_forward_from = ended_on
-    paused = _paused_business_days(calendar, pauses)
-    due_on = calendar.add_business_days(base_due_on, paused)
+    paused = _paused_business_days(calendar, pauses) if pauses else 0
+    # The base due date is a business day already: with nothing paused it stays.
+    due_on = calendar.add_business_days(base_due_on, paused) if paused else base_due_on
     for extension in extensions:
         due_on = _extend(calendar, due_on, extension)
     return Explanation(
