@@ -18,7 +18,7 @@ from casework.models import Case, CaseEvent
 from casework.repositories import cases as cases_repo
 from casework.schemas import WRITTEN_CHANNELS
 from workflows.calendar import BusinessCalendar
-from workflows.case_clock import CaseClock, Step, derive
+from workflows.case_clock import CaseClock, Step, derive, local_receipt_day
 from workflows.deadlines import DayUnit
 from workflows.events import EventKind
 
@@ -92,6 +92,16 @@ def histories(ctx: AppContext, session: Session, ids: Select | list[int]) -> dic
     return found
 
 
+def _receipt(ctx: AppContext) -> dict:
+    """How the settings place a receipt in time (its zone, and a receipt after hours)."""
+    settings = ctx.settings
+    return {
+        "tz": ctx.tz,
+        "after_hours": settings.deadlines.after_hours_receipt,
+        "office_hours": [(p.start, p.end) for p in settings.calendar.office_hours],
+    }
+
+
 def derive_clock(
     ctx: AppContext,
     case: Case,
@@ -101,7 +111,6 @@ def derive_clock(
     calendar: BusinessCalendar | None = None,
 ) -> CaseClock:
     """Derive the clock of a case from its history (`today`: the context's, by default)."""
-    settings = ctx.settings
     return derive(
         calendar or ctx.calendar,
         policy=ctx.policy(case.kind),
@@ -109,11 +118,34 @@ def derive_clock(
         written=case.channel in WRITTEN_CHANNELS,
         steps=history,
         today=today or ctx.today(),
-        soon_within=settings.deadlines.at_risk_within,
-        tz=ctx.tz,
-        after_hours=settings.deadlines.after_hours_receipt,
-        office_hours=[(p.start, p.end) for p in settings.calendar.office_hours],
+        soon_within=ctx.settings.deadlines.at_risk_within,
+        **_receipt(ctx),
     )
+
+
+class Clocks:
+    """The clocks of many cases on one calendar and one day (a closure change's cases).
+
+    `derive` reads of a case only its kind, whether it came in writing, its day 0 (with whether
+    it was moved for arriving after hours) and its history: cases alike in those have the same
+    clock, derived once here (at a million cases, a closure preview's 9,555 cases have 3,386
+    distinct ones)."""
+
+    def __init__(self, ctx: AppContext, *, calendar: BusinessCalendar, today: date) -> None:
+        self._ctx, self.calendar, self._today = ctx, calendar, today
+        self._receipt = _receipt(ctx)
+        self._derived: dict[tuple, CaseClock] = {}
+
+    def of(self, case: Case, history: Sequence[Step]) -> CaseClock:
+        """Return the case's clock with this history."""
+        day_0 = local_receipt_day(case.received_at, self.calendar, **self._receipt)
+        key = (case.kind, case.channel in WRITTEN_CHANNELS, day_0, tuple(history))
+        clock = self._derived.get(key)
+        if clock is None:
+            clock = self._derived[key] = derive_clock(
+                self._ctx, case, history, today=self._today, calendar=self.calendar
+            )
+        return clock
 
 
 def clock_of(
@@ -173,17 +205,21 @@ def recompute(
     record: bool = True,
     apply: bool = True,
     history: Sequence[Step] | None = None,
-    today: date | None = None,
+    clocks: Clocks | None = None,
 ) -> list[dict]:
     """THE recomputation: derive the clock with `calendar` (the context's by default), write the
     stored columns from it (unless `apply` is False: a preview), and record an event per moved
-    deadline when `reason` is given (`history`: the case's trail as `histories` read it, and
-    `today`, the context's by default, for many cases at once). Return the moves as {deadline,
-    from, to} (ISO dates)."""
-    calendar = calendar or ctx.calendar
-    clock = clock_of(
-        ctx, session, case, extra=extra, calendar=calendar, history=history, today=today
-    )
+    deadline when `reason` is given. For many cases at once, `history` is the case's trail as
+    `histories` read it, and `clocks` the batch's calendar, day and clocks already derived.
+    Return the moves as {deadline, from, to} (ISO dates)."""
+    if clocks is not None:  # one of many cases on one calendar and one day
+        calendar = clocks.calendar
+        if history is None:
+            history = steps(ctx, session, case)
+        clock = clocks.of(case, [*history, *extra])
+    else:
+        calendar = calendar or ctx.calendar
+        clock = clock_of(ctx, session, case, extra=extra, calendar=calendar, history=history)
     previous_version = case.calendar_version
     if apply:
         moves = write_columns(case, clock, calendar_version=calendar.version)

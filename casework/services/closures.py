@@ -111,7 +111,7 @@ def _moves(
     read = repo.cases_reaching if apply else repo.deadlines_reaching
     cases = read(session, day)
     trails = clock.histories(ctx, session, repo.reaching(day))
-    today = ctx.today()
+    clocks = clock.Clocks(ctx, calendar=calendar, today=ctx.today())
     for case in cases:
         for moved in clock.recompute(
             ctx,
@@ -119,11 +119,10 @@ def _moves(
             case,
             actor=actor,
             now=now,
-            calendar=calendar,
             reason=CALENDAR_CHANGED if apply else None,
             apply=apply,
             history=trails.get(case.id, ()),
-            today=today,
+            clocks=clocks,
         ):
             moves.append(
                 DeadlineMove(

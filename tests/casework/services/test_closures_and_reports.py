@@ -330,3 +330,51 @@ def test_the_trails_of_many_cases_read_at_once_are_what_each_case_reads_alone(ct
     assert sum(len(trail) for trail in alone.values()) > 2000
     assert {case_id: together.get(case_id, []) for case_id in alone} == alone
     assert set(together) <= set(alone)
+
+
+@pytest.mark.parametrize("after_hours", ["same_day", "next_business_day"])
+def test_the_clocks_of_a_closure_change_are_each_the_clock_of_the_case_alone(ctx, after_hours):
+    # Cases with pauses, extensions and every state (the benchmark loader): a closure change
+    # derives their clocks as one batch, in which cases alike share one; each
+    # must be the case's own, whether a receipt after hours counts that day or the next one,
+    # with kinds whose delays differ (a media request answered within 5 business days, a
+    # supplier's complaint within 30 calendar days).
+    from sqlalchemy import select
+
+    from benchmarks.data import load
+    from casework.context import AppContext
+    from casework.db import read_session
+    from casework.models import Case
+    from casework.services import clock as clock_service
+    from casework.services.calendar import refresh
+
+    # Two months of receipts: many cases alike.
+    first = date(2026, 9, 23)
+    load(ctx.engine, ctx.settings, cases=1500, today=ctx.today(), seed=23, received=(first, None))
+    deadlines = ctx.settings.deadlines.model_validate(
+        {
+            "after_hours_receipt": after_hours,
+            "media_request": {"answer": {"days": 5}},
+            "supplier_complaint": {"answer": {"days": 30, "unit": "calendar"}},
+        }
+    )
+    ctx = AppContext(
+        settings=ctx.settings.model_copy(update={"deadlines": deadlines}),
+        engine=ctx.engine,
+        clock=ctx.clock,
+    )
+    refresh(ctx)
+    closure = ClosureChange(date(2026, 11, 26), "add", "Fermeture", "Closure")
+    candidate = build_calendar(ctx.settings, [closure])
+    with read_session(ctx.engine) as session:
+        cases = session.execute(select(Case).order_by(Case.id)).scalars().all()
+        trails = clock_service.histories(ctx, session, select(Case.id))
+    for calendar in (ctx.calendar, candidate):
+        batch = clock_service.Clocks(ctx, calendar=calendar, today=ctx.today())
+        for case in cases:
+            history = trails.get(case.id, [])
+            alone = clock_service.derive_clock(
+                ctx, case, history, today=ctx.today(), calendar=calendar
+            )
+            assert batch.of(case, history) == alone, case.reference
+        assert len(batch._derived) < 0.9 * len(cases)  # the batch did share clocks
