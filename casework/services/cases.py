@@ -5,7 +5,7 @@ them are written together or not at all. Time comes from the context's clock so 
 can be checked on a chosen day.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -188,13 +188,28 @@ def _touch(case: Case, now: datetime) -> None:
 
 
 def recompute_deadlines(
-    ctx: AppContext, session: Session, case: Case, *, actor: Actor, now: datetime
+    ctx: AppContext,
+    session: Session,
+    case: Case,
+    *,
+    actor: Actor,
+    now: datetime,
+    history: Sequence[clock.Step] | None = None,
+    clocks: clock.Clocks | None = None,
 ) -> list[dict]:
     """Recompute the deadlines of a case with the current calendar (DESIGN §2.3: "When the
     calendar changes, open deadlines are recomputed and every change is recorded as an event");
-    return the changes, each also recorded as an event (casework.services.clock.recompute)."""
+    return the changes, each also recorded as an event (casework.services.clock.recompute, with
+    the case's trail and the batch's clocks when many cases are recomputed at once)."""
     changes = clock.recompute(
-        ctx, session, case, actor=actor, now=now, reason=clock.CALENDAR_CHANGED
+        ctx,
+        session,
+        case,
+        actor=actor,
+        now=now,
+        reason=clock.CALENDAR_CHANGED,
+        history=history,
+        clocks=clocks,
     )
     if changes:
         _touch(case, now)

@@ -124,7 +124,8 @@ def derive_clock(
 
 
 class Clocks:
-    """The clocks of many cases on one calendar and one day (a closure change's cases).
+    """The clocks of many cases on one calendar and one day (a closure change's cases, the
+    scheduler's pass after a change of `config.toml`).
 
     `derive` reads of a case only its kind, whether it came in writing, its day 0 (with whether
     it was moved for arriving after hours) and its history: cases alike in those have the same

@@ -38,6 +38,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 
 from sqlalchemy import Row
 from sqlmodel import Session
@@ -49,7 +50,7 @@ from casework.i18n import gettext, normalize_language
 from casework.repositories import claims
 from casework.repositories import reminders as repo
 from casework.repositories.reminders import Recipient, Window
-from casework.services import notices
+from casework.services import clock, notices
 from casework.services.notices import Staff, delay_text
 from notifications import outbox
 from notifications.outbox import NewMessage
@@ -67,6 +68,8 @@ CHANGE_MARGIN = timedelta(minutes=15)
 CHUNK = 500
 DIGEST_ROWS = 100
 KEEP_CLAIMS = timedelta(days=30)
+# Open cases recomputed together after a change of calendar.
+RECOMPUTE_BATCH = 500
 
 
 # -- stages and windows (pure: the calendar and the rules, no database) --------------------
@@ -445,12 +448,25 @@ def apply_calendar_change(ctx: AppContext, *, worker: str) -> RecomputeReport:
             return RecomputeReport(version=version, applied=False)
         report = RecomputeReport(version=version, applied=True)
         actor = Actor.system()
-        for case in repo.with_other_calendar(session, version=version):
-            report.cases += 1
-            changes = recompute_deadlines(ctx, session, case, actor=actor, now=now)
-            if changes:
-                report.moved += 1
-                report.changes += [{"reference": case.reference, **c} for c in changes]
+        cases = repo.with_other_calendar(session, version=version)
+        # A batch of cases at a time: their trails read at once, alike cases' clocks shared.
+        while batch := list(islice(cases, RECOMPUTE_BATCH)):
+            trails = clock.histories(ctx, session, [case.id for case in batch])
+            clocks = clock.Clocks(ctx, calendar=ctx.calendar, today=ctx.today())
+            for case in batch:
+                report.cases += 1
+                changes = recompute_deadlines(
+                    ctx,
+                    session,
+                    case,
+                    actor=actor,
+                    now=now,
+                    history=trails.get(case.id, ()),
+                    clocks=clocks,
+                )
+                if changes:
+                    report.moved += 1
+                    report.changes += [{"reference": case.reference, **c} for c in changes]
         claims.finish(session, job="calendar", slot=slot, now=ctx.now())
     if report.moved:
         log.info(

@@ -121,3 +121,33 @@ def test_calendar_coming_back_is_applied_again(ctx, staff):
     assert cases.get(
         ctx, actor=CASEWORK, interface="scheduler", reference=letter.reference
     ).case.ack_due_on == date(2027, 1, 11)
+
+
+def test_a_closure_in_the_configuration_moves_what_the_administrators_preview_announced(ctx):
+    # Five years of cases with pauses, extensions and every state (the benchmark loader), more
+    # than one batch of the scheduler's pass: a closure added to config.toml moves exactly the
+    # deadlines that the same closure previewed on the calendar page would.
+    from benchmarks.data import load
+    from casework.services import closures
+    from casework.services.calendar import refresh
+
+    load(ctx.engine, ctx.settings, cases=12000, today=ctx.today(), seed=29)
+    day = date(2026, 11, 26)
+    preview = closures.preview_closure_change(
+        ctx, day=day, action="add", name_fr="Fermeture", name_en="Closure"
+    )
+    closure = ClosureSettings(date=day, name_fr="Fermeture", name_en="Closure")
+    changed = AppContext(
+        settings=ctx.settings.model_copy(update={"calendar": CalendarSettings(closures=[closure])}),
+        engine=ctx.engine,
+        clock=ctx.clock,
+    )
+    refresh(changed)
+    report = reminders.apply_calendar_change(changed, worker="test")
+    assert report.cases > reminders.RECOMPUTE_BATCH
+    assert len(preview.moves) > 20
+    assert sorted(
+        (c["reference"], c["deadline"], c["from"], c["to"]) for c in report.changes
+    ) == sorted(
+        (m.reference, m.deadline, m.before.isoformat(), m.after.isoformat()) for m in preview.moves
+    )
