@@ -138,8 +138,9 @@ def streamed(session: Session, query: Select, *, rows: int = 1000) -> Iterator[t
     On PostgreSQL the rows come over the session's own connection in batches (psycopg's
     `stream`, libpq's chunked-rows mode, 17 and later; one row at a time before): no server-side
     cursor, whose FETCH round trips cost three times as much for a long list. The values are the
-    driver's: instants in UTC (the connection's zone), no conversion by the ORM. SQLite's cursor
-    reads as it goes."""
+    driver's both ways: the query's parameters go to it as they are (plain values: text, numbers,
+    dates), and the rows come back without the ORM's conversions (instants in UTC, the
+    connection's zone). SQLite's cursor reads as it goes."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         yield from connection.execute(query.execution_options(yield_per=rows)).tuples()
