@@ -4,7 +4,7 @@ place that builds them)."""
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, select, union, update
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, or_, select, union, update
 from sqlmodel import Session
 
 from casework.models import CalendarClosure, Case
@@ -34,22 +34,48 @@ def add_change(session: Session, row: CalendarClosure) -> CalendarClosure:
     return row
 
 
-def reaching(day: date) -> Select:
+# The due dates a closure can move, each with its (status, due date) index.
+DUE_COLUMNS = (Case.ack_due_on, Case.answer_due_on, Case.protecteur_reply_due_on)
+
+
+def reaching(session: Session, day: date) -> Select | CompoundSelect:
     """Return the ids of the open cases with a deadline due on `day` or later (a closure on that
-    day can move only those; the case clock decides which do): the union of three index ranges
-    on (status, due date), as SQLite would read every case for the same condition written with
-    OR."""
-    return union(
-        *(
-            select(Case.id).where(Case.status.in_(OPEN_DEADLINE_STATES), column >= day)
-            for column in (Case.ack_due_on, Case.answer_due_on, Case.protecteur_reply_due_on)
+    day can move only those; the case clock decides which do)."""
+    if _sqlite(session):
+        # SQLite would read every case for the condition written with OR: the union of the
+        # three index ranges on (status, due date) instead.
+        return union(
+            *(
+                select(Case.id).where(Case.status.in_(OPEN_DEADLINE_STATES), column >= day)
+                for column in DUE_COLUMNS
+            )
         )
+    return select(Case.id).where(_reached(day))
+
+
+def _reached(day: date) -> ColumnElement[bool]:
+    """The cases of `reaching`, as a condition: PostgreSQL combines the three (status, due date)
+    index ranges into one bitmap (BitmapOr) and reads the cases once, in table order, instead
+    of gathering their ids and then fetching each one by its key."""
+    return and_(
+        Case.status.in_(OPEN_DEADLINE_STATES), or_(*(column >= day for column in DUE_COLUMNS))
     )
+
+
+def _reaching_cases(session: Session, day: date) -> ColumnElement[bool]:
+    """The condition on the cases that selects those of `reaching`, on each database."""
+    if _sqlite(session):
+        return Case.id.in_(reaching(session, day))
+    return _reached(day)
+
+
+def _sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def cases_reaching(session: Session, day: date) -> list[Case]:
     """Return the cases of `reaching`, locked for the unit of work that moves their deadlines."""
-    query = select(Case).where(Case.id.in_(reaching(day))).order_by(Case.id).with_for_update()
+    query = select(Case).where(_reaching_cases(session, day)).order_by(Case.id).with_for_update()
     return list(session.execute(query).scalars())
 
 
@@ -73,7 +99,7 @@ def deadlines_reaching(session: Session, day: date) -> list[ReachingCase]:
     """Return the cases of `reaching` as plain rows of what the case clock and a preview read
     (the ORM's bookkeeping would cost more than the rows)."""
     columns = [getattr(Case, name) for name in ReachingCase._fields]
-    query = select(*columns).where(Case.id.in_(reaching(day))).order_by(Case.id)
+    query = select(*columns).where(_reaching_cases(session, day)).order_by(Case.id)
     return list(map(ReachingCase._make, session.connection().execute(query)))
 
 

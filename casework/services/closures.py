@@ -110,7 +110,7 @@ def _moves(
     # A preview reads plain rows; the apply locks the cases it writes.
     read = repo.cases_reaching if apply else repo.deadlines_reaching
     cases = read(session, day)
-    trails = clock.histories(ctx, session, repo.reaching(day))
+    trails = clock.histories(ctx, session, repo.reaching(session, day))
     clocks = clock.Clocks(ctx, calendar=calendar, today=ctx.today())
     for case in cases:
         for moved in clock.recompute(

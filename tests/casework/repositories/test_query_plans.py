@@ -188,3 +188,25 @@ def test_the_declarations_grouped_counts_read_the_clock_index_alone(loaded):
             rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
             text = "\n".join(row[0] for row in rows)
             assert "Index Only Scan using ix_cases_received_at_clock" in text, text
+
+
+def test_the_cases_a_closure_can_move_are_read_through_their_due_date_indexes(loaded):
+    # A closure on a day moves only open deadlines due that day or later: the three (status,
+    # due date) indexes give those cases; on PostgreSQL combined into one bitmap, so that the
+    # cases are read once in table order (not gathered, then fetched one by one by their key).
+    from sqlmodel import Session
+
+    from casework.repositories import closures
+
+    with Session(loaded) as session:
+        text = plan(loaded, closures.reaching(session, date(2026, 11, 26)))
+    for index in (
+        "ix_cases_status_ack_due_on",
+        "ix_cases_status_answer_due_on",
+        "ix_cases_status_protecteur_reply_due_on",
+    ):
+        assert index in text, text
+    if loaded.dialect.name == "sqlite":
+        assert "SCAN cases" not in text, text
+    else:
+        assert "BitmapOr" in text and "Hash" not in text, text
