@@ -142,7 +142,7 @@ def streamed(session: Session, query: Select, *, rows: int = 1000) -> Iterator[t
     dates), and the rows come back without the ORM's conversions (instants in UTC, the
     connection's zone). SQLite's cursor reads as it goes."""
     connection = session.connection()
-    if connection.dialect.name == "sqlite":
+    if is_sqlite(connection.engine):
         yield from connection.execute(query.execution_options(yield_per=rows)).tuples()
         return
     from psycopg import pq

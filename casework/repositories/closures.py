@@ -7,6 +7,7 @@ from typing import NamedTuple
 from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, or_, select, union, update
 from sqlmodel import Session
 
+from casework.db import is_sqlite
 from casework.models import CalendarClosure, Case
 from casework.repositories.cases import OPEN
 from workflows.calendar import ClosureChange
@@ -41,7 +42,7 @@ DUE_COLUMNS = (Case.ack_due_on, Case.answer_due_on, Case.protecteur_reply_due_on
 def reaching(session: Session, day: date) -> Select | CompoundSelect:
     """Return the ids of the open cases with a deadline due on `day` or later (a closure on that
     day can move only those; the case clock decides which do)."""
-    if _sqlite(session):
+    if is_sqlite(session.get_bind()):
         # SQLite would read every case for the condition written with OR: the union of the
         # three index ranges on (status, due date) instead.
         return union(
@@ -64,13 +65,9 @@ def _reached(day: date) -> ColumnElement[bool]:
 
 def _reaching_cases(session: Session, day: date) -> ColumnElement[bool]:
     """The condition on the cases that selects those of `reaching`, on each database."""
-    if _sqlite(session):
+    if is_sqlite(session.get_bind()):
         return Case.id.in_(reaching(session, day))
     return _reached(day)
-
-
-def _sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
 
 
 def cases_reaching(session: Session, day: date) -> list[Case]:

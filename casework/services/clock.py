@@ -158,11 +158,14 @@ def clock_of(
     today: date | None = None,
     calendar: BusinessCalendar | None = None,
     history: Sequence[Step] | None = None,
+    clocks: Clocks | None = None,
 ) -> CaseClock:
     """Derive the clock of a stored case, with `extra` steps not yet in its trail (`history`:
-    its trail as `steps` reads it, when already read)."""
+    its trail as `steps` reads it, when already read; `clocks`: the batch it belongs to)."""
     if history is None:
         history = steps(ctx, session, case)
+    if clocks is not None:
+        return clocks.of(case, [*history, *extra])
     return derive_clock(ctx, case, [*history, *extra], today=today, calendar=calendar)
 
 
@@ -213,14 +216,10 @@ def recompute(
     deadline when `reason` is given. For many cases at once, `history` is the case's trail as
     `histories` read it, and `clocks` the batch's calendar, day and clocks already derived.
     Return the moves as {deadline, from, to} (ISO dates)."""
-    if clocks is not None:  # one of many cases on one calendar and one day
-        calendar = clocks.calendar
-        if history is None:
-            history = steps(ctx, session, case)
-        clock = clocks.of(case, [*history, *extra])
-    else:
-        calendar = calendar or ctx.calendar
-        clock = clock_of(ctx, session, case, extra=extra, calendar=calendar, history=history)
+    calendar = clocks.calendar if clocks is not None else calendar or ctx.calendar
+    clock = clock_of(
+        ctx, session, case, extra=extra, calendar=calendar, history=history, clocks=clocks
+    )
     previous_version = case.calendar_version
     if apply:
         moves = write_columns(case, clock, calendar_version=calendar.version)
